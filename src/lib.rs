@@ -1,0 +1,34 @@
+//! # elfin
+//!
+//! Reads ELF files of any class (32/64 bit), byte order and machine without
+//! copying them, with no allocation and no panic on any input.
+//!
+//! ```
+//! let bytes = std::fs::read("/proc/self/exe").unwrap();
+//! let file = elfin::ElfFile::parse(&bytes).unwrap();
+//! println!("machine {}, {} sections", file.machine(), file.section_count());
+//! if let Some(symtab) = file.symbol_table().unwrap() {
+//!     for sym in symtab.iter() {
+//!         let _name: &[u8] = symtab.name(&sym).unwrap_or(b"?");
+//!     }
+//! }
+//! ```
+//!
+//! Features: none needed for reading; `alloc` adds name indexes, `std`
+//! adds `std` conveniences, `compression` decompresses `SHF_COMPRESSED`
+//! sections, `cli` builds the `elfin` tool.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod error;
+pub mod raw;
+pub mod read;
+
+pub use error::{Error, Problem, Result};
+pub use read::ElfFile;

@@ -1,0 +1,406 @@
+//! The parsed file: one call to open any ELF file, then typed views.
+
+use super::bytes::{range, table_size};
+use super::encoding::{Class, Encoding, Endian, Table};
+use super::header::FileHeader;
+use super::section::{Section, SectionHeader};
+use super::segment::ProgramHeader;
+use super::strtab::StringTable;
+use crate::error::{Error, Problem, Result};
+use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
+
+/// A parsed ELF file borrowing its bytes.
+///
+/// Opening checks the identification, the file header, and the bounds of
+/// the program and section header tables; it reads nothing else, so it costs
+/// the same for a 1 KiB file as for a 1 GiB one. Everything else is read
+/// lazily through views that borrow the input.
+///
+/// ```
+/// let bytes = std::fs::read("/proc/self/exe").unwrap();
+/// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// for section in file.sections() {
+///     let name = section.name().unwrap_or(b"<bad name>");
+///     println!("{:>3} {}", section.index(), String::from_utf8_lossy(name));
+/// }
+/// assert!(file.section_by_name(b".text").is_some());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ElfFile<'a> {
+    data: &'a [u8],
+    encoding: Encoding,
+    header: FileHeader,
+    segments: Table<'a, ProgramHeader>,
+    sections: Table<'a, SectionHeader>,
+    shstrndx: u32,
+    names: Result<StringTable<'a>>,
+}
+
+impl<'a> ElfFile<'a> {
+    /// Opens an ELF file of any class, byte order and machine.
+    pub fn parse(data: &'a [u8]) -> Result<Self> {
+        let (header, encoding) = FileHeader::parse(data)?;
+        let shentsize = Table::<SectionHeader>::entry_size(encoding) as u64;
+        let phentsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
+
+        // Section 0 holds the real counts when they do not fit in the header.
+        let mut shnum = u64::from(header.e_shnum);
+        let mut shstrndx = u32::from(header.e_shstrndx);
+        let mut phnum = u64::from(header.e_phnum);
+        let mut sections = Table::empty(encoding);
+        if header.e_shoff != 0 {
+            if u64::from(header.e_shentsize) != shentsize {
+                return Err(Error::new(
+                    "file header",
+                    header.e_shoff,
+                    Problem::BadEntrySize {
+                        field: "e_shentsize",
+                        found: header.e_shentsize.into(),
+                        expected: shentsize,
+                    },
+                ));
+            }
+            let first = range(
+                data,
+                header.e_shoff,
+                shentsize,
+                "section header table",
+                "e_shoff + e_shentsize",
+            )?;
+            let sh0 = Table::<SectionHeader>::new(encoding, first)
+                .get(0)
+                .unwrap_or_default();
+            if header.e_shnum == 0 {
+                shnum = sh0.sh_size;
+            }
+            if header.e_shstrndx == SHN_XINDEX {
+                shstrndx = sh0.sh_link;
+            }
+            if header.e_phnum == PN_XNUM {
+                phnum = u64::from(sh0.sh_info);
+            }
+            let size = table_size(
+                shnum,
+                shentsize,
+                "section header table",
+                header.e_shoff,
+                "e_shnum * e_shentsize",
+            )?;
+            let bytes = range(
+                data,
+                header.e_shoff,
+                size,
+                "section header table",
+                "e_shoff + e_shnum * e_shentsize",
+            )?;
+            sections = Table::new(encoding, bytes);
+        }
+
+        let mut segments = Table::empty(encoding);
+        if phnum != 0 {
+            if u64::from(header.e_phentsize) != phentsize {
+                return Err(Error::new(
+                    "file header",
+                    header.e_phoff,
+                    Problem::BadEntrySize {
+                        field: "e_phentsize",
+                        found: header.e_phentsize.into(),
+                        expected: phentsize,
+                    },
+                ));
+            }
+            let size = table_size(
+                phnum,
+                phentsize,
+                "program header table",
+                header.e_phoff,
+                "e_phnum * e_phentsize",
+            )?;
+            let bytes = range(
+                data,
+                header.e_phoff,
+                size,
+                "program header table",
+                "e_phoff + e_phnum * e_phentsize",
+            )?;
+            segments = Table::new(encoding, bytes);
+        }
+
+        let names = section_names(data, &sections, shstrndx);
+        Ok(ElfFile {
+            data,
+            encoding,
+            header,
+            segments,
+            sections,
+            shstrndx,
+            names,
+        })
+    }
+
+    /// The whole input.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Class and byte order.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// 32 or 64 bit.
+    pub fn class(&self) -> Class {
+        self.encoding.class
+    }
+
+    /// Little or big endian.
+    pub fn endian(&self) -> Endian {
+        self.encoding.endian
+    }
+
+    /// The file header as stored (see the count methods for the resolved
+    /// extended numbering).
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// The machine (`e_machine`).
+    pub fn machine(&self) -> u16 {
+        self.header.e_machine
+    }
+
+    /// The number of program headers, resolved through extended numbering.
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// The number of section headers, resolved through extended numbering.
+    pub fn section_count(&self) -> usize {
+        self.sections.len()
+    }
+
+    /// The index of the section-name string table, resolved through
+    /// extended numbering (0 when there is none).
+    pub fn shstrndx(&self) -> u32 {
+        self.shstrndx
+    }
+
+    /// The program header table, typed (match on it for the raw records).
+    pub fn program_headers(&self) -> Table<'a, ProgramHeader> {
+        self.segments
+    }
+
+    /// The section header table, typed (match on it for the raw records).
+    pub fn section_headers(&self) -> Table<'a, SectionHeader> {
+        self.sections
+    }
+
+    /// Every program header, decoded.
+    pub fn segments(&self) -> super::encoding::TableIter<'a, ProgramHeader> {
+        self.segments.iter()
+    }
+
+    /// The file bytes of a segment (`p_offset .. p_offset + p_filesz`).
+    pub fn segment_data(&self, ph: &ProgramHeader) -> Result<&'a [u8]> {
+        range(
+            self.data,
+            ph.p_offset,
+            ph.p_filesz,
+            "program header",
+            "p_offset + p_filesz",
+        )
+    }
+
+    /// The program interpreter named by `PT_INTERP`, without its NUL.
+    pub fn interpreter(&self) -> Result<Option<&'a [u8]>> {
+        let Some(ph) = self.segments().find(|p| p.p_type == PT_INTERP) else {
+            return Ok(None);
+        };
+        let bytes = self.segment_data(&ph)?;
+        let end = memchr::memchr(0, bytes).unwrap_or(bytes.len());
+        Ok(Some(&bytes[..end]))
+    }
+
+    /// The file offset of the byte loaded at virtual address `addr`, found
+    /// through the `PT_LOAD` segments.
+    pub fn vaddr_to_offset(&self, addr: u64) -> Option<u64> {
+        self.segments()
+            .filter(|p| p.p_type == PT_LOAD)
+            .find_map(|p| p.vaddr_to_offset(addr))
+    }
+
+    /// The virtual address where the byte at file offset `offset` is loaded.
+    pub fn offset_to_vaddr(&self, offset: u64) -> Option<u64> {
+        self.segments()
+            .filter(|p| p.p_type == PT_LOAD)
+            .find_map(|p| p.offset_to_vaddr(offset))
+    }
+
+    /// `size` bytes of file data loaded at `addr`, all from one segment.
+    pub fn data_at_vaddr(&self, addr: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
+        for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
+            if let Some(off) = p.vaddr_to_offset(addr) {
+                let avail = p.p_filesz - (addr - p.p_vaddr);
+                if size > avail {
+                    return Err(Error::new(
+                        structure,
+                        off,
+                        Problem::OutOfBounds {
+                            field: "address + size (past its segment)",
+                            start: addr,
+                            size,
+                            limit: avail,
+                        },
+                    ));
+                }
+                return range(self.data, off, size, structure, "address + size");
+            }
+        }
+        Err(Error::new(
+            structure,
+            0,
+            Problem::BadValue {
+                field: "address (in no PT_LOAD segment)",
+                value: addr,
+            },
+        ))
+    }
+
+    /// The section-name string table, if the file has a valid one.
+    pub fn section_names(&self) -> Result<StringTable<'a>> {
+        self.names
+    }
+
+    /// Every section, with access to its name and data.
+    pub fn sections(&self) -> Sections<'a> {
+        Sections {
+            inner: self.sections.iter().enumerate(),
+            file: *self,
+        }
+    }
+
+    /// The section at `index`.
+    pub fn section(&self, index: usize) -> Result<Section<'a>> {
+        match self.sections.get(index) {
+            Some(h) => Ok(self.make_section(index, h)),
+            None => Err(Error::new(
+                "section header table",
+                self.header.e_shoff,
+                Problem::BadIndex {
+                    field: "section index",
+                    index: index as u64,
+                    count: self.sections.len() as u64,
+                },
+            )),
+        }
+    }
+
+    pub(crate) fn make_section(&self, index: usize, header: SectionHeader) -> Section<'a> {
+        Section::new(index, header, self.data, self.names, self.encoding)
+    }
+
+    /// The first section called `name` (a linear scan; with `alloc`,
+    /// [`SectionIndex`](crate::read::SectionIndex) answers in O(1)).
+    pub fn section_by_name(&self, name: &[u8]) -> Option<Section<'a>> {
+        let names = self.names.ok()?;
+        self.sections.iter().enumerate().find_map(|(i, h)| {
+            (names.get(h.sh_name).ok()? == name).then(|| self.make_section(i, h))
+        })
+    }
+
+    /// The first section of type `sh_type`.
+    pub fn section_by_type(&self, sh_type: u32) -> Option<Section<'a>> {
+        self.sections
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.sh_type == sh_type)
+            .map(|(i, h)| self.make_section(i, h))
+    }
+
+    /// The allocated section whose memory image contains `addr` (the
+    /// smallest one when sections overlap, e.g. `.tbss`).
+    pub fn section_containing(&self, addr: u64) -> Option<Section<'a>> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.contains_addr(addr))
+            .min_by_key(|(_, h)| h.sh_size)
+            .map(|(i, h)| self.make_section(i, h))
+    }
+}
+
+fn section_names<'a>(
+    data: &'a [u8],
+    sections: &Table<'a, SectionHeader>,
+    shstrndx: u32,
+) -> Result<StringTable<'a>> {
+    if shstrndx == 0 {
+        return Err(Error::new(
+            "file header",
+            0,
+            Problem::Missing("section-name string table (e_shstrndx is 0)"),
+        ));
+    }
+    let h = sections.get(shstrndx as usize).ok_or(Error::new(
+        "file header",
+        0,
+        Problem::BadIndex {
+            field: "e_shstrndx",
+            index: shstrndx.into(),
+            count: sections.len() as u64,
+        },
+    ))?;
+    let bytes = super::section::section_data(data, shstrndx as usize, &h)?;
+    Ok(StringTable::new(bytes, h.sh_offset))
+}
+
+/// An iterator over the sections of a file.
+#[derive(Clone)]
+pub struct Sections<'a> {
+    inner: core::iter::Enumerate<super::encoding::TableIter<'a, SectionHeader>>,
+    file: ElfFile<'a>,
+}
+
+impl<'a> Iterator for Sections<'a> {
+    type Item = Section<'a>;
+
+    fn next(&mut self) -> Option<Section<'a>> {
+        let (i, h) = self.inner.next()?;
+        Some(self.file.make_section(i, h))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Sections<'_> {}
+
+impl<'a> ElfFile<'a> {
+    /// The file bytes from virtual address `addr` to the end of the file
+    /// part of the `PT_LOAD` segment containing it (for tables whose size
+    /// the dynamic section does not record).
+    pub fn data_from_vaddr(&self, addr: u64, structure: &'static str) -> Result<(&'a [u8], u64)> {
+        for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
+            if let Some(off) = p.vaddr_to_offset(addr) {
+                let avail = p.p_filesz - (addr - p.p_vaddr);
+                let bytes = range(
+                    self.data,
+                    off,
+                    avail,
+                    structure,
+                    "address to end of segment",
+                )?;
+                return Ok((bytes, off));
+            }
+        }
+        Err(Error::new(
+            structure,
+            0,
+            Problem::BadValue {
+                field: "address (in no PT_LOAD segment)",
+                value: addr,
+            },
+        ))
+    }
+}

@@ -1,0 +1,329 @@
+//! Notes (`PT_NOTE`, `SHT_NOTE`) and the typed GNU notes.
+
+use super::encoding::{Encoding, Endian};
+use crate::error::{Error, Problem, Result};
+use crate::raw::consts::{NT_GNU_ABI_TAG, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0};
+
+/// One note: owner name, type and descriptor, borrowed from the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Note<'a> {
+    /// The owner (`"GNU"`, `"stapsdt"`, …), without its NUL.
+    pub name: &'a [u8],
+    /// The type, meaningful per owner.
+    pub kind: u32,
+    /// The descriptor.
+    pub desc: &'a [u8],
+    /// The file offset of the note header.
+    pub offset: u64,
+}
+
+/// A note elfin understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GnuNote<'a> {
+    /// `NT_GNU_BUILD_ID`: the build ID bytes.
+    BuildId(&'a [u8]),
+    /// `NT_GNU_ABI_TAG`: the OS and its earliest supported kernel version.
+    AbiTag {
+        /// `ELF_NOTE_OS_*`.
+        os: u32,
+        /// Major version.
+        major: u32,
+        /// Minor version.
+        minor: u32,
+        /// Patch level.
+        patch: u32,
+    },
+    /// `NT_GNU_PROPERTY_TYPE_0`: program properties.
+    Properties(PropertyIter<'a>),
+}
+
+impl<'a> Note<'a> {
+    /// The typed view of a GNU note, if this is one elfin knows.
+    pub fn gnu(&self, encoding: Encoding) -> Option<GnuNote<'a>> {
+        if self.name != b"GNU" {
+            return None;
+        }
+        match self.kind {
+            NT_GNU_BUILD_ID => Some(GnuNote::BuildId(self.desc)),
+            NT_GNU_ABI_TAG => {
+                let w = |i: usize| encoding.read_u32(self.desc.get(i * 4..).unwrap_or(&[]));
+                Some(GnuNote::AbiTag {
+                    os: w(0)?,
+                    major: w(1)?,
+                    minor: w(2)?,
+                    patch: w(3)?,
+                })
+            }
+            NT_GNU_PROPERTY_TYPE_0 => Some(GnuNote::Properties(PropertyIter {
+                data: self.desc,
+                pos: 0,
+                encoding,
+                offset: self.offset,
+            })),
+            _ => None,
+        }
+    }
+}
+
+/// Walks the notes in a note segment or section.
+#[derive(Debug, Clone)]
+pub struct NoteIter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    align: usize,
+    endian: Endian,
+    offset: u64,
+}
+
+impl<'a> NoteIter<'a> {
+    /// Notes in `data` (at file offset `offset`), padded to `align` (the
+    /// segment's or section's alignment: 8 means 8-byte padding, anything
+    /// else 4).
+    pub fn new(data: &'a [u8], align: u64, endian: Endian, offset: u64) -> Self {
+        NoteIter {
+            data,
+            pos: 0,
+            align: if align == 8 { 8 } else { 4 },
+            endian,
+            offset,
+        }
+    }
+
+    fn parse(&mut self) -> Result<Note<'a>> {
+        let at = self.offset.saturating_add(self.pos as u64);
+        let enc = Encoding {
+            class: super::encoding::Class::Elf32,
+            endian: self.endian,
+        };
+        let rest = &self.data[self.pos..];
+        let (Some(namesz), Some(descsz), Some(kind)) = (
+            enc.read_u32(rest),
+            enc.read_u32(rest.get(4..).unwrap_or(&[])),
+            enc.read_u32(rest.get(8..).unwrap_or(&[])),
+        ) else {
+            return Err(Error::new(
+                "note",
+                at,
+                Problem::OutOfBounds {
+                    field: "header",
+                    start: 0,
+                    size: 12,
+                    limit: rest.len() as u64,
+                },
+            ));
+        };
+        let name_end = 12 + namesz as usize;
+        let name = rest.get(12..name_end).ok_or(Error::new(
+            "note",
+            at,
+            Problem::OutOfBounds {
+                field: "n_namesz",
+                start: 12,
+                size: namesz.into(),
+                limit: rest.len() as u64,
+            },
+        ))?;
+        let desc_start = align_up(name_end, self.align);
+        let desc_end = desc_start
+            .checked_add(descsz as usize)
+            .filter(|&e| e <= rest.len())
+            .ok_or(Error::new(
+                "note",
+                at,
+                Problem::OutOfBounds {
+                    field: "n_descsz",
+                    start: desc_start as u64,
+                    size: descsz.into(),
+                    limit: rest.len() as u64,
+                },
+            ))?;
+        let desc = &rest[desc_start..desc_end];
+        // The owner name is NUL-terminated within n_namesz.
+        let name = &name[..memchr::memchr(0, name).unwrap_or(name.len())];
+        self.pos += align_up(desc_end, self.align).min(rest.len());
+        Ok(Note {
+            name,
+            kind,
+            desc,
+            offset: at,
+        })
+    }
+}
+
+fn align_up(x: usize, a: usize) -> usize {
+    x.saturating_add(a - 1) & !(a - 1)
+}
+
+impl<'a> Iterator for NoteIter<'a> {
+    type Item = Result<Note<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.data.len() {
+            return None;
+        }
+        let r = self.parse();
+        if r.is_err() {
+            self.pos = self.data.len();
+        }
+        Some(r)
+    }
+}
+
+/// One GNU program property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Property<'a> {
+    /// `pr_type` (`GNU_PROPERTY_*`).
+    pub kind: u32,
+    /// `pr_data`.
+    pub data: &'a [u8],
+}
+
+impl Property<'_> {
+    /// The data as one 32-bit word (the common case: feature bits).
+    pub fn word(&self, encoding: Encoding) -> Option<u32> {
+        if self.data.len() == 4 {
+            encoding.read_u32(self.data)
+        } else {
+            None
+        }
+    }
+}
+
+/// Walks the properties of an `NT_GNU_PROPERTY_TYPE_0` note; each is
+/// padded to the address size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PropertyIter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    encoding: Encoding,
+    offset: u64,
+}
+
+impl<'a> Iterator for PropertyIter<'a> {
+    type Item = Result<Property<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.data.get(self.pos..).filter(|r| !r.is_empty())?;
+        let e = self.encoding;
+        let head = e
+            .read_u32(rest)
+            .zip(e.read_u32(rest.get(4..).unwrap_or(&[])));
+        let r = head.and_then(|(kind, size)| {
+            let end = 8usize.checked_add(size as usize)?;
+            let data = rest.get(8..end)?;
+            Some((Property { kind, data }, align_up(end, e.address_size())))
+        });
+        match r {
+            Some((p, adv)) => {
+                self.pos += adv.min(rest.len());
+                Some(Ok(p))
+            }
+            None => {
+                self.pos = self.data.len();
+                Some(Err(Error::new(
+                    "GNU property",
+                    self.offset,
+                    Problem::OutOfBounds {
+                        field: "pr_datasz",
+                        start: self.pos as u64,
+                        size: 8,
+                        limit: rest.len() as u64,
+                    },
+                )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_pad_to_four_or_eight() {
+        // name "GNU\0" (4), desc 3 bytes padded to 4, then a second note.
+        let mut d = Vec::new();
+        for (name, kind, desc) in [
+            (&b"GNU\0"[..], 3u32, &b"abc"[..]),
+            (&b"X\0"[..], 9, &b"12345678"[..]),
+        ] {
+            d.extend((name.len() as u32).to_le_bytes());
+            d.extend((desc.len() as u32).to_le_bytes());
+            d.extend(kind.to_le_bytes());
+            d.extend(name);
+            while d.len() % 4 != 0 {
+                d.push(0);
+            }
+            d.extend(desc);
+            while d.len() % 4 != 0 {
+                d.push(0);
+            }
+        }
+        let notes: Vec<_> = NoteIter::new(&d, 4, Endian::Little, 0)
+            .map(|n| n.unwrap())
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert_eq!(
+            (notes[0].name, notes[0].kind, notes[0].desc),
+            (&b"GNU"[..], 3, &b"abc"[..])
+        );
+        assert_eq!(
+            (notes[1].name, notes[1].kind, notes[1].desc),
+            (&b"X"[..], 9, &b"12345678"[..])
+        );
+        // A truncated descriptor is an error naming the note's offset.
+        let bad = NoteIter::new(&d[..22], 4, Endian::Little, 0x40)
+            .nth(1)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(bad.offset, 0x40 + 20);
+    }
+}
+
+impl<'a> super::file::ElfFile<'a> {
+    /// The notes of a `SHT_NOTE` section.
+    pub fn section_notes(&self, section: &super::section::Section<'a>) -> Result<NoteIter<'a>> {
+        let h = section.header();
+        Ok(NoteIter::new(
+            section.data()?,
+            h.sh_addralign,
+            self.endian(),
+            h.sh_offset,
+        ))
+    }
+
+    /// The notes of a `PT_NOTE` segment.
+    pub fn segment_notes(&self, ph: &super::segment::ProgramHeader) -> Result<NoteIter<'a>> {
+        Ok(NoteIter::new(
+            self.segment_data(ph)?,
+            ph.p_align,
+            self.endian(),
+            ph.p_offset,
+        ))
+    }
+
+    /// The GNU build ID, from the first note that has one.
+    pub fn build_id(&self) -> Result<Option<&'a [u8]>> {
+        use crate::raw::consts::{PT_NOTE, SHT_NOTE};
+        let enc = self.encoding();
+        let pick = |n: Note<'a>| match n.gnu(enc) {
+            Some(GnuNote::BuildId(id)) => Some(id),
+            _ => None,
+        };
+        for s in self.sections().filter(|s| s.header().sh_type == SHT_NOTE) {
+            for n in self.section_notes(&s)? {
+                if let Some(id) = pick(n?) {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        for p in self.segments().filter(|p| p.p_type == PT_NOTE) {
+            for n in self.segment_notes(&p)? {
+                if let Some(id) = pick(n?) {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
+    }
+}

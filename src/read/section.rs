@@ -1,0 +1,152 @@
+//! Section headers and the section view.
+
+use super::bytes::range;
+use super::encoding::{Encoding, decode_both};
+use super::strtab::StringTable;
+use crate::error::{Error, Problem, Result};
+use crate::raw::consts::{SHF_ALLOC, SHF_COMPRESSED, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS};
+use crate::raw::{Shdr32, Shdr64};
+
+/// A section header with native integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct SectionHeader {
+    pub sh_name: u32,
+    pub sh_type: u32,
+    pub sh_flags: u64,
+    pub sh_addr: u64,
+    pub sh_offset: u64,
+    pub sh_size: u64,
+    pub sh_link: u32,
+    pub sh_info: u32,
+    pub sh_addralign: u64,
+    pub sh_entsize: u64,
+}
+
+decode_both!(SectionHeader, Shdr32, Shdr64, |r| SectionHeader {
+    sh_name: r.sh_name.get(),
+    sh_type: r.sh_type.get(),
+    sh_flags: u64::from(r.sh_flags.get()),
+    sh_addr: u64::from(r.sh_addr.get()),
+    sh_offset: u64::from(r.sh_offset.get()),
+    sh_size: u64::from(r.sh_size.get()),
+    sh_link: r.sh_link.get(),
+    sh_info: r.sh_info.get(),
+    sh_addralign: u64::from(r.sh_addralign.get()),
+    sh_entsize: u64::from(r.sh_entsize.get()),
+});
+
+impl SectionHeader {
+    /// Occupies memory at run time (`SHF_ALLOC`).
+    pub fn is_alloc(&self) -> bool {
+        self.sh_flags & SHF_ALLOC != 0
+    }
+    /// Writable at run time.
+    pub fn is_write(&self) -> bool {
+        self.sh_flags & SHF_WRITE != 0
+    }
+    /// Executable.
+    pub fn is_execute(&self) -> bool {
+        self.sh_flags & SHF_EXECINSTR != 0
+    }
+    /// Compressed (`SHF_COMPRESSED`).
+    pub fn is_compressed(&self) -> bool {
+        self.sh_flags & SHF_COMPRESSED != 0
+    }
+    /// Takes space in the file (everything but `SHT_NOBITS`).
+    pub fn has_file_data(&self) -> bool {
+        self.sh_type != SHT_NOBITS
+    }
+    /// Whether the section's memory image contains `addr`.
+    pub fn contains_addr(&self, addr: u64) -> bool {
+        self.is_alloc() && addr >= self.sh_addr && addr - self.sh_addr < self.sh_size
+    }
+}
+
+/// One section: its index, header, and access to its name and data.
+#[derive(Debug, Clone, Copy)]
+pub struct Section<'a> {
+    index: usize,
+    header: SectionHeader,
+    file: &'a [u8],
+    names: Result<StringTable<'a>>,
+    encoding: Encoding,
+}
+
+impl<'a> Section<'a> {
+    pub(crate) fn new(
+        index: usize,
+        header: SectionHeader,
+        file: &'a [u8],
+        names: Result<StringTable<'a>>,
+        encoding: Encoding,
+    ) -> Self {
+        Section {
+            index,
+            header,
+            file,
+            names,
+            encoding,
+        }
+    }
+
+    /// The section's index in the section header table.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The decoded header.
+    pub fn header(&self) -> &SectionHeader {
+        &self.header
+    }
+
+    /// The file's encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The name from the section-name string table, as bytes.
+    pub fn name(&self) -> Result<&'a [u8]> {
+        self.names
+            .and_then(|t| t.get(self.header.sh_name))
+            .map_err(|e| e.at_index(self.index as u64))
+    }
+
+    /// The name as UTF-8.
+    pub fn name_str(&self) -> Result<&'a str> {
+        let name = self.name()?;
+        core::str::from_utf8(name).map_err(|_| {
+            Error::new(
+                "section header",
+                self.header.sh_name.into(),
+                Problem::NotUtf8,
+            )
+            .at_index(self.index as u64)
+        })
+    }
+
+    /// The bytes of the section in the file (empty for `SHT_NOBITS`). For a
+    /// compressed section these are the compressed bytes, header included.
+    pub fn data(&self) -> Result<&'a [u8]> {
+        section_data(self.file, self.index, &self.header)
+    }
+}
+
+/// The file bytes of a section, checked.
+pub(crate) fn section_data<'a>(
+    file: &'a [u8],
+    index: usize,
+    h: &SectionHeader,
+) -> Result<&'a [u8]> {
+    if !h.has_file_data() {
+        return Ok(&[]);
+    }
+    range(
+        file,
+        h.sh_offset,
+        h.sh_size,
+        "section header",
+        "sh_offset + sh_size",
+    )
+    .map_err(|e| e.at_index(index as u64))
+}

@@ -1,0 +1,138 @@
+//! String tables: NUL-terminated byte strings found by offset.
+
+use crate::error::{Error, Problem, Result};
+
+/// A string table (`SHT_STRTAB`, or `DT_STRTAB`/`DT_STRSZ`).
+///
+/// Strings are returned as `&[u8]` without the NUL, because real files
+/// carry names that are not UTF-8; [`get_str`](Self::get_str) is the
+/// `&str` helper on top.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StringTable<'a> {
+    data: &'a [u8],
+    offset: u64,
+}
+
+impl<'a> StringTable<'a> {
+    /// A string table over `data`, which starts at file offset `offset`
+    /// (used in errors).
+    pub const fn new(data: &'a [u8], offset: u64) -> Self {
+        StringTable { data, offset }
+    }
+
+    /// The table's bytes.
+    pub const fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The file offset of the table.
+    pub const fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// The string at `index`, without its NUL.
+    #[inline]
+    pub fn get(&self, index: u32) -> Result<&'a [u8]> {
+        let tail = match self.data.get(index as usize..) {
+            Some(t) => t,
+            None => return Err(self.bad_index(index)),
+        };
+        match memchr::memchr(0, tail) {
+            Some(end) => Ok(&tail[..end]),
+            None => Err(Error::new(
+                "string table",
+                self.offset.saturating_add(u64::from(index)),
+                Problem::Unterminated,
+            )),
+        }
+    }
+
+    /// The string at `index` as UTF-8.
+    pub fn get_str(&self, index: u32) -> Result<&'a str> {
+        let bytes = self.get(index)?;
+        core::str::from_utf8(bytes).map_err(|_| {
+            Error::new(
+                "string table",
+                self.offset.saturating_add(u64::from(index)),
+                Problem::NotUtf8,
+            )
+        })
+    }
+
+    #[cold]
+    fn bad_index(&self, index: u32) -> Error {
+        Error::new(
+            "string table",
+            self.offset,
+            Problem::BadIndex {
+                field: "string offset",
+                index: u64::from(index),
+                count: self.data.len() as u64,
+            },
+        )
+    }
+
+    /// Every string in the table, in order, as stored (including the empty
+    /// one at offset 0). Unterminated trailing bytes are yielded as an error.
+    pub fn iter(&self) -> StringIter<'a> {
+        StringIter {
+            table: *self,
+            pos: 0,
+        }
+    }
+}
+
+/// An iterator over the strings of a [`StringTable`], with their offsets.
+#[derive(Debug, Clone)]
+pub struct StringIter<'a> {
+    table: StringTable<'a>,
+    pos: usize,
+}
+
+impl<'a> Iterator for StringIter<'a> {
+    type Item = Result<(u32, &'a [u8])>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let tail = self.table.data.get(self.pos..).filter(|t| !t.is_empty())?;
+        let start = self.pos;
+        match memchr::memchr(0, tail) {
+            Some(end) => {
+                self.pos += end + 1;
+                Some(Ok((start as u32, &tail[..end])))
+            }
+            None => {
+                self.pos = self.table.data.len();
+                Some(Err(Error::new(
+                    "string table",
+                    self.table.offset.saturating_add(start as u64),
+                    Problem::Unterminated,
+                )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_by_offset() {
+        let t = StringTable::new(b"\0abc\0\xffd\0tail", 0x100);
+        assert_eq!(t.get(0).unwrap(), b"");
+        assert_eq!(t.get(1).unwrap(), b"abc");
+        assert_eq!(t.get(2).unwrap(), b"bc");
+        assert_eq!(t.get(5).unwrap(), b"\xffd");
+        assert!(t.get_str(5).is_err());
+        let e = t.get(9).unwrap_err();
+        assert_eq!(e.problem, Problem::Unterminated);
+        assert_eq!(e.offset, 0x109);
+        assert!(matches!(
+            t.get(100).unwrap_err().problem,
+            Problem::BadIndex { .. }
+        ));
+        let all: Vec<_> = t.iter().collect();
+        assert_eq!(all.len(), 4);
+        assert!(all[3].is_err());
+    }
+}

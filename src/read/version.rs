@@ -1,0 +1,500 @@
+//! GNU symbol versioning: `.gnu.version` (versym), `.gnu.version_d`
+//! (verdef) and `.gnu.version_r` (verneed).
+
+use super::encoding::{Encoding, Table};
+use super::strtab::StringTable;
+use crate::error::{Error, Problem, Result};
+use crate::raw::consts::{VER_NDX_GLOBAL, VER_NDX_LOCAL, VERSYM_HIDDEN};
+use crate::raw::{BE, LE, Verdaux, Verdef, Vernaux, Verneed};
+use zerocopy::FromBytes;
+use zerocopy::byteorder::ByteOrder;
+
+/// A version definition, with its own name (the first `Verdaux`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionDefinition<'a> {
+    /// `vd_flags` (`VER_FLG_BASE`, `VER_FLG_WEAK`).
+    pub flags: u16,
+    /// `vd_ndx`: the index versym entries use.
+    pub index: u16,
+    /// `vd_hash`: the SysV hash of the name.
+    pub hash: u32,
+    /// The version's name.
+    pub name: &'a [u8],
+    /// The number of `Verdaux` entries (the name, then the parents).
+    pub aux_count: u16,
+    /// The names of the parent versions (the `Verdaux` after the first).
+    pub parents: VerdauxIter<'a>,
+}
+
+/// A needed version (`Vernaux`) with the file it is needed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionNeed<'a> {
+    /// The needed library (`vn_file`).
+    pub file: &'a [u8],
+    /// The version's name.
+    pub name: &'a [u8],
+    /// `vna_hash`.
+    pub hash: u32,
+    /// `vna_flags`.
+    pub flags: u16,
+    /// `vna_other`: the index versym entries use.
+    pub index: u16,
+}
+
+/// What a symbol's versym entry says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolVersion<'a> {
+    /// Index 0: a local symbol.
+    Local,
+    /// Index 1: global, unversioned.
+    Global,
+    /// A version defined by this file; `hidden` when it is not the default
+    /// (`name@VER` rather than `name@@VER`).
+    Defined {
+        /// The version name.
+        name: &'a [u8],
+        /// The versym hidden bit.
+        hidden: bool,
+        /// The version index.
+        index: u16,
+    },
+    /// A version needed from `file`.
+    Needed {
+        /// The version name.
+        name: &'a [u8],
+        /// The library it comes from.
+        file: &'a [u8],
+        /// The versym hidden bit.
+        hidden: bool,
+        /// The version index.
+        index: u16,
+    },
+    /// An index no definition or need names.
+    Unknown(u16),
+}
+
+impl<'a> SymbolVersion<'a> {
+    /// The version's name, if it has one.
+    pub fn name(&self) -> Option<&'a [u8]> {
+        match *self {
+            SymbolVersion::Defined { name, .. } | SymbolVersion::Needed { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// All versioning information of the dynamic symbols.
+#[derive(Debug, Clone, Copy)]
+pub struct VersionInfo<'a> {
+    pub(crate) versym: Option<(Table<'a, u16>, u64)>,
+    pub(crate) verdef: Option<VersionChain<'a>>,
+    pub(crate) verneed: Option<VersionChain<'a>>,
+}
+
+/// A chain of verdef or verneed entries: the bytes from its start, the
+/// entry count, the strings it names, and its file offset.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VersionChain<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) count: u64,
+    pub(crate) strings: StringTable<'a>,
+    pub(crate) offset: u64,
+    pub(crate) encoding: Encoding,
+}
+
+impl<'a> VersionInfo<'a> {
+    /// The raw versym entry of symbol `index`.
+    pub fn versym(&self, index: usize) -> Option<u16> {
+        self.versym.and_then(|(t, _)| t.get(index))
+    }
+
+    /// The version definitions (`.gnu.version_d`).
+    pub fn definitions(&self) -> VerdefIter<'a> {
+        match self.verdef {
+            Some(c) => VerdefIter {
+                chain: c,
+                pos: 0,
+                left: c.count,
+                budget: budget(&c),
+            },
+            None => VerdefIter {
+                chain: VersionChain {
+                    data: &[],
+                    count: 0,
+                    strings: StringTable::default(),
+                    offset: 0,
+                    encoding: LE_ENC,
+                },
+                pos: 0,
+                left: 0,
+                budget: 0,
+            },
+        }
+    }
+
+    /// The needed versions (`.gnu.version_r`), one item per `Vernaux`.
+    pub fn needs(&self) -> VerneedIter<'a> {
+        match self.verneed {
+            Some(c) => VerneedIter {
+                chain: c,
+                pos: 0,
+                left: c.count,
+                file: None,
+                budget: budget(&c),
+            },
+            None => VerneedIter {
+                chain: VersionChain {
+                    data: &[],
+                    count: 0,
+                    strings: StringTable::default(),
+                    offset: 0,
+                    encoding: LE_ENC,
+                },
+                pos: 0,
+                left: 0,
+                file: None,
+                budget: 0,
+            },
+        }
+    }
+
+    /// The version of dynamic symbol `index`.
+    pub fn symbol_version(&self, index: usize) -> Result<SymbolVersion<'a>> {
+        let Some(raw) = self.versym(index) else {
+            return Ok(SymbolVersion::Global);
+        };
+        let hidden = raw & VERSYM_HIDDEN != 0;
+        let ndx = raw & !VERSYM_HIDDEN;
+        match ndx {
+            VER_NDX_LOCAL => return Ok(SymbolVersion::Local),
+            VER_NDX_GLOBAL => return Ok(SymbolVersion::Global),
+            _ => {}
+        }
+        for def in self.definitions() {
+            let def = def?;
+            if def.index == ndx {
+                return Ok(SymbolVersion::Defined {
+                    name: def.name,
+                    hidden,
+                    index: ndx,
+                });
+            }
+        }
+        for need in self.needs() {
+            let need = need?;
+            if need.index == ndx {
+                return Ok(SymbolVersion::Needed {
+                    name: need.name,
+                    file: need.file,
+                    hidden,
+                    index: ndx,
+                });
+            }
+        }
+        Ok(SymbolVersion::Unknown(ndx))
+    }
+}
+
+/// Entries can overlap, but a walk that yields more entries than the data
+/// has 8-byte words is going round in circles.
+fn budget(c: &VersionChain<'_>) -> u64 {
+    c.data.len() as u64 / 8 + 1
+}
+
+fn spend(budget: &mut u64, c: &VersionChain<'_>, pos: u64, what: &'static str) -> Result<()> {
+    if *budget == 0 {
+        return Err(Error::new(
+            what,
+            c.offset.saturating_add(pos),
+            Problem::Loop,
+        ));
+    }
+    *budget -= 1;
+    Ok(())
+}
+
+const LE_ENC: Encoding = Encoding {
+    class: super::encoding::Class::Elf64,
+    endian: super::encoding::Endian::Little,
+};
+
+fn at<T: FromBytes + zerocopy::KnownLayout + zerocopy::Immutable>(
+    chain: &VersionChain<'_>,
+    pos: u64,
+    what: &'static str,
+) -> Result<T> {
+    let size = core::mem::size_of::<T>() as u64;
+    let bytes = chain.data.get(pos as usize..).ok_or(Error::new(
+        what,
+        chain.offset.saturating_add(pos),
+        Problem::OutOfBounds {
+            field: "offset",
+            start: pos,
+            size,
+            limit: chain.data.len() as u64,
+        },
+    ))?;
+    T::read_from_prefix(bytes).map(|(t, _)| t).map_err(|_| {
+        Error::new(
+            what,
+            chain.offset.saturating_add(pos),
+            Problem::OutOfBounds {
+                field: "offset + size",
+                start: pos,
+                size,
+                limit: chain.data.len() as u64,
+            },
+        )
+    })
+}
+
+struct Def {
+    flags: u16,
+    ndx: u16,
+    cnt: u16,
+    hash: u32,
+    aux: u32,
+    next: u32,
+}
+
+fn read_def<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<Def> {
+    let d: Verdef<O> = at(c, pos, "version definition")?;
+    Ok(Def {
+        flags: d.vd_flags.get(),
+        ndx: d.vd_ndx.get(),
+        cnt: d.vd_cnt.get(),
+        hash: d.vd_hash.get(),
+        aux: d.vd_aux.get(),
+        next: d.vd_next.get(),
+    })
+}
+
+fn read_daux<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u32, u32)> {
+    let a: Verdaux<O> = at(c, pos, "version definition aux")?;
+    Ok((a.vda_name.get(), a.vda_next.get()))
+}
+
+fn read_need<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u16, u32, u32, u32)> {
+    let n: Verneed<O> = at(c, pos, "version need")?;
+    Ok((
+        n.vn_cnt.get(),
+        n.vn_file.get(),
+        n.vn_aux.get(),
+        n.vn_next.get(),
+    ))
+}
+
+fn read_naux<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u32, u16, u16, u32, u32)> {
+    let a: Vernaux<O> = at(c, pos, "version need aux")?;
+    Ok((
+        a.vna_hash.get(),
+        a.vna_flags.get(),
+        a.vna_other.get(),
+        a.vna_name.get(),
+        a.vna_next.get(),
+    ))
+}
+
+macro_rules! by_endian {
+    ($chain:expr, $f:ident, $pos:expr) => {
+        match $chain.encoding.endian {
+            super::encoding::Endian::Little => $f::<LE>($chain, $pos),
+            super::encoding::Endian::Big => $f::<BE>($chain, $pos),
+        }
+    };
+}
+
+/// An iterator over version definitions.
+#[derive(Debug, Clone)]
+pub struct VerdefIter<'a> {
+    chain: VersionChain<'a>,
+    pos: u64,
+    left: u64,
+    budget: u64,
+}
+
+impl<'a> Iterator for VerdefIter<'a> {
+    type Item = Result<VersionDefinition<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        if let Err(e) = spend(
+            &mut self.budget,
+            &self.chain,
+            self.pos,
+            "version definition",
+        ) {
+            self.left = 0;
+            return Some(Err(e));
+        }
+        let c = &self.chain;
+        let step = (|| {
+            let d = by_endian!(c, read_def, self.pos)?;
+            let aux_pos = self.pos.saturating_add(d.aux.into());
+            let (name_off, aux_next) = by_endian!(c, read_daux, aux_pos)?;
+            let name = c.strings.get(name_off)?;
+            let parents = VerdauxIter {
+                chain: *c,
+                pos: if aux_next == 0 {
+                    0
+                } else {
+                    aux_pos.saturating_add(aux_next.into())
+                },
+                left: if aux_next == 0 {
+                    0
+                } else {
+                    u64::from(d.cnt.saturating_sub(1))
+                },
+            };
+            Ok((
+                VersionDefinition {
+                    flags: d.flags,
+                    index: d.ndx,
+                    hash: d.hash,
+                    name,
+                    aux_count: d.cnt,
+                    parents,
+                },
+                d.next,
+            ))
+        })();
+        match step {
+            Ok((def, next)) => {
+                // vd_next is unsigned, so the walk only moves forward: it ends.
+                if next == 0 {
+                    self.left = 0;
+                }
+                self.pos = self.pos.saturating_add(next.into());
+                Some(Ok(def))
+            }
+            Err(e) => {
+                self.left = 0;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// The parent-version names of a version definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerdauxIter<'a> {
+    chain: VersionChain<'a>,
+    pos: u64,
+    left: u64,
+}
+
+impl PartialEq for VersionChain<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.offset == other.offset
+            && self.count == other.count
+            && self.data.len() == other.data.len()
+    }
+}
+impl Eq for VersionChain<'_> {}
+
+impl<'a> Iterator for VerdauxIter<'a> {
+    type Item = Result<&'a [u8]>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let c = &self.chain;
+        match by_endian!(c, read_daux, self.pos).and_then(|(n, next)| Ok((c.strings.get(n)?, next)))
+        {
+            Ok((name, next)) => {
+                if next == 0 {
+                    self.left = 0;
+                }
+                self.pos = self.pos.saturating_add(next.into());
+                Some(Ok(name))
+            }
+            Err(e) => {
+                self.left = 0;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// An iterator over needed versions, one item per `Vernaux`.
+#[derive(Debug, Clone)]
+pub struct VerneedIter<'a> {
+    chain: VersionChain<'a>,
+    pos: u64,
+    left: u64,
+    /// The current file: its name, the next aux position, auxes left, and
+    /// the offset of the next `Verneed`.
+    file: Option<(&'a [u8], u64, u64, u32)>,
+    budget: u64,
+}
+
+impl<'a> Iterator for VerneedIter<'a> {
+    type Item = Result<VersionNeed<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((file, aux_pos, aux_left, need_next)) = self.file {
+                if aux_left > 0 {
+                    if let Err(e) =
+                        spend(&mut self.budget, &self.chain, aux_pos, "version need aux")
+                    {
+                        self.file = None;
+                        self.left = 0;
+                        return Some(Err(e));
+                    }
+                    let c = &self.chain;
+                    let r = by_endian!(c, read_naux, aux_pos).and_then(
+                        |(hash, flags, other, name, next)| {
+                            Ok((hash, flags, other, c.strings.get(name)?, next))
+                        },
+                    );
+                    return Some(match r {
+                        Ok((hash, flags, index, name, next)) => {
+                            let left = if next == 0 { 0 } else { aux_left - 1 };
+                            self.file =
+                                Some((file, aux_pos.saturating_add(next.into()), left, need_next));
+                            Ok(VersionNeed {
+                                file,
+                                name,
+                                hash,
+                                flags,
+                                index,
+                            })
+                        }
+                        Err(e) => {
+                            self.file = None;
+                            self.left = 0;
+                            Err(e)
+                        }
+                    });
+                }
+                self.file = None;
+                if need_next == 0 {
+                    self.left = 0;
+                }
+                self.pos = self.pos.saturating_add(need_next.into());
+            }
+            if self.left == 0 {
+                return None;
+            }
+            self.left -= 1;
+            let c = &self.chain;
+            let r = by_endian!(c, read_need, self.pos)
+                .and_then(|(cnt, file, aux, next)| Ok((cnt, c.strings.get(file)?, aux, next)));
+            match r {
+                Ok((cnt, file, aux, next)) => {
+                    self.file = Some((file, self.pos.saturating_add(aux.into()), cnt.into(), next));
+                }
+                Err(e) => {
+                    self.left = 0;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
