@@ -1,0 +1,2 @@
+//! Placeholder: the differential test against readelf is being written.
+#![cfg(feature = "cli")]
