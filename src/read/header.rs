@@ -80,10 +80,11 @@ impl FileHeader {
                 },
             )
         };
-        let (ident, _) = Ident::ref_from_prefix(data).map_err(|_| short(16))?;
-        if ident.magic != ELFMAG {
+        // A short input that does not even start like ELF is "not ELF".
+        if data.iter().zip(ELFMAG).any(|(a, b)| *a != b) || data.len() < 4 {
             return Err(Error::new("file header", 0, Problem::BadMagic));
         }
+        let (ident, _) = Ident::ref_from_prefix(data).map_err(|_| short(16))?;
         let class = match ident.class {
             ELFCLASS32 => Class::Elf32,
             ELFCLASS64 => Class::Elf64,
