@@ -359,6 +359,8 @@ macro_rules! decode_both {
             for $raw32<O>
         {
             #[inline]
+            // One body serves both classes: widening in 32-bit, identity in 64-bit.
+            #[allow(clippy::useless_conversion)]
             fn decode(&self) -> $native {
                 let $r = self;
                 $body
@@ -368,6 +370,8 @@ macro_rules! decode_both {
             for $raw64<O>
         {
             #[inline]
+            // One body serves both classes: widening in 32-bit, identity in 64-bit.
+            #[allow(clippy::useless_conversion)]
             fn decode(&self) -> $native {
                 let $r = self;
                 $body

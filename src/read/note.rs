@@ -235,51 +235,6 @@ impl<'a> Iterator for PropertyIter<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notes_pad_to_four_or_eight() {
-        // name "GNU\0" (4), desc 3 bytes padded to 4, then a second note.
-        let mut d = Vec::new();
-        for (name, kind, desc) in [
-            (&b"GNU\0"[..], 3u32, &b"abc"[..]),
-            (&b"X\0"[..], 9, &b"12345678"[..]),
-        ] {
-            d.extend((name.len() as u32).to_le_bytes());
-            d.extend((desc.len() as u32).to_le_bytes());
-            d.extend(kind.to_le_bytes());
-            d.extend(name);
-            while d.len() % 4 != 0 {
-                d.push(0);
-            }
-            d.extend(desc);
-            while d.len() % 4 != 0 {
-                d.push(0);
-            }
-        }
-        let notes: Vec<_> = NoteIter::new(&d, 4, Endian::Little, 0)
-            .map(|n| n.unwrap())
-            .collect();
-        assert_eq!(notes.len(), 2);
-        assert_eq!(
-            (notes[0].name, notes[0].kind, notes[0].desc),
-            (&b"GNU"[..], 3, &b"abc"[..])
-        );
-        assert_eq!(
-            (notes[1].name, notes[1].kind, notes[1].desc),
-            (&b"X"[..], 9, &b"12345678"[..])
-        );
-        // A truncated descriptor is an error naming the note's offset.
-        let bad = NoteIter::new(&d[..22], 4, Endian::Little, 0x40)
-            .nth(1)
-            .unwrap()
-            .unwrap_err();
-        assert_eq!(bad.offset, 0x40 + 20);
-    }
-}
-
 impl<'a> super::file::ElfFile<'a> {
     /// The notes of a `SHT_NOTE` section.
     pub fn section_notes(&self, section: &super::section::Section<'a>) -> Result<NoteIter<'a>> {
@@ -325,5 +280,51 @@ impl<'a> super::file::ElfFile<'a> {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    #[test]
+    fn notes_pad_to_four_or_eight() {
+        // name "GNU\0" (4), desc 3 bytes padded to 4, then a second note.
+        let mut d = Vec::new();
+        for (name, kind, desc) in [
+            (&b"GNU\0"[..], 3u32, &b"abc"[..]),
+            (&b"X\0"[..], 9, &b"12345678"[..]),
+        ] {
+            d.extend((name.len() as u32).to_le_bytes());
+            d.extend((desc.len() as u32).to_le_bytes());
+            d.extend(kind.to_le_bytes());
+            d.extend(name);
+            while d.len() % 4 != 0 {
+                d.push(0);
+            }
+            d.extend(desc);
+            while d.len() % 4 != 0 {
+                d.push(0);
+            }
+        }
+        let notes: Vec<_> = NoteIter::new(&d, 4, Endian::Little, 0)
+            .map(|n| n.unwrap())
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert_eq!(
+            (notes[0].name, notes[0].kind, notes[0].desc),
+            (&b"GNU"[..], 3, &b"abc"[..])
+        );
+        assert_eq!(
+            (notes[1].name, notes[1].kind, notes[1].desc),
+            (&b"X"[..], 9, &b"12345678"[..])
+        );
+        // A truncated descriptor is an error naming the note's offset.
+        let bad = NoteIter::new(&d[..22], 4, Endian::Little, 0x40)
+            .nth(1)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(bad.offset, 0x40 + 20);
     }
 }

@@ -384,6 +384,7 @@ impl Iterator for CrelIter<'_> {
 mod tests {
     use super::*;
     use crate::read::encoding::Endian;
+    use std::vec::Vec;
 
     #[test]
     fn relr_decodes_addresses_and_bitmaps() {

@@ -115,6 +115,7 @@ impl<'a> Iterator for StringIter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::vec::Vec;
 
     #[test]
     fn strings_by_offset() {
