@@ -626,3 +626,69 @@ fn hostile_headers_give_errors_naming_structure_and_offset() {
     let e = elf.section(text.index()).unwrap().name().unwrap_err();
     assert!(matches!(e.problem, Problem::BadIndex { .. }), "{e}");
 }
+
+/// `llvm-readelf` from LLVM 19 or later, which decodes CREL.
+fn llvm_readelf_19() -> Option<std::path::PathBuf> {
+    [
+        "/usr/lib/llvm-19/bin/llvm-readelf",
+        "/usr/lib/llvm-20/bin/llvm-readelf",
+        "/usr/lib/llvm-21/bin/llvm-readelf",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists())
+}
+
+#[test]
+fn crel_relocations_match_llvm_readelf() {
+    let Some(tool) = llvm_readelf_19() else {
+        println!("SKIP crel: llvm-readelf 19+ not found (Debian package llvm-19)");
+        return;
+    };
+    for rel in ["crel/x86_64.o", "crel/powerpc.o"] {
+        let bytes = data(rel);
+        let elf = ElfFile::parse(&bytes).unwrap();
+        let out = std::process::Command::new(&tool)
+            .args(["-W", "-r"])
+            .arg(data_path(rel))
+            .output()
+            .unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        let symtab = elf.symbol_table().unwrap().unwrap();
+        let mut compared = 0;
+        for s in elf.sections().filter(|s| s.header().sh_type == SHT_CREL) {
+            let name = String::from_utf8_lossy(s.name().unwrap()).into_owned();
+            let t = elf.relocation_table(&s).unwrap().unwrap();
+            assert!(t.has_addends(), "{rel}");
+            let got: Vec<_> = t.iter().map(|r| r.unwrap()).collect();
+            let start = out.find(&format!("'{name}'")).unwrap();
+            // Rows: "offset info type symvalue name + addend" (hex; " - " for
+            // negative addends).
+            let rows: Vec<&str> = out[start..]
+                .lines()
+                .skip(2)
+                .take_while(|l| !l.trim().is_empty())
+                .collect();
+            assert_eq!(rows.len(), got.len(), "{rel} {name}");
+            for (r, row) in got.iter().zip(rows) {
+                let cols: Vec<&str> = row.split_whitespace().collect();
+                assert_eq!(r.offset, u64::from_str_radix(cols[0], 16).unwrap(), "{row}");
+                let info = u64::from_str_radix(cols[1], 16).unwrap();
+                let (sym, kind) = elf.info_layout().split(info);
+                assert_eq!((r.symbol, r.kind), (sym, kind), "{row}");
+                let sign = if cols[5] == "-" { -1 } else { 1 };
+                let addend = sign * i64::from_str_radix(cols[6], 16).unwrap();
+                assert_eq!(r.addend, Some(addend), "{row}");
+                let s = symtab.get(r.symbol as usize).unwrap();
+                let sym_name = if s.kind() == STT_SECTION {
+                    elf.section(s.st_shndx.into()).unwrap().name().unwrap()
+                } else {
+                    symtab.name(&s).unwrap()
+                };
+                assert_eq!(sym_name, cols[4].as_bytes(), "{row}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 9, "{rel}: {compared}");
+    }
+}

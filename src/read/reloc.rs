@@ -227,47 +227,12 @@ fn crel_header(data: &[u8]) -> Result<(u64, bool, u32, usize)> {
     Ok((hdr >> 3, hdr & 4 != 0, (hdr & 3) as u32, pos))
 }
 
-/// A ULEB128 at `*pos`, advancing it; `None` if unterminated or too long.
-pub(crate) fn uleb(data: &[u8], pos: &mut usize) -> Option<u64> {
-    let mut result = 0u64;
-    let mut shift = 0u32;
-    loop {
-        let b = *data.get(*pos)?;
-        *pos += 1;
-        if shift < 64 {
-            result |= u64::from(b & 0x7f) << shift;
-        }
-        if b & 0x80 == 0 {
-            return Some(result);
-        }
-        shift += 7;
-        if shift > 70 {
-            return None;
-        }
-    }
+fn uleb(data: &[u8], pos: &mut usize) -> Option<u64> {
+    scroll::Uleb128::read(data, pos).ok()
 }
 
-/// An SLEB128 at `*pos`, advancing it.
-pub(crate) fn sleb(data: &[u8], pos: &mut usize) -> Option<i64> {
-    let mut result = 0i64;
-    let mut shift = 0u32;
-    loop {
-        let b = *data.get(*pos)?;
-        *pos += 1;
-        if shift < 64 {
-            result |= i64::from(b & 0x7f) << shift;
-        }
-        shift += 7;
-        if b & 0x80 == 0 {
-            if shift < 64 && b & 0x40 != 0 {
-                result |= -1i64 << shift;
-            }
-            return Some(result);
-        }
-        if shift > 70 {
-            return None;
-        }
-    }
+fn sleb(data: &[u8], pos: &mut usize) -> Option<i64> {
+    scroll::Sleb128::read(data, pos).ok()
 }
 
 /// Decodes a CREL section.
@@ -416,9 +381,15 @@ mod tests {
     fn leb128_edge_cases() {
         let mut p = 0;
         assert_eq!(uleb(&[0xe5, 0x8e, 0x26], &mut p), Some(624485));
+        assert_eq!(p, 3);
         p = 0;
         assert_eq!(sleb(&[0xc0, 0xbb, 0x78], &mut p), Some(-123456));
         p = 0;
+        // Too long for 64 bits, and unterminated: errors, not panics.
         assert_eq!(uleb(&[0x80; 20], &mut p), None);
+        p = 0;
+        assert_eq!(uleb(&[0x80, 0x80], &mut p), None);
+        p = 0;
+        assert_eq!(sleb(&[0xff; 20], &mut p), None);
     }
 }
