@@ -29,6 +29,8 @@ extern crate std;
 pub mod error;
 pub mod raw;
 pub mod read;
+#[cfg(feature = "alloc")]
+pub mod write;
 
 pub use error::{Error, Problem, Result};
 pub use read::ElfFile;

@@ -1,0 +1,130 @@
+//! Serialization: follows a [`LayoutPlan`] and nothing else.
+
+use super::builder::{Builder, SectionData};
+use super::plan::LayoutPlan;
+use super::records::Encode;
+use crate::error::{Error, Problem, Result};
+use crate::read::SectionHeader;
+use alloc::vec::Vec;
+
+impl<'a> Builder<'a> {
+    /// Lays out and writes the file into a new `Vec`.
+    pub fn to_vec(&self, opts: &super::LayoutOptions) -> Result<Vec<u8>> {
+        let plan = self.layout(opts)?;
+        self.write(&plan)
+    }
+
+    /// Writes the file planned by `plan` (from this builder's
+    /// [`layout`](Self::layout)) into a new `Vec`.
+    pub fn write(&self, plan: &LayoutPlan) -> Result<Vec<u8>> {
+        let size = usize::try_from(plan.file_size).map_err(|_| too_big(plan.file_size))?;
+        let mut out = alloc::vec![0u8; size];
+        self.fill(plan, &mut out, false)?;
+        Ok(out)
+    }
+
+    /// Writes the file into `out`, which must be exactly `plan.file_size`
+    /// bytes (its previous contents do not matter).
+    pub fn write_into(&self, plan: &LayoutPlan, out: &mut [u8]) -> Result<()> {
+        if out.len() as u64 != plan.file_size {
+            return Err(Error::new(
+                "output buffer",
+                0,
+                Problem::BadValue {
+                    field: "length (must equal the planned file size)",
+                    value: out.len() as u64,
+                },
+            ));
+        }
+        self.fill(plan, out, true)
+    }
+
+    /// Writes the file to `w` (feature `std`).
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, plan: &LayoutPlan, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        let bytes = self.write(plan).map_err(std::io::Error::other)?;
+        w.write_all(&bytes)
+    }
+
+    fn fill(&self, plan: &LayoutPlan, out: &mut [u8], zero_gaps: bool) -> Result<()> {
+        let enc = self.kind.encoding;
+        // Every piece with its bytes, in file order.
+        let mut headers = Vec::new();
+        plan.header.encode(enc, &mut headers);
+        for p in &plan.segments {
+            p.encode(enc, &mut headers);
+        }
+        let mut shdrs = Vec::new();
+        let mut first = SectionHeader::default();
+        let shnum = plan.sections.len() as u64 + 1;
+        if plan.header.e_shnum == 0 {
+            first.sh_size = shnum;
+        }
+        if plan.header.e_shstrndx == crate::raw::consts::SHN_XINDEX {
+            first.sh_link = plan
+                .sections
+                .iter()
+                .position(|s| s.origin == super::Origin::Shstrtab)
+                .map_or(0, |i| i as u32 + 1);
+        }
+        first.encode(enc, &mut shdrs);
+        for s in &plan.sections {
+            s.header.encode(enc, &mut shdrs);
+        }
+        let mut pieces: Vec<(u64, &[u8])> =
+            Vec::with_capacity(plan.blobs.len() + plan.user_data.len() + 2);
+        pieces.push((0, &headers));
+        pieces.push((plan.header.e_shoff, &shdrs));
+        for (off, b) in &plan.blobs {
+            pieces.push((*off, b));
+        }
+        for (off, id) in &plan.user_data {
+            if let Some(SectionData::Bytes(b)) = self.sections.get(id.0).map(|s| &s.data) {
+                pieces.push((*off, b));
+            }
+        }
+        pieces.sort_by_key(|p| p.0);
+        let mut pos = 0usize;
+        for (off, bytes) in pieces {
+            let start = off as usize;
+            let end = start + bytes.len();
+            let dst = out.get_mut(start..end).ok_or_else(|| too_big(end as u64))?;
+            dst.copy_from_slice(bytes);
+            if zero_gaps && start > pos {
+                out[pos..start].fill(0);
+            }
+            pos = pos.max(end);
+        }
+        if zero_gaps && pos < out.len() {
+            out[pos..].fill(0);
+        }
+        for (off, b, n) in &plan.patches {
+            let at = *off as usize;
+            out.get_mut(at..at + n)
+                .ok_or_else(|| too_big(at as u64))?
+                .copy_from_slice(&b[..*n]);
+        }
+        if let Some((off, len)) = plan.build_id {
+            let digest = build_id_digest(out);
+            out[off as usize..off as usize + len].copy_from_slice(&digest[..len]);
+        }
+        Ok(())
+    }
+}
+
+fn too_big(size: u64) -> Error {
+    Error::new(
+        "output",
+        0,
+        Problem::TooLarge {
+            size,
+            limit: usize::MAX as u64,
+        },
+    )
+}
+
+/// A 160-bit digest of the output (with the build ID still zero): SHA-1,
+/// as GNU ld's `--build-id=sha1` computes it.
+fn build_id_digest(data: &[u8]) -> [u8; 20] {
+    sha1_smol::Sha1::from(data).digest().bytes()
+}

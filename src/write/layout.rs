@@ -1,0 +1,270 @@
+//! Placement: the pure step that gives every piece of the file (the
+//! headers, each section, the section header table) its file offset and
+//! address, and groups the loaded pieces into segments.
+//!
+//! Pieces come sorted by [`LoadClass`]; each run of one permission class
+//! becomes one `PT_LOAD` that starts on a new page, so no page is both
+//! writable and executable.
+
+use crate::error::{Error, Problem, Result};
+use alloc::vec::Vec;
+
+/// How offsets relate to addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// File offset equals virtual address minus the base: the whole file
+    /// maps at once and only the writable pages change (Guile's object
+    /// files). Segments start on page boundaries in the file too.
+    Mmap,
+    /// Each segment's offset is congruent to its address modulo the page
+    /// size, as lld and mold do: no padding in the file.
+    Compact,
+}
+
+/// Layout parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutOptions {
+    /// Offsets versus addresses.
+    pub placement: Placement,
+    /// The page size (4 KiB on x86-64; 64 KiB suits every common target).
+    pub page_size: u64,
+    /// The address of the first segment; `None` picks 0 for `ET_DYN` and
+    /// 0x400000 for `ET_EXEC`.
+    pub base: Option<u64>,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            placement: Placement::Compact,
+            page_size: 0x1000,
+            base: None,
+        }
+    }
+}
+
+/// Where a piece goes, in the order the layout sorts pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LoadClass {
+    /// Read-only, loaded (the file and program headers come first here).
+    R,
+    /// Read and execute.
+    RX,
+    /// Writable, but read-only once relocated (`PT_GNU_RELRO`).
+    RelRo,
+    /// Writable.
+    RW,
+    /// Writable zeros with no file bytes (`SHT_NOBITS`), last.
+    Bss,
+    /// Not loaded: after every segment.
+    NotLoaded,
+}
+
+/// A piece to place.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Piece {
+    pub class: LoadClass,
+    pub file_size: u64,
+    pub mem_size: u64,
+    pub align: u64,
+}
+
+/// A placed piece.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Placed {
+    pub offset: u64,
+    pub addr: u64,
+}
+
+/// One loadable segment found by placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LoadSegment {
+    pub class: LoadClass,
+    pub offset: u64,
+    pub addr: u64,
+    pub file_size: u64,
+    pub mem_size: u64,
+    pub align: u64,
+}
+
+fn overflow() -> Error {
+    Error::new(
+        "layout",
+        0,
+        Problem::Overflow {
+            field: "address or offset",
+            start: 0,
+            size: 0,
+        },
+    )
+}
+
+fn align_up(x: u64, a: u64) -> Result<u64> {
+    let a = a.max(1);
+    x.checked_add(a - 1)
+        .map(|v| v & !(a - 1))
+        .ok_or_else(overflow)
+}
+
+/// Places `pieces` (sorted by class; the first is the file header piece
+/// when `loaded` is true). For a relocatable object (`loaded` false) every
+/// address is 0 and pieces follow each other in the file.
+pub(crate) fn place(
+    pieces: &[Piece],
+    opts: &LayoutOptions,
+    base: u64,
+    loaded: bool,
+) -> Result<(Vec<Placed>, Vec<LoadSegment>, u64)> {
+    let page = opts.page_size;
+    if !page.is_power_of_two() || page < 16 {
+        return Err(Error::new(
+            "layout",
+            0,
+            Problem::BadValue {
+                field: "page size (a power of two, at least 16)",
+                value: page,
+            },
+        ));
+    }
+    let mut placed = alloc::vec![Placed::default(); pieces.len()];
+    let mut segments = Vec::new();
+    let mut off = 0u64;
+    let mut mem_end = base;
+    let mut i = 0;
+    while i < pieces.len() && loaded && pieces[i].class != LoadClass::NotLoaded {
+        // One group: R, RX, or RW (RelRo + RW + Bss).
+        let group = |c: LoadClass| match c {
+            LoadClass::RelRo | LoadClass::RW | LoadClass::Bss => LoadClass::RW,
+            c => c,
+        };
+        let g = group(pieces[i].class);
+        let end = i + pieces[i..]
+            .iter()
+            .take_while(|p| group(p.class) == g)
+            .count();
+        let seg_align = pieces[i..end]
+            .iter()
+            .map(|p| p.align.max(1))
+            .max()
+            .unwrap_or(1)
+            .max(page);
+        let (mut o, mut a) = if segments.is_empty() {
+            (0, align_up(base, seg_align)?)
+        } else {
+            match opts.placement {
+                Placement::Mmap => {
+                    let a = align_up(mem_end, seg_align)?;
+                    (a.checked_sub(base).ok_or_else(overflow)?, a)
+                }
+                Placement::Compact => (
+                    off,
+                    align_up(mem_end, seg_align)?
+                        .checked_add(off % seg_align)
+                        .ok_or_else(overflow)?,
+                ),
+            }
+        };
+        let (seg_off, seg_addr) = (o, a);
+        let mut file_end = o;
+        for (k, p) in pieces.iter().enumerate().take(end).skip(i) {
+            let na = align_up(a, p.align)?;
+            o = o.checked_add(na - a).ok_or_else(overflow)?;
+            a = na;
+            placed[k] = Placed { offset: o, addr: a };
+            a = a.checked_add(p.mem_size).ok_or_else(overflow)?;
+            if p.class != LoadClass::Bss {
+                o = o.checked_add(p.file_size).ok_or_else(overflow)?;
+                file_end = o;
+            }
+        }
+        segments.push(LoadSegment {
+            class: g,
+            offset: seg_off,
+            addr: seg_addr,
+            file_size: file_end - seg_off,
+            mem_size: a - seg_addr,
+            align: seg_align,
+        });
+        off = file_end;
+        mem_end = a;
+        i = end;
+    }
+    for (k, p) in pieces.iter().enumerate().skip(i) {
+        off = align_up(off, p.align)?;
+        placed[k] = Placed {
+            offset: off,
+            addr: 0,
+        };
+        off = off.checked_add(p.file_size).ok_or_else(overflow)?;
+    }
+    Ok((placed, segments, off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece(class: LoadClass, size: u64, align: u64) -> Piece {
+        let file = if class == LoadClass::Bss { 0 } else { size };
+        Piece {
+            class,
+            file_size: file,
+            mem_size: size,
+            align,
+        }
+    }
+
+    #[test]
+    fn classes_get_their_own_pages_in_both_placements() {
+        let pieces = [
+            piece(LoadClass::R, 0x100, 8),
+            piece(LoadClass::R, 0x30, 16),
+            piece(LoadClass::RX, 0x2345, 16),
+            piece(LoadClass::RelRo, 0x20, 8),
+            piece(LoadClass::RW, 0x10, 8),
+            piece(LoadClass::Bss, 0x5000, 32),
+            piece(LoadClass::NotLoaded, 0x77, 1),
+        ];
+        for placement in [Placement::Mmap, Placement::Compact] {
+            let opts = LayoutOptions {
+                placement,
+                page_size: 0x1000,
+                base: None,
+            };
+            let (p, segs, end) = place(&pieces, &opts, 0x400000, true).unwrap();
+            assert_eq!(segs.len(), 3);
+            for w in segs.windows(2) {
+                // The next segment starts on a later page than the previous ends.
+                assert!(w[1].addr / 0x1000 > (w[0].addr + w[0].mem_size - 1) / 0x1000);
+            }
+            for s in &segs {
+                assert_eq!(s.offset % s.align, s.addr % s.align);
+                if placement == Placement::Mmap {
+                    assert_eq!(s.offset, s.addr - 0x400000);
+                }
+            }
+            assert_eq!(p[6].addr, 0);
+            assert!(p[6].offset >= segs[2].offset + segs[2].file_size);
+            assert_eq!(end, p[6].offset + 0x77);
+            // Bss takes no file space.
+            assert_eq!(segs[2].file_size, p[4].offset + 0x10 - segs[2].offset);
+        }
+    }
+
+    #[test]
+    fn huge_alignment_is_honoured() {
+        let pieces = [
+            piece(LoadClass::R, 0x40, 8),
+            piece(LoadClass::RX, 0x10, 0x20_0000),
+        ];
+        let opts = LayoutOptions {
+            placement: Placement::Compact,
+            page_size: 0x1000,
+            base: None,
+        };
+        let (p, segs, _) = place(&pieces, &opts, 0, true).unwrap();
+        assert_eq!(p[1].addr % 0x20_0000, 0);
+        assert_eq!(segs[1].align, 0x20_0000);
+        assert_eq!(segs[1].offset % 0x20_0000, segs[1].addr % 0x20_0000);
+    }
+}
