@@ -8,7 +8,7 @@ use super::file::ElfFile;
 use super::hash::{GnuHash, HashTable, SysvHash};
 use super::section::Section;
 use super::strtab::StringTable;
-use super::symbol::{Symbol, SymbolTable};
+use super::symbol::{Symbol, SymbolSection, SymbolTable};
 use super::version::{SymbolVersion, VersionChain, VersionInfo};
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
@@ -288,6 +288,38 @@ impl<'a> ElfFile<'a> {
         v.verdef = chain(info.verdef, info.verdefnum, "version definitions")?;
         v.verneed = chain(info.verneed, info.verneednum, "version needs")?;
         Ok(v)
+    }
+
+    /// The SysV `.hash` table (the section, or else `DT_HASH`), also when a
+    /// `.gnu.hash` exists; 64-bit s390 files get their 8-byte entries.
+    pub fn sysv_hash(&self) -> Result<Option<SysvHash<'a>>> {
+        let wide = self.class() == Class::Elf64 && self.machine() == EM_S390;
+        if let Some(s) = self.section_by_type(SHT_HASH) {
+            return SysvHash::parse(self.encoding(), s.data()?, s.header().sh_offset, wide)
+                .map(Some);
+        }
+        let Some(addr) = self.dynamic()?.and_then(|d| d.info().hash) else {
+            return Ok(None);
+        };
+        let (d, off) = self.data_from_vaddr(addr, "hash table")?;
+        SysvHash::parse(self.encoding(), d, off, wide).map(Some)
+    }
+
+    /// The name readelf shows for symbol `symbol` of `table`: its own name,
+    /// or for a section symbol (`STT_SECTION`, usually unnamed) the name of
+    /// its section.
+    pub fn symbol_display_name(
+        &self,
+        table: &SymbolTable<'a>,
+        index: usize,
+        symbol: &Symbol,
+    ) -> Result<&'a [u8]> {
+        if symbol.kind() == STT_SECTION && symbol.st_name == 0 {
+            if let SymbolSection::Section(i) = table.section(index, symbol)? {
+                return self.section(i as usize)?.name();
+            }
+        }
+        table.name(symbol)
     }
 
     /// The members of a section group (`SHT_GROUP`): its flags

@@ -1,7 +1,7 @@
 //! What the JSON and the text output both need: relocation sections with
 //! their symbol names, notes from sections and from segments, versions.
 
-use elfin::raw::consts::*;
+use elfin::raw::consts::{PT_NOTE, SHT_NOTE};
 use elfin::read::{Note, Relocation, RelocationTable, SymbolTable};
 use elfin::{ElfFile, Error};
 
@@ -86,12 +86,11 @@ pub fn reloc_symbol_name(
         return Ok(String::new());
     }
     let sym = t.get(r.symbol as usize)?;
-    if sym.kind() == STT_SECTION {
-        if let elfin::read::SymbolSection::Section(i) = t.section(r.symbol as usize, &sym)? {
-            return Ok(lossy(elf.section(i as usize)?.name()?));
-        }
-    }
-    Ok(lossy(t.name(&sym)?))
+    Ok(lossy(elf.symbol_display_name(
+        t,
+        r.symbol as usize,
+        &sym,
+    )?))
 }
 
 /// A note with where it was found.
