@@ -203,3 +203,205 @@ fn kernel_runs_a_program_with_data_bss_and_relocations() {
         }
     }
 }
+
+fn have_gcc() -> bool {
+    have("gcc") && is_x86_64_linux()
+}
+
+fn gcc(args: &[&std::ffi::OsStr], out: &Path) {
+    let st = Command::new("gcc")
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "gcc: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+#[test]
+fn gcc_links_a_relocatable_object() {
+    for rela in [true, false] {
+        let mut b = Builder::new(FileKind::x86_64(ET_REL));
+        b.rel_without_addends = !rela;
+        let mut text = vec![0x8d, 0x04, 0x37, 0xc3]; // elfin_add: lea eax, [rdi+rsi]; ret
+        let call_at = text.len() as u64;
+        text.extend([0x48, 0x83, 0xec, 0x08, 0xe8, 0, 0, 0, 0]); // sub rsp, 8; call c_helper
+        text.extend([0x03, 0x05, 0, 0, 0, 0]); // add eax, [rip + elfin_value]
+        text.extend([0x48, 0x83, 0xc4, 0x08, 0xc3]); // add rsp, 8; ret
+        if !rela {
+            // REL keeps the addends in place.
+            text[call_at as usize + 5..call_at as usize + 9]
+                .copy_from_slice(&(-4i32).to_le_bytes());
+            text[call_at as usize + 11..call_at as usize + 15]
+                .copy_from_slice(&(-4i32).to_le_bytes());
+        }
+        let tlen = text.len() as u64;
+        let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), text).align(16));
+        let d = b.add_section(
+            SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                vec![42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            )
+            .align(8),
+        );
+        b.add_symbol(SymbolSpec::local(&b"local_marker"[..], t, 0));
+        let add = b.add_symbol(SymbolSpec::global(&b"elfin_add"[..], t, 0).function(4));
+        let call = b.add_symbol(
+            SymbolSpec::global(&b"elfin_call"[..], t, call_at).function(tlen - call_at),
+        );
+        let value = b.add_symbol(SymbolSpec::global(&b"elfin_value"[..], d, 0).object(4));
+        let ptr = b.add_symbol(SymbolSpec::global(&b"elfin_ptr"[..], d, 8).object(8));
+        let helper = b.add_symbol(SymbolSpec::undefined(&b"c_helper"[..]));
+        let _ = (add, call, ptr);
+        let a = |x: i64| if rela { x } else { 0 };
+        b.add_relocation(RelocationSpec {
+            section: t,
+            offset: call_at + 5,
+            kind: R_X86_64_PLT32,
+            symbol: Some(helper),
+            addend: a(-4),
+        });
+        b.add_relocation(RelocationSpec {
+            section: t,
+            offset: call_at + 11,
+            kind: R_X86_64_PC32,
+            symbol: Some(value),
+            addend: a(-4),
+        });
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 8,
+            kind: R_X86_64_64,
+            symbol: Some(value),
+            addend: 0,
+        });
+        let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+        let elf = ElfFile::parse(&bytes).unwrap();
+        assert_eq!(elf.header().e_type, ET_REL);
+        // The relocations read back as written.
+        let sec = elf
+            .section_by_name(if rela { b".rela.text" } else { b".rel.text" })
+            .unwrap();
+        let relocs: Vec<_> = elf
+            .relocation_table(&sec)
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(relocs.len(), 2);
+        assert_eq!(
+            (relocs[0].offset, relocs[0].kind, relocs[0].addend),
+            (call_at + 5, R_X86_64_PLT32, rela.then_some(-4))
+        );
+        let symtab = elf.symbol_table().unwrap().unwrap();
+        assert_eq!(
+            symtab
+                .name(&symtab.get(relocs[0].symbol as usize).unwrap())
+                .unwrap(),
+            b"c_helper"
+        );
+        assert_eq!(symtab.raw().get(1).map(|s| s.bind()), Some(STB_LOCAL));
+        let obj = save(&format!("obj-{rela}.o"), &bytes, false);
+        lint(&obj);
+        // The x86-64 psABI has RELA only (GNU ld mislinks SHT_REL there), so
+        // only the RELA object goes to the linker.
+        if !rela || !have_gcc() {
+            continue;
+        }
+        let main = tmp("main.c");
+        std::fs::write(&main, "#include <stdio.h>\nextern int elfin_add(int,int); extern int elfin_call(void); extern int elfin_value; extern int *elfin_ptr;\nint c_helper(void) { return 100; }\nint main(void) { printf(\"%d %d %d %d\\n\", elfin_add(2, 3), elfin_call(), elfin_value, *elfin_ptr); return 0; }\n").unwrap();
+        let exe = tmp(&format!("linked-{rela}"));
+        gcc(&[main.as_os_str(), obj.as_os_str()], &exe);
+        let out = Command::new(&exe).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "5 142 42 42\n",
+            "rela={rela}"
+        );
+    }
+}
+
+fn shared_library(sysv_hash: bool, placement: Placement) -> Vec<u8> {
+    let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+    b.sysv_hash = sysv_hash;
+    b.soname = Some(b"libelfin_test.so"[..].into());
+    let mut text = vec![0xb8, 42, 0, 0, 0, 0xc3]; // elfin_answer: mov eax, 42; ret
+    let read_at = text.len() as u64;
+    text.extend([0x48, 0x8b, 0x05, 0, 0, 0, 0, 0x8b, 0x00, 0xc3]); // mov rax, [rip+elfin_ptr]; mov eax, [rax]; ret
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), text).align(16));
+    let d = b.add_section(
+        SectionSpec::new(
+            &b".data"[..],
+            Some(Perms::RW),
+            vec![7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        )
+        .align(8),
+    );
+    b.add_section(SectionSpec::new(
+        &b".rodata"[..],
+        Some(Perms::R),
+        &b"elfin\0"[..],
+    ));
+    b.add_symbol(SymbolSpec::global(&b"elfin_answer"[..], t, 0).function(6));
+    let read = b.add_symbol(SymbolSpec::global(&b"elfin_read_ptr"[..], t, read_at).function(10));
+    let var = b.add_symbol(SymbolSpec::global(&b"elfin_var"[..], d, 0).object(4));
+    let ptr = b.add_symbol(SymbolSpec::global(&b"elfin_ptr"[..], d, 8).object(8));
+    b.add_symbol(SymbolSpec::global(&b"elfin_hidden"[..], t, 0).visibility(STV_HIDDEN));
+    let _ = read;
+    b.add_relocation(RelocationSpec {
+        section: t,
+        offset: read_at + 3,
+        kind: R_X86_64_PC32,
+        symbol: Some(ptr),
+        addend: -4,
+    });
+    b.add_relocation(RelocationSpec {
+        section: d,
+        offset: 8,
+        kind: R_X86_64_64,
+        symbol: Some(var),
+        addend: 0,
+    });
+    b.to_vec(&LayoutOptions {
+        placement,
+        ..LayoutOptions::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn dlopen_loads_a_shared_object() {
+    for (sysv, placement) in [(false, Placement::Compact), (true, Placement::Mmap)] {
+        let bytes = shared_library(sysv, placement);
+        let elf = ElfFile::parse(&bytes).unwrap();
+        let dynsyms = elf.dynamic_symbols().unwrap().unwrap();
+        for name in ["elfin_answer", "elfin_var", "elfin_ptr", "elfin_read_ptr"] {
+            assert!(dynsyms.lookup(name.as_bytes()).unwrap().is_some(), "{name}");
+        }
+        assert!(dynsyms.lookup(b"elfin_hidden").unwrap().is_none());
+        if sysv {
+            assert!(elf.sysv_hash().unwrap().is_some());
+        }
+        let so = save(&format!("libelfin_test-{sysv}.so"), &bytes, false);
+        lint(&so);
+        if !have_gcc() {
+            continue;
+        }
+        let c = tmp("dl.c");
+        std::fs::write(&c, "#include <dlfcn.h>\n#include <stdio.h>\nint main(int argc, char **argv) { void *h = dlopen(argv[1], RTLD_NOW); if (!h) { printf(\"%s\\n\", dlerror()); return 1; }\n int (*answer)(void) = (int (*)(void))dlsym(h, \"elfin_answer\"); int (*rd)(void) = (int (*)(void))dlsym(h, \"elfin_read_ptr\"); int *var = (int *)dlsym(h, \"elfin_var\"); int **ptr = (int **)dlsym(h, \"elfin_ptr\");\n if (!answer || !rd || !var || !ptr) { printf(\"missing symbol\\n\"); return 1; }\n printf(\"%d %d %d %d %d\\n\", answer(), *var, rd(), **ptr, dlsym(h, \"elfin_hidden\") == 0); return 0; }\n").unwrap();
+        let exe = tmp("dl");
+        gcc(&[c.as_os_str(), std::ffi::OsStr::new("-ldl")], &exe);
+        let out = Command::new(&exe).arg(&so).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "42 7 7 7 1\n",
+            "sysv={sysv} {placement:?}"
+        );
+    }
+}
