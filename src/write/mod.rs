@@ -26,6 +26,7 @@ mod plan;
 mod records;
 mod relocate;
 mod relr;
+mod rewrite;
 mod strtab;
 
 pub use builder::{
@@ -34,4 +35,5 @@ pub use builder::{
 };
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
+pub use rewrite::{RewritePlan, RewriteSection, Rewriter};
 pub use strtab::{FinishedStrings, StringId, StringTableBuilder};

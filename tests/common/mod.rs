@@ -50,3 +50,59 @@ pub fn num(s: &str) -> u64 {
         None => s.parse().unwrap(),
     }
 }
+
+/// Every ELF file under `roots` (symlinks resolved, each file once), with
+/// the files of the committed corpus first.
+pub fn machine_elf_files(max_size: u64) -> Vec<PathBuf> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let mut roots: Vec<PathBuf> = [
+        "/usr/bin",
+        "/usr/sbin",
+        "/usr/lib",
+        "/usr/libexec",
+        "/usr/lib64",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    roots.push(Path::new(&home).join(".rustup/toolchains"));
+    roots.insert(0, Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"));
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = roots.into_iter().filter(|r| r.exists()).collect();
+    stack.reverse();
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        let mut subdirs = Vec::new();
+        for p in entries {
+            let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                continue; // the target is reached through its own directory
+            }
+            if meta.is_dir() {
+                subdirs.push(p);
+            } else if meta.is_file() && meta.len() >= 16 && meta.len() <= max_size {
+                use std::os::unix::fs::MetadataExt;
+                if !seen.insert((meta.dev(), meta.ino())) {
+                    continue;
+                }
+                let mut magic = [0u8; 4];
+                let ok = std::fs::File::open(&p)
+                    .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+                    .is_ok();
+                if ok && magic == *b"\x7fELF" {
+                    out.push(p);
+                }
+            }
+        }
+        subdirs.reverse();
+        stack.extend(subdirs);
+    }
+    out
+}

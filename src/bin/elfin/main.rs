@@ -5,13 +5,15 @@
 //! when the file cannot be read as ELF, 2 on bad usage.
 
 mod json;
+mod rewrite;
 mod text;
 mod walk;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: elfin info [--json] FILE";
+const USAGE: &str =
+    "usage: elfin info [--json] FILE\n       elfin strip IN -o OUT\n       elfin rewrite IN -o OUT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
     let mut rest = args.iter();
     match rest.next().map(String::as_str) {
         Some("info") => {}
+        Some(cmd @ ("strip" | "rewrite")) => return rewrite::run(cmd, &args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -67,7 +70,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage() -> ExitCode {
+pub(crate) fn usage() -> ExitCode {
     eprintln!("{USAGE}");
     ExitCode::from(2)
 }
