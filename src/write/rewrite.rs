@@ -325,14 +325,15 @@ impl<'a> Rewriter<'a> {
     pub fn strip(&mut self) -> usize {
         let rel = self.header.e_type == ET_REL;
         let n = self.sections.len();
-        let mut gone = alloc::vec![false; n];
-        for i in 1..n {
-            let s = &self.sections[i];
-            let h = &s.header;
-            gone[i] = !self.is_loaded(i)
-                && i != self.shstrndx
-                && (is_debug(&s.name) || (!rel && h.sh_type == SHT_SYMTAB));
-        }
+        let mut gone: Vec<bool> = (0..n)
+            .map(|i| {
+                let s = &self.sections[i];
+                i != 0
+                    && !self.is_loaded(i)
+                    && i != self.shstrndx
+                    && (is_debug(&s.name) || (!rel && s.header.sh_type == SHT_SYMTAB))
+            })
+            .collect();
         // Relocations for removed sections, the symtab's strings and index.
         for i in 1..n {
             let h = self.sections[i].header;
