@@ -133,7 +133,8 @@ fn data_program(file_type: u16) -> (Builder<'static>, i32) {
     code.extend([0x89, 0x3b]); // mov [rbx], edi
     code.extend([0x03, 0x3b]); // add edi, [rbx]
     code.extend([0x48, 0x8d, 0x0d]); // lea rcx, [rip + data + 4]
-    relocs.push((code.len() as u64, R_X86_64_PC32, "data", 4 - 4));
+    // data + 4, minus the 4 bytes from the field to the next instruction.
+    relocs.push((code.len() as u64, R_X86_64_PC32, "data", 0));
     code.extend([0; 4]);
     code.extend([0x03, 0x39]); // add edi, [rcx]
     code.extend([0xb8, 60, 0, 0, 0, 0x0f, 0x05]); // exit(edi)
