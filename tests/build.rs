@@ -406,3 +406,141 @@ fn dlopen_loads_a_shared_object() {
         );
     }
 }
+
+fn words_be(ws: &[u32]) -> Vec<u8> {
+    ws.iter().flat_map(|w| w.to_be_bytes()).collect()
+}
+
+fn words_le(ws: &[u32]) -> Vec<u8> {
+    ws.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// Runs `path` under `qemu` when it is installed; `None` (with a skip line) if not.
+fn qemu(tool: &str, path: &Path) -> Option<i32> {
+    if Command::new(tool).arg("--version").output().is_err() {
+        println!("SKIP: {tool} not found (Debian package qemu-user)");
+        return None;
+    }
+    Some(
+        Command::new(tool)
+            .arg(path)
+            .status()
+            .unwrap()
+            .code()
+            .unwrap_or(-1),
+    )
+}
+
+#[test]
+fn qemu_runs_aarch64_with_adrp_add_and_abs64() {
+    use elfin::read::{Class, Encoding, Endian};
+    let kind = FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        },
+        machine: EM_AARCH64,
+        file_type: ET_EXEC,
+    };
+    for placement in [Placement::Compact, Placement::Mmap] {
+        let code = words_le(&[
+            0x9000_0001, // adrp x1, data
+            0x9100_0021, // add x1, x1, :lo12:data
+            0xb940_0020, // ldr w0, [x1]
+            0xf940_0422, // ldr x2, [x1, #8]
+            0xb940_0043, // ldr w3, [x2]
+            0x0b03_0000, // add w0, w0, w3
+            0x9400_0002, // bl done
+            0xd280_0000, // mov x0, #0 (skipped)
+            0xd280_0ba8, // done: mov x8, #93 (exit)
+            0xd400_0001, // svc #0
+        ]);
+        let mut b = Builder::new(kind);
+        let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), code).align(4));
+        let d = b.add_section(
+            SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                vec![20, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            )
+            .align(8),
+        );
+        let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(40));
+        let data = b.add_symbol(SymbolSpec::local(&b"data"[..], d, 0).object(16));
+        let done = b.add_symbol(SymbolSpec::local(&b"done"[..], t, 32));
+        b.add_relocation(RelocationSpec {
+            section: t,
+            offset: 0,
+            kind: R_AARCH64_ADR_PREL_PG_HI21,
+            symbol: Some(data),
+            addend: 0,
+        });
+        b.add_relocation(RelocationSpec {
+            section: t,
+            offset: 4,
+            kind: R_AARCH64_ADD_ABS_LO12_NC,
+            symbol: Some(data),
+            addend: 0,
+        });
+        b.add_relocation(RelocationSpec {
+            section: t,
+            offset: 24,
+            kind: R_AARCH64_CALL26,
+            symbol: Some(done),
+            addend: 0,
+        });
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 8,
+            kind: R_AARCH64_ABS64,
+            symbol: Some(data),
+            addend: 4,
+        });
+        b.entry = Some(start);
+        // 64 KiB pages run everywhere AArch64 Linux runs.
+        let bytes = b
+            .to_vec(&LayoutOptions {
+                placement,
+                page_size: 0x10000,
+                base: None,
+            })
+            .unwrap();
+        let p = save(&format!("aarch64-{placement:?}"), &bytes, true);
+        lint(&p);
+        if let Some(code) = qemu("qemu-aarch64", &p) {
+            assert_eq!(code, 23, "{placement:?}");
+        }
+    }
+}
+
+#[test]
+fn qemu_runs_big_endian_s390x() {
+    use elfin::read::{Class, Encoding, Endian};
+    let kind = FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Big,
+        },
+        machine: EM_S390,
+        file_type: ET_EXEC,
+    };
+    // lghi %r2, 42; svc 1 (exit)
+    let code = words_be(&[0xa729_002a, 0x0a01_0000]);
+    let mut b = Builder::new(kind);
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), code).align(8));
+    b.add_section(SectionSpec::new(
+        &b".rodata"[..],
+        Some(Perms::R),
+        &b"big endian\0"[..],
+    ));
+    let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(8));
+    b.entry = Some(start);
+    let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+    let elf = ElfFile::parse(&bytes).unwrap();
+    assert_eq!(elf.endian(), Endian::Big);
+    let p = save("s390x-exit42", &bytes, true);
+    lint(&p);
+    if let Some(code) = qemu("qemu-s390x", &p) {
+        assert_eq!(code, 42);
+    }
+}
