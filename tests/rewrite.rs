@@ -244,3 +244,135 @@ fn rewritten_libc_serves_ls() {
         .unwrap();
     assert!(String::from_utf8_lossy(&trace.stdout).contains(dir.to_str().unwrap()));
 }
+
+#[test]
+fn rewrite_grows_needed_runpath_interpreter_and_segments() {
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux"))
+        || !Path::new("/lib64/ld-linux-x86-64.so.2").exists()
+    {
+        println!("SKIP: not x86-64 glibc Linux");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("elfin-grow-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("deeper/lib")).unwrap();
+    std::fs::copy(
+        common::data_path("x86_64/lib.so"),
+        dir.join("deeper/lib/libelfin_renamed_with_a_long_name.so"),
+    )
+    .unwrap();
+    let bytes = common::data("x86_64/exe");
+    let elf = ElfFile::parse(&bytes).unwrap();
+    let mut r = Rewriter::new(&elf).unwrap();
+    r.replace_needed(b"lib.so", b"libelfin_renamed_with_a_long_name.so")
+        .unwrap();
+    r.set_runpath(b"$ORIGIN/deeper/lib").unwrap();
+    r.set_interpreter(b"/lib64/../lib64/./ld-linux-x86-64.so.2")
+        .unwrap();
+    r.add_segment(
+        b".elfin.ro",
+        b"added read-only data".to_vec(),
+        elfin::raw::consts::PF_R,
+    )
+    .unwrap();
+    r.add_segment(
+        b".elfin.rw",
+        vec![7; 100],
+        elfin::raw::consts::PF_R | elfin::raw::consts::PF_W,
+    )
+    .unwrap();
+    assert!(r.replace_needed(b"no-such.so", b"x").is_err());
+    let out = r.write().unwrap();
+    let exe = dir.join("exe");
+    std::fs::write(&exe, &out).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // elfin reads the changes back.
+    let new = ElfFile::parse(&out).unwrap();
+    let needed: Vec<Vec<u8>> = new
+        .dynamic()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .filter(|d| d.d_tag == elfin::raw::consts::DT_NEEDED)
+        .map(|d| new.dynamic_string(d.d_val).unwrap().to_vec())
+        .collect();
+    assert_eq!(needed[0], b"libelfin_renamed_with_a_long_name.so");
+    assert_eq!(
+        new.interpreter().unwrap().unwrap(),
+        b"/lib64/../lib64/./ld-linux-x86-64.so.2"
+    );
+    let loads = new
+        .segments()
+        .filter(|p| p.p_type == elfin::raw::consts::PT_LOAD)
+        .count();
+    assert_eq!(
+        loads,
+        elf.segments()
+            .filter(|p| p.p_type == elfin::raw::consts::PT_LOAD)
+            .count()
+            + 2
+    );
+    // The added segments are described by sections at their addresses.
+    let ro = new.section_by_name(b".elfin.ro").unwrap();
+    assert_eq!(ro.data().unwrap(), b"added read-only data");
+    assert_eq!(
+        new.data_at_vaddr(ro.header().sh_addr, 20, "test").unwrap(),
+        b"added read-only data"
+    );
+    assert_eq!(
+        new.section_by_name(b".elfin.rw").unwrap().data().unwrap(),
+        &[7; 100][..]
+    );
+    // The dynamic symbols still resolve through the moved string table.
+    let d = new.dynamic_symbols().unwrap().unwrap();
+    assert!(
+        d.symbols()
+            .iter()
+            .any(|s| d.symbols().name(&s).is_ok_and(|n| n == b"lib_add"))
+    );
+
+    // readelf agrees and finds nothing wrong.
+    if let Some(text) = common::readelf(&["-d", "-l"], &exe) {
+        assert!(
+            text.contains("Shared library: [libelfin_renamed_with_a_long_name.so]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Library runpath: [$ORIGIN/deeper/lib]"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "[Requesting program interpreter: /lib64/../lib64/./ld-linux-x86-64.so.2]"
+            ),
+            "{text}"
+        );
+        let err = Command::new("readelf")
+            .args(["-a", "-W"])
+            .arg(&exe)
+            .output()
+            .unwrap()
+            .stderr;
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+        if let Ok(o) = Command::new("eu-elflint")
+            .args(["--gnu-ld", "-q"])
+            .arg(&exe)
+            .output()
+        {
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                o.status.success() && text.trim().is_empty(),
+                "eu-elflint: {text}"
+            );
+        }
+    }
+    // And the kernel and ld.so run it, finding the renamed library through the new runpath.
+    let run = Command::new(&exe).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "hello from elfin: beta 60 42 16\n",
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -5,7 +5,7 @@
 //! tables returning `&[u8]`, and iterators over variable-length data that
 //! yield `Result`s so a corrupt entry is reported rather than ending a walk.
 
-mod bytes;
+pub(crate) mod bytes;
 mod compressed;
 pub mod dynamic;
 pub mod encoding;

@@ -2,15 +2,49 @@
 
 use std::process::ExitCode;
 
+/// A change asked for on the command line.
+enum Edit {
+    Interpreter(String),
+    Runpath(String),
+    Soname(String),
+    Needed(String, String),
+    Entry(u64),
+}
+
+fn parse_number(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
 pub fn run(cmd: &str, args: &[String]) -> ExitCode {
     let (mut input, mut output) = (None, None);
+    let mut edits = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        let mut value = || it.next().cloned();
         match a.as_str() {
-            "-o" => match it.next() {
-                Some(o) => output = Some(o.clone()),
+            "-o" => match value() {
+                Some(o) => output = Some(o),
                 None => return crate::usage(),
             },
+            "--set-interpreter" | "--set-runpath" | "--set-soname" | "--set-entry" => {
+                let Some(v) = value() else { return crate::usage() };
+                edits.push(match a.as_str() {
+                    "--set-interpreter" => Edit::Interpreter(v),
+                    "--set-runpath" => Edit::Runpath(v),
+                    "--set-soname" => Edit::Soname(v),
+                    _ => match parse_number(&v) {
+                        Some(n) => Edit::Entry(n),
+                        None => return crate::usage(),
+                    },
+                });
+            }
+            "--replace-needed" => {
+                let (Some(old), Some(new)) = (value(), it.next().cloned()) else { return crate::usage() };
+                edits.push(Edit::Needed(old, new));
+            }
             s if s.starts_with('-') => return crate::usage(),
             s if input.is_none() => input = Some(s.to_owned()),
             _ => return crate::usage(),
@@ -30,6 +64,15 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
         let mut r = elfin::write::Rewriter::new(&f)?;
         if cmd == "strip" {
             r.strip();
+        }
+        for e in &edits {
+            match e {
+                Edit::Interpreter(v) => r.set_interpreter(v.as_bytes())?,
+                Edit::Runpath(v) => r.set_runpath(v.as_bytes())?,
+                Edit::Soname(v) => r.set_soname(v.as_bytes())?,
+                Edit::Needed(old, new) => r.replace_needed(old.as_bytes(), new.as_bytes())?,
+                Edit::Entry(a) => r.set_entry(*a),
+            }
         }
         r.write()
     });

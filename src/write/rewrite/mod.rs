@@ -8,14 +8,17 @@
 //! understand are carried as opaque bytes, and odd values (a symbol whose
 //! section index is out of range) pass through unchanged.
 
+mod extend;
+mod renumber;
+mod strip;
+
 use super::records::Encode;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
-use crate::read::{
-    Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader, Symbol, Table,
-};
+use crate::read::{Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use renumber::renumber;
 
 /// A section of a file being rewritten.
 #[derive(Debug, Clone)]
@@ -49,6 +52,7 @@ pub struct Rewriter<'a> {
     loaded_end: u64,
     had_sections: bool,
     has_loads: bool,
+    ext: extend::Extension,
 }
 
 /// Where each kept section goes in the output.
@@ -64,9 +68,12 @@ pub struct RewritePlan {
     pub file_size: u64,
     /// The bytes kept verbatim from the input: `0..loaded_end`.
     pub loaded_end: u64,
+    /// The program headers of the output.
+    pub segments: Vec<ProgramHeader>,
+    extension: Option<extend::ExtensionPlan>,
 }
 
-fn is_debug(name: &[u8]) -> bool {
+pub(super) fn is_debug(name: &[u8]) -> bool {
     name.starts_with(b".debug")
         || name.starts_with(b".zdebug")
         || name.starts_with(b".gnu.debuglto_")
@@ -130,6 +137,7 @@ impl<'a> Rewriter<'a> {
             loaded_end,
             had_sections: file.section_count() > 0,
             has_loads,
+            ext: extend::Extension::default(),
         })
     }
 
@@ -275,101 +283,6 @@ impl<'a> Rewriter<'a> {
         Ok(self.sections.len() - 1)
     }
 
-    /// Replaces the program interpreter in place (the new path must fit in
-    /// the old `PT_INTERP`).
-    pub fn set_interpreter(&mut self, path: &[u8]) -> Result<()> {
-        let Some(p) = self
-            .segments
-            .iter()
-            .find(|p| p.p_type == PT_INTERP)
-            .copied()
-        else {
-            return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::Missing("PT_INTERP to change"),
-            ));
-        };
-        if path.len() as u64 >= p.p_filesz || path.contains(&0) {
-            return Err(Error::new(
-                "rewrite",
-                p.p_offset,
-                Problem::BadValue {
-                    field: "interpreter (longer than the old one, or contains NUL)",
-                    value: path.len() as u64,
-                },
-            ));
-        }
-        let idx = self.sections.iter().position(|s| {
-            s.header.sh_offset == p.p_offset
-                && s.header.sh_type == SHT_PROGBITS
-                && s.header.is_alloc()
-        });
-        let mut bytes = alloc::vec![0u8; p.p_filesz as usize];
-        bytes[..path.len()].copy_from_slice(path);
-        match idx {
-            Some(i) if self.sections[i].header.sh_size == p.p_filesz => {
-                self.replace_section_data(i, bytes)
-            }
-            _ => Err(Error::new(
-                "rewrite",
-                p.p_offset,
-                Problem::Missing(".interp section matching PT_INTERP"),
-            )),
-        }
-    }
-
-    /// Removes what is not needed at run time: debug sections (and their
-    /// relocation sections) and, except in relocatable objects, `.symtab`
-    /// with its string table. Returns how many sections went.
-    pub fn strip(&mut self) -> usize {
-        let rel = self.header.e_type == ET_REL;
-        let n = self.sections.len();
-        let mut gone: Vec<bool> = (0..n)
-            .map(|i| {
-                let s = &self.sections[i];
-                i != 0
-                    && !self.is_loaded(i)
-                    && i != self.shstrndx
-                    && (is_debug(&s.name) || (!rel && s.header.sh_type == SHT_SYMTAB))
-            })
-            .collect();
-        // Relocations for removed sections, the symtab's strings and index.
-        for i in 1..n {
-            let h = self.sections[i].header;
-            let target = h.sh_info as usize;
-            let link = h.sh_link as usize;
-            if !self.is_loaded(i)
-                && matches!(h.sh_type, SHT_REL | SHT_RELA | SHT_CREL)
-                && target < n
-                && gone[target]
-            {
-                gone[i] = true;
-            }
-            if h.sh_type == SHT_SYMTAB_SHNDX && link < n && gone[link] {
-                gone[i] = true;
-            }
-        }
-        for i in 1..n {
-            if gone[i] && self.sections[i].header.sh_type == SHT_SYMTAB {
-                let l = self.sections[i].header.sh_link as usize;
-                let used = (1..n)
-                    .any(|k| !gone[k] && k != i && self.sections[k].header.sh_link as usize == l);
-                if l < n && l != self.shstrndx && !used && !self.is_loaded(l) {
-                    gone[l] = true;
-                }
-            }
-        }
-        let mut count = 0;
-        for (s, g) in self.sections.iter_mut().zip(gone) {
-            if g && !s.removed {
-                s.removed = true;
-                count += 1;
-            }
-        }
-        count
-    }
-
     /// Plans the output: kept sections and where the ones outside the
     /// loaded part go.
     pub fn plan(&self) -> Result<RewritePlan> {
@@ -396,7 +309,8 @@ impl<'a> Rewriter<'a> {
             )
         });
         let mut headers: Vec<SectionHeader> = self.sections.iter().map(|s| s.header).collect();
-        let mut off = self.loaded_end;
+        let extension = self.plan_extension()?;
+        let mut off = extension.as_ref().map_or(self.loaded_end, |e| e.end);
         for &i in &moved {
             let h = &mut headers[i];
             let align = h.sh_addralign.max(1);
@@ -406,6 +320,40 @@ impl<'a> Rewriter<'a> {
                 off = off.checked_add(h.sh_size).ok_or_else(overflow)?;
             } else {
                 h.sh_offset = off;
+            }
+        }
+        // Sections the extension moved.
+        if let Some(e) = &extension {
+            let mut retarget = |idx: Option<usize>, place: Option<(u64, u64, u64)>| {
+                if let (Some(i), Some((addr, offset, size))) = (idx, place) {
+                    if let Some(h) = headers.get_mut(i) {
+                        (h.sh_addr, h.sh_offset, h.sh_size) = (addr, offset, size);
+                    }
+                }
+            };
+            let dynstr = self
+                .sections
+                .iter()
+                .find(|s| s.header.sh_type == SHT_DYNAMIC)
+                .map(|s| s.header.sh_link as usize);
+            retarget(dynstr, e.dynstr);
+            let old_interp = self
+                .segments
+                .iter()
+                .find(|p| p.p_type == PT_INTERP)
+                .map(|p| p.p_offset);
+            let interp = self
+                .sections
+                .iter()
+                .position(|s| s.header.is_alloc() && Some(s.header.sh_offset) == old_interp);
+            retarget(interp, e.interp);
+            let sizes: Vec<u64> = e
+                .sections
+                .iter()
+                .map(|&(i, _, _)| self.sections[i].header.sh_size)
+                .collect();
+            for (&(i, addr, offset), size) in e.sections.iter().zip(sizes) {
+                retarget(Some(i), Some((addr, offset, size)));
             }
         }
         // Renumber links to the kept sections' new indices.
@@ -445,6 +393,10 @@ impl<'a> Rewriter<'a> {
             shoff,
             file_size: end,
             loaded_end: self.loaded_end,
+            segments: extension
+                .as_ref()
+                .map_or_else(|| self.segments.clone(), |e| e.phdrs.clone()),
+            extension,
         })
     }
 
@@ -487,8 +439,20 @@ impl<'a> Rewriter<'a> {
                 .ok_or_else(overflow)?
                 .copy_from_slice(&data);
         }
+        if let Some(e) = &plan.extension {
+            for (at, bytes) in &e.pieces {
+                let at = *at as usize;
+                out.get_mut(at..at + bytes.len())
+                    .ok_or_else(overflow)?
+                    .copy_from_slice(bytes);
+            }
+        }
         let mut header = self.header;
         header.e_shoff = plan.shoff;
+        if let Some(e) = &plan.extension {
+            header.e_phoff = e.offset;
+            header.e_phnum = u16::try_from(e.phdrs.len()).map_err(|_| overflow())?;
+        }
         let shnum = if plan.shoff == 0 {
             0
         } else {
@@ -525,62 +489,6 @@ impl<'a> Rewriter<'a> {
             out[at..at + shdrs.len()].copy_from_slice(&shdrs);
         }
         Ok(out)
-    }
-}
-
-/// Section indices inside symbol tables and groups, moved to the new
-/// numbering. Indices of sections that went become `SHN_ABS` in symbols;
-/// reserved and out-of-range values pass through.
-fn renumber<'d>(
-    enc: Encoding,
-    sh_type: u32,
-    data: Cow<'d, [u8]>,
-    new_index: &[u32],
-) -> Cow<'d, [u8]> {
-    match sh_type {
-        SHT_SYMTAB | SHT_DYNSYM => {
-            let t = Table::<Symbol>::new(enc, &data);
-            let needs = t.iter().any(|s| {
-                s.st_shndx != 0
-                    && s.st_shndx < SHN_LORESERVE
-                    && new_index
-                        .get(s.st_shndx as usize)
-                        .is_some_and(|&n| n != u32::from(s.st_shndx))
-            });
-            if !needs {
-                return data;
-            }
-            let mut out = Vec::with_capacity(data.len());
-            for mut s in t.iter() {
-                if s.st_shndx != 0 && s.st_shndx < SHN_LORESERVE {
-                    if let Some(&n) = new_index.get(s.st_shndx as usize) {
-                        s.st_shndx = if n == 0 { SHN_ABS } else { n as u16 };
-                    }
-                }
-                s.encode(enc, &mut out);
-            }
-            out.extend_from_slice(&data[out.len()..]);
-            Cow::Owned(out)
-        }
-        SHT_GROUP => {
-            let t = Table::<u32>::new(enc, &data);
-            let mut out = Vec::with_capacity(data.len());
-            for (k, w) in t.iter().enumerate() {
-                let v = if k == 0 {
-                    w
-                } else {
-                    new_index
-                        .get(w as usize)
-                        .copied()
-                        .filter(|&n| n != 0)
-                        .unwrap_or(w)
-                };
-                super::records::push_u32(enc, &mut out, v);
-            }
-            out.extend_from_slice(&data[out.len()..]);
-            Cow::Owned(out)
-        }
-        _ => data,
     }
 }
 
