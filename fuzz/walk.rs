@@ -17,8 +17,8 @@ use core::hint::black_box;
 
 use elfin::raw::consts::*;
 use elfin::read::{
-    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationTable, Section,
-    StringTable, SymbolTable,
+    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationTable, Section, StringTable,
+    SymbolTable,
 };
 use elfin::{ElfFile, Error, Result};
 
@@ -109,7 +109,13 @@ pub fn walk(data: &[u8]) {
         addrs: Probes::new(),
         offsets: Probes::new(),
     };
-    for name in [&b""[..], b".text", b".dynsym", b".symtab", b".no such section"] {
+    for name in [
+        &b""[..],
+        b".text",
+        b".dynsym",
+        b".symtab",
+        b".no such section",
+    ] {
         seen.names.push(name);
         seen.symbol_names.push(name);
     }
@@ -159,9 +165,24 @@ fn header<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
     // The typed tables' own accessors, at both ends and past them.
     let ph = file.program_headers();
     let sh = file.section_headers();
-    black_box((ph.get(0), ph.get(ph.len()), ph.iter().next_back(), ph.iter().nth(1)));
-    black_box((sh.get(0), sh.get(sh.len()), sh.iter().next_back(), sh.iter().nth(1)));
-    black_box((ph.skip(1).len(), ph.take(1).len(), sh.skip(usize::MAX).len(), sh.take(2).len()));
+    black_box((
+        ph.get(0),
+        ph.get(ph.len()),
+        ph.iter().next_back(),
+        ph.iter().nth(1),
+    ));
+    black_box((
+        sh.get(0),
+        sh.get(sh.len()),
+        sh.iter().next_back(),
+        sh.iter().nth(1),
+    ));
+    black_box((
+        ph.skip(1).len(),
+        ph.take(1).len(),
+        sh.skip(usize::MAX).len(),
+        sh.take(2).len(),
+    ));
     black_box(ph.iter().fold(0u64, |a, p| a ^ p.p_vaddr));
     black_box(sh.iter().rev().fold(0u64, |a, s| a ^ s.sh_addr));
 }
@@ -186,7 +207,8 @@ fn segments<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
         }
         if p.p_type == PT_LOAD || p.p_type == PT_DYNAMIC {
             seen.addrs.push(p.p_vaddr);
-            seen.addrs.push(p.p_vaddr.wrapping_add(p.p_filesz).wrapping_sub(1));
+            seen.addrs
+                .push(p.p_vaddr.wrapping_add(p.p_filesz).wrapping_sub(1));
             seen.addrs.push(p.p_vaddr.wrapping_add(p.p_memsz));
             seen.offsets.push(p.p_offset);
         }
@@ -283,7 +305,14 @@ fn sections<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
     let _ = ok(file.section(usize::MAX));
     let _ = ok(file.string_table(u32::MAX));
     let _ = ok(file.string_table(file.shstrndx()));
-    for t in [SHT_SYMTAB, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_HASH, SHT_NOTE, SHT_GROUP] {
+    for t in [
+        SHT_SYMTAB,
+        SHT_DYNSYM,
+        SHT_DYNAMIC,
+        SHT_GNU_HASH,
+        SHT_NOTE,
+        SHT_GROUP,
+    ] {
         black_box(file.section_by_type(t).map(|s| s.index()));
     }
 }
@@ -302,7 +331,13 @@ fn group<'a>(file: &ElfFile<'a>, s: &Section<'a>) {
 }
 
 fn symbol_table<'a>(t: &SymbolTable<'a>, seen: &mut Seen<'a>) {
-    black_box((t.len(), t.is_empty(), t.offset(), t.raw().len(), t.strings().data().len()));
+    black_box((
+        t.len(),
+        t.is_empty(),
+        t.offset(),
+        t.raw().len(),
+        t.strings().data().len(),
+    ));
     for (i, sym) in t.iter().enumerate() {
         black_box((
             sym,
@@ -443,7 +478,11 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
     }
 }
 
-fn relocation_table<'a>(file: &ElfFile<'a>, t: &RelocationTable<'a>, section: Option<&Section<'a>>) {
+fn relocation_table<'a>(
+    file: &ElfFile<'a>,
+    t: &RelocationTable<'a>,
+    section: Option<&Section<'a>>,
+) {
     black_box(t.has_addends());
     // The symbol table a relocation section names, to resolve symbols.
     let symbols = section.and_then(|s| {
@@ -483,7 +522,12 @@ fn note(file: &ElfFile<'_>, n: Note<'_>) {
     let enc = file.encoding();
     match n.gnu(enc) {
         Some(GnuNote::BuildId(id)) => bytes(id),
-        Some(GnuNote::AbiTag { os, major, minor, patch }) => {
+        Some(GnuNote::AbiTag {
+            os,
+            major,
+            minor,
+            patch,
+        }) => {
             black_box((os, major, minor, patch));
         }
         Some(GnuNote::Properties(props)) => {
@@ -513,7 +557,10 @@ fn notes(file: &ElfFile<'_>) {
     // A note walk over arbitrary bytes, with both paddings and byte orders.
     let data = file.data();
     for (align, endian) in [(4, file.endian()), (8, file.endian())] {
-        note_iter(file, NoteIter::new(data.get(64..).unwrap_or(&[]), align, endian, 64));
+        note_iter(
+            file,
+            NoteIter::new(data.get(64..).unwrap_or(&[]), align, endian, 64),
+        );
     }
 }
 
