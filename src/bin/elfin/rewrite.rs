@@ -30,7 +30,9 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
                 None => return crate::usage(),
             },
             "--set-interpreter" | "--set-runpath" | "--set-soname" | "--set-entry" => {
-                let Some(v) = value() else { return crate::usage() };
+                let Some(v) = value() else {
+                    return crate::usage();
+                };
                 edits.push(match a.as_str() {
                     "--set-interpreter" => Edit::Interpreter(v),
                     "--set-runpath" => Edit::Runpath(v),
@@ -42,7 +44,9 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
                 });
             }
             "--replace-needed" => {
-                let (Some(old), Some(new)) = (value(), it.next().cloned()) else { return crate::usage() };
+                let (Some(old), Some(new)) = (value(), it.next().cloned()) else {
+                    return crate::usage();
+                };
                 edits.push(Edit::Needed(old, new));
             }
             s if s.starts_with('-') => return crate::usage(),

@@ -3,13 +3,16 @@
 //! contents and resolved relocations. Everything here is decided before a
 //! byte is written; [`emit`](super::emit) only follows the plan.
 
-use super::builder::{Builder, Perms, SectionData, SectionId, SymbolPlace};
-use super::dynamic_tables::{
-    DynSymbol, build_gnu_hash, build_sysv_hash, gnu_bucket_count, order_for_gnu_hash,
-};
+mod dynamic;
+mod fates;
+mod headers;
+mod sections;
+
+use super::builder::{Builder, SectionData, SectionId, SymbolPlace};
+use super::dynamic_tables::{DynSymbol, build_gnu_hash, build_sysv_hash, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass, Piece, place};
 use super::records::{Encode, push_u32, r_info};
-use super::relocate::{How, classify, dynamic_types, resolve};
+use super::relocate::{How, dynamic_types, resolve};
 use super::relr::encode_relr;
 use super::strtab::StringTableBuilder;
 use crate::error::{Error, Problem, Result};
@@ -17,6 +20,10 @@ use crate::raw::consts::*;
 use crate::read::{Class, Dyn, FileHeader, ProgramHeader, Rel, Rela, SectionHeader, Symbol, Table};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use dynamic::{DynamicFacts, dynamic_entries};
+use fates::Fate;
+use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
+use sections::{Counts, Out, synth};
 
 /// What an output section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,43 +93,6 @@ pub struct LayoutPlan {
     pub(crate) build_id: Option<(u64, usize)>,
 }
 
-/// What happens to a relocation in an executable or shared object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fate {
-    Static(How),
-    /// `R_*_RELATIVE` (or RELR when `relr` is set and the place is aligned).
-    Relative {
-        relr: bool,
-    },
-    /// A word-sized absolute relocation against a dynamic symbol.
-    Symbolic,
-}
-
-struct Out<'b> {
-    origin: Origin,
-    name: Cow<'b, [u8]>,
-    sh_type: u32,
-    flags: u64,
-    align: u64,
-    entsize: u64,
-    mem_size: u64,
-    class: LoadClass,
-    link: Option<Origin>,
-    info: u32,
-    info_origin: Option<Origin>,
-}
-
-fn class_of(perms: Option<Perms>, relro: bool, nobits: bool) -> LoadClass {
-    match perms {
-        None => LoadClass::NotLoaded,
-        Some(Perms::R) => LoadClass::R,
-        Some(Perms::RX) => LoadClass::RX,
-        Some(Perms::RW) if nobits => LoadClass::Bss,
-        Some(Perms::RW) if relro => LoadClass::RelRo,
-        Some(Perms::RW) => LoadClass::RW,
-    }
-}
-
 fn bad(structure: &'static str, field: &'static str, value: u64) -> Error {
     Error::new(structure, 0, Problem::BadValue { field, value })
 }
@@ -140,8 +110,6 @@ impl<'a> Builder<'a> {
         let word = enc.address_size() as u64;
         let sym_size = Table::<Symbol>::entry_size(enc) as u64;
         let rela_size = Table::<Rela>::entry_size(enc) as u64;
-        let rel_size = Table::<Rel>::entry_size(enc) as u64;
-        let dyn_size = 2 * word;
 
         // Symbols: locals first, as the gABI requires.
         let mut symtab_order: Vec<usize> = (0..self.symbols.len())
@@ -155,62 +123,7 @@ impl<'a> Builder<'a> {
         }
         let defined = |i: usize| !matches!(self.symbols[i].place, SymbolPlace::Undefined);
 
-        // What becomes of each relocation in a linked file.
-        let mut fates = Vec::new();
-        if !rel {
-            for (i, r) in self.relocations.iter().enumerate() {
-                let how = classify(machine, r.kind).ok_or(
-                    bad(
-                        "builder relocation",
-                        "type (not one the builder resolves for this machine)",
-                        r.kind.into(),
-                    )
-                    .at_index(i as u64),
-                )?;
-                let sym_defined = r.symbol.is_none_or(|s| defined(s.0));
-                let fate = match how {
-                    How::AbsWord if file_type == ET_DYN && sym_defined => {
-                        let section = &self.sections[r.section.0];
-                        Fate::Relative {
-                            relr: self.relr && section.align >= word && r.offset % word == 0,
-                        }
-                    }
-                    How::AbsWord if !sym_defined && dynamic => Fate::Symbolic,
-                    How::Nothing => Fate::Static(how),
-                    _ if !sym_defined => {
-                        return Err(bad(
-                            "builder relocation",
-                            "symbol (undefined, and the relocation cannot be dynamic)",
-                            r.symbol.map_or(0, |s| s.0 as u64),
-                        )
-                        .at_index(i as u64));
-                    }
-                    How::Abs32 { .. } if file_type == ET_DYN => {
-                        return Err(bad("builder relocation", "type (a 32-bit absolute relocation cannot be used in a position-independent file)", r.kind.into()).at_index(i as u64));
-                    }
-                    h => Fate::Static(h),
-                };
-                if matches!(fate, Fate::Relative { .. } | Fate::Symbolic)
-                    && dynamic_types(machine).is_none()
-                {
-                    return Err(bad(
-                        "builder relocation",
-                        "machine (no dynamic relocation types known)",
-                        machine.into(),
-                    )
-                    .at_index(i as u64));
-                }
-                if self.sections[r.section.0].perms.is_none() {
-                    return Err(bad(
-                        "builder relocation",
-                        "section (not loaded; cannot relocate it in a linked file)",
-                        r.section.0 as u64,
-                    )
-                    .at_index(i as u64));
-                }
-                fates.push(fate);
-            }
-        }
+        let fates = self.relocation_fates(dynamic)?;
         let n_relative = fates
             .iter()
             .filter(|f| matches!(f, Fate::Relative { relr: false }))
@@ -221,36 +134,11 @@ impl<'a> Builder<'a> {
             .count() as u64;
         let n_symbolic = fates.iter().filter(|f| matches!(f, Fate::Symbolic)).count() as u64;
 
-        // The dynamic symbols: undefined ones first (the GNU hash covers only
-        // defined symbols), then the defined ones in hash-bucket order.
-        let mut dynsyms: Vec<usize> = Vec::new();
-        if dynamic {
-            let mut needed_undef = alloc::vec![false; self.symbols.len()];
-            for (r, f) in self.relocations.iter().zip(&fates) {
-                if *f == Fate::Symbolic {
-                    if let Some(s) = r.symbol {
-                        needed_undef[s.0] = true;
-                    }
-                }
-            }
-            let exported = |i: usize| {
-                let s = &self.symbols[i];
-                match s.export {
-                    Some(e) => e,
-                    None if !defined(i) => needed_undef[i],
-                    None => {
-                        file_type == ET_DYN
-                            && s.bind != STB_LOCAL
-                            && matches!(s.other & 3, STV_DEFAULT | STV_PROTECTED)
-                    }
-                }
-            };
-            dynsyms.extend((0..self.symbols.len()).filter(|&i| exported(i) && !defined(i)));
-            let defs: Vec<usize> = (0..self.symbols.len())
-                .filter(|&i| exported(i) && defined(i))
-                .collect();
-            dynsyms.extend(order_for_gnu_hash(&defs, |i| &self.symbols[i].name));
-        }
+        let dynsyms = if dynamic {
+            self.dynamic_symbol_order(&fates)
+        } else {
+            Vec::new()
+        };
         let n_dyn_undef = dynsyms.iter().filter(|&&i| !defined(i)).count();
         let mut dynsym_index = alloc::vec![0u32; self.symbols.len()];
         for (k, &i) in dynsyms.iter().enumerate() {
@@ -275,233 +163,42 @@ impl<'a> Builder<'a> {
         let strtab = strtab.finish();
 
         // The dynamic table's entries, counted now, filled after placement.
+        let rela_dyn = n_relative + n_symbolic > 0;
+        let mut facts = DynamicFacts {
+            needed: needed_ids
+                .iter()
+                .map(|id| u64::from(dynstr.offset(*id)))
+                .collect(),
+            soname: soname_id.map(|id| u64::from(dynstr.offset(id))),
+            runpath: runpath_id.map(|id| u64::from(dynstr.offset(id))),
+            hash: self.sysv_hash.then_some(0),
+            strsz: dynstr.data.len() as u64,
+            syment: sym_size,
+            rela: rela_dyn.then_some((0, (n_relative + n_symbolic) * rela_size, rela_size)),
+            relr: (n_relr > 0).then_some((0, 0, word)),
+            executable: self.interpreter.is_some(),
+            pie: file_type == ET_DYN && self.interpreter.is_some(),
+            ..DynamicFacts::default()
+        };
         let n_dynamic = if dynamic {
-            let mut n = self.needed.len() as u64 + 1 /* NULL */ + 6 /* GNU_HASH STRTAB SYMTAB STRSZ SYMENT DEBUG-or-BIND */;
-            n += u64::from(self.soname.is_some())
-                + u64::from(self.runpath.is_some())
-                + u64::from(self.sysv_hash);
-            n += if n_relative + n_symbolic > 0 { 3 } else { 0 };
-            n += if n_relr > 0 { 3 } else { 0 };
-            n += u64::from(file_type == ET_DYN && self.interpreter.is_some()); // FLAGS_1 PIE
-            n
+            dynamic_entries(&facts).len() as u64
         } else {
             0
         };
 
         // The output sections, in the order the file will have them.
-        let mut outs: Vec<Out<'_>> = Vec::new();
-        let synth =
-            |origin, name: &'static [u8], sh_type, flags, align, entsize, size, class| Out {
-                origin,
-                name: Cow::Borrowed(name),
-                sh_type,
-                flags,
-                align,
-                entsize,
-                mem_size: size,
-                class,
-                link: None,
-                info: 0,
-                info_origin: None,
-            };
-        if dynamic {
-            if let Some(i) = &self.interpreter {
-                outs.push(synth(
-                    Origin::Interp,
-                    b".interp",
-                    SHT_PROGBITS,
-                    SHF_ALLOC,
-                    1,
-                    0,
-                    i.len() as u64 + 1,
-                    LoadClass::R,
-                ));
-            }
-        }
-        if self.build_id && !rel {
-            outs.push(synth(
-                Origin::BuildId,
-                b".note.gnu.build-id",
-                SHT_NOTE,
-                SHF_ALLOC,
-                4,
-                0,
-                36,
-                LoadClass::R,
-            ));
-        }
-        if dynamic {
-            let nsyms = dynsyms.len() as u64 + 1;
-            if self.sysv_hash {
-                let nb = super::dynamic_tables::sysv_bucket_count(nsyms);
-                let hw = super::dynamic_tables::sysv_word(enc, machine);
-                let mut h = synth(
-                    Origin::Hash,
-                    b".hash",
-                    SHT_HASH,
-                    SHF_ALLOC,
-                    hw,
-                    hw,
-                    (2 + nb + nsyms) * hw,
-                    LoadClass::R,
-                );
-                h.link = Some(Origin::Dynsym);
-                outs.push(h);
-            }
-            let bloom = super::dynamic_tables::gnu_bloom_words(n_defined_dyn, word);
-            let size = 16 + bloom * word + nbuckets * 4 + n_defined_dyn * 4;
-            let mut h = synth(
-                Origin::GnuHash,
-                b".gnu.hash",
-                SHT_GNU_HASH,
-                SHF_ALLOC,
-                word,
-                0,
-                size,
-                LoadClass::R,
-            );
-            h.link = Some(Origin::Dynsym);
-            outs.push(h);
-            let mut d = synth(
-                Origin::Dynsym,
-                b".dynsym",
-                SHT_DYNSYM,
-                SHF_ALLOC,
-                word,
-                sym_size,
-                nsyms * sym_size,
-                LoadClass::R,
-            );
-            d.link = Some(Origin::Dynstr);
-            d.info = 1;
-            outs.push(d);
-            outs.push(synth(
-                Origin::Dynstr,
-                b".dynstr",
-                SHT_STRTAB,
-                SHF_ALLOC,
-                1,
-                0,
-                dynstr.data.len() as u64,
-                LoadClass::R,
-            ));
-            if n_relative + n_symbolic > 0 {
-                let mut r = synth(
-                    Origin::RelaDyn,
-                    b".rela.dyn",
-                    SHT_RELA,
-                    SHF_ALLOC,
-                    word,
-                    rela_size,
-                    (n_relative + n_symbolic) * rela_size,
-                    LoadClass::R,
-                );
-                r.link = Some(Origin::Dynsym);
-                outs.push(r);
-            }
-            if n_relr > 0 {
-                // An upper bound for now: one word per address.
-                outs.push(synth(
-                    Origin::RelrDyn,
-                    b".relr.dyn",
-                    SHT_RELR,
-                    SHF_ALLOC,
-                    word,
-                    word,
-                    n_relr * word,
-                    LoadClass::R,
-                ));
-            }
-        }
-        for (i, s) in self.sections.iter().enumerate() {
-            let nobits = matches!(s.data, SectionData::Zeros(_));
-            let class = if rel {
-                LoadClass::NotLoaded
-            } else {
-                class_of(s.perms, s.relro, nobits)
-            };
-            if !rel && s.flags & SHF_TLS != 0 && s.perms.is_some() {
-                return Err(bad(
-                    "builder section",
-                    "flags (TLS sections are supported only in relocatable objects)",
-                    s.flags,
-                )
-                .at_index(i as u64));
-            }
-            outs.push(Out {
-                origin: Origin::User(SectionId(i)),
-                name: Cow::Borrowed(&s.name),
-                sh_type: s.sh_type,
-                flags: s.sh_flags(),
-                align: s.align.max(1),
-                entsize: s.entsize,
-                mem_size: s.data.size(),
-                class,
-                link: s.link.map(Origin::User),
-                info: s.info,
-                info_origin: s.info_section.map(Origin::User),
-            });
-            if rel && self.relocations.iter().any(|r| r.section.0 == i) {
-                let (prefix, sh_type, es): (&[u8], u32, u64) = if self.rel_without_addends {
-                    (b".rel", SHT_REL, rel_size)
-                } else {
-                    (b".rela", SHT_RELA, rela_size)
-                };
-                let n = self.relocations.iter().filter(|r| r.section.0 == i).count() as u64;
-                let mut name = prefix.to_vec();
-                name.extend_from_slice(&s.name);
-                outs.push(Out {
-                    origin: Origin::Relocations(SectionId(i)),
-                    name: Cow::Owned(name),
-                    sh_type,
-                    flags: SHF_INFO_LINK,
-                    align: word,
-                    entsize: es,
-                    mem_size: n * es,
-                    class: LoadClass::NotLoaded,
-                    link: Some(Origin::Symtab),
-                    info: 0,
-                    info_origin: Some(Origin::User(SectionId(i))),
-                });
-            }
-        }
-        if dynamic {
-            let mut d = synth(
-                Origin::Dynamic,
-                b".dynamic",
-                SHT_DYNAMIC,
-                SHF_ALLOC | SHF_WRITE,
-                word,
-                dyn_size,
-                n_dynamic * dyn_size,
-                LoadClass::RelRo,
-            );
-            d.link = Some(Origin::Dynstr);
-            outs.push(d);
-        }
-        let mut st = synth(
-            Origin::Symtab,
-            b".symtab",
-            SHT_SYMTAB,
-            0,
-            word,
-            sym_size,
-            (self.symbols.len() as u64 + 1) * sym_size,
-            LoadClass::NotLoaded,
-        );
-        st.link = Some(Origin::Strtab);
-        st.info = first_global;
-        outs.push(st);
-        outs.push(synth(
-            Origin::Strtab,
-            b".strtab",
-            SHT_STRTAB,
-            0,
-            1,
-            0,
-            strtab.data.len() as u64,
-            LoadClass::NotLoaded,
-        ));
+        let mut outs = self.output_sections(&Counts {
+            dynamic,
+            dynsyms: dynsyms.len() as u64,
+            defined_dynsyms: n_defined_dyn,
+            gnu_buckets: nbuckets,
+            dynstr_size: dynstr.data.len() as u64,
+            rela_dyn: n_relative + n_symbolic,
+            relr: n_relr,
+            dynamic_entries: n_dynamic,
+            first_global,
+            strtab_size: strtab.data.len() as u64,
+        })?;
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
         let mut shstr = StringTableBuilder::new();
         let shstr_ids: Vec<_> = out_names.iter().map(|n| shstr.add(n)).collect();
@@ -809,46 +506,15 @@ impl<'a> Builder<'a> {
                 }
                 Origin::Dynamic => {
                     let addr = |o: Origin| find(o).map_or(0, |i| at(i).addr);
-                    let mut e = Vec::new();
-                    for id in &needed_ids {
-                        e.push((DT_NEEDED, u64::from(dynstr.offset(*id))));
-                    }
-                    if let Some(id) = soname_id {
-                        e.push((DT_SONAME, u64::from(dynstr.offset(id))));
-                    }
-                    if let Some(id) = runpath_id {
-                        e.push((DT_RUNPATH, u64::from(dynstr.offset(id))));
-                    }
-                    if self.sysv_hash {
-                        e.push((DT_HASH, addr(Origin::Hash)));
-                    }
-                    e.push((DT_GNU_HASH, addr(Origin::GnuHash)));
-                    e.push((DT_STRTAB, addr(Origin::Dynstr)));
-                    e.push((DT_SYMTAB, addr(Origin::Dynsym)));
-                    e.push((DT_STRSZ, dynstr.data.len() as u64));
-                    e.push((DT_SYMENT, sym_size));
-                    if n_relative + n_symbolic > 0 {
-                        e.push((DT_RELA, addr(Origin::RelaDyn)));
-                        e.push((DT_RELASZ, (n_relative + n_symbolic) * rela_size));
-                        e.push((DT_RELAENT, rela_size));
-                    }
-                    if n_relr > 0 {
-                        e.push((DT_RELR, addr(Origin::RelrDyn)));
-                        e.push((DT_RELRSZ, relr_words.len() as u64 * word));
-                        e.push((DT_RELRENT, word));
-                    }
-                    // Executables tell debuggers where r_debug is; shared
-                    // objects ask for their relocations up front instead.
-                    if self.interpreter.is_some() {
-                        e.push((DT_DEBUG, 0))
-                    } else {
-                        e.push((DT_BIND_NOW, 0))
-                    }
-                    if file_type == ET_DYN && self.interpreter.is_some() {
-                        e.push((DT_FLAGS_1, 0x0800_0000)); // DF_1_PIE
-                    }
-                    e.push((DT_NULL, 0));
-                    for (tag, val) in e {
+                    facts.hash = facts.hash.map(|_| addr(Origin::Hash));
+                    facts.gnu_hash = addr(Origin::GnuHash);
+                    facts.strtab = addr(Origin::Dynstr);
+                    facts.symtab = addr(Origin::Dynsym);
+                    facts.rela = facts.rela.map(|(_, s, e)| (addr(Origin::RelaDyn), s, e));
+                    facts.relr = facts.relr.map(|(_, _, e)| {
+                        (addr(Origin::RelrDyn), relr_words.len() as u64 * word, e)
+                    });
+                    for (tag, val) in dynamic_entries(&facts) {
                         Dyn {
                             d_tag: tag,
                             d_val: val,
@@ -955,148 +621,61 @@ impl<'a> Builder<'a> {
             })
             .collect();
 
-        // Program headers.
-        let mut segments = Vec::new();
-        let first = segs.first().copied();
-        let phdr_size = phnum * phentsize;
-        let span = |i: usize, p_type: u32, flags: u32| {
-            let p = at(i);
-            let o = &outs[i];
-            let file = if o.sh_type == SHT_NOBITS {
+        // Program headers and the file header.
+        let span = |i: usize| {
+            let (p, o) = (at(i), &outs[i]);
+            let file_size = if o.sh_type == SHT_NOBITS {
                 0
             } else {
                 o.mem_size
             };
-            ProgramHeader {
-                p_type,
-                p_flags: flags,
-                p_offset: p.offset,
-                p_vaddr: p.addr,
-                p_paddr: p.addr,
-                p_filesz: file,
-                p_memsz: o.mem_size,
-                p_align: o.align,
+            Span {
+                offset: p.offset,
+                addr: p.addr,
+                file_size,
+                mem_size: o.mem_size,
+                align: o.align,
             }
         };
-        if interp {
-            let f = first.unwrap_or(super::layout::LoadSegment {
-                class: LoadClass::R,
-                offset: 0,
-                addr: base,
-                file_size: 0,
-                mem_size: 0,
-                align: 1,
-            });
-            segments.push(ProgramHeader {
-                p_type: PT_PHDR,
-                p_flags: PF_R,
-                p_offset: ehsize,
-                p_vaddr: f.addr + ehsize,
-                p_paddr: f.addr + ehsize,
-                p_filesz: phdr_size,
-                p_memsz: phdr_size,
-                p_align: word,
-            });
-            if let Some(i) = find(Origin::Interp) {
-                segments.push(span(i, PT_INTERP, PF_R));
-            }
-        }
-        for s in &segs {
-            let flags = match s.class {
-                LoadClass::R => PF_R,
-                LoadClass::RX => PF_R | PF_X,
-                _ => PF_R | PF_W,
-            };
-            segments.push(ProgramHeader {
-                p_type: PT_LOAD,
-                p_flags: flags,
-                p_offset: s.offset,
-                p_vaddr: s.addr,
-                p_paddr: s.addr,
-                p_filesz: s.file_size,
-                p_memsz: s.mem_size,
-                p_align: s.align,
-            });
-        }
-        if dynamic {
-            if let Some(i) = find(Origin::Dynamic) {
-                segments.push(span(i, PT_DYNAMIC, PF_R | PF_W));
-            }
-        }
-        for &i in &notes {
-            segments.push(span(i, PT_NOTE, PF_R));
-        }
-        if relro {
-            let rs: Vec<usize> = order
-                .iter()
-                .copied()
-                .filter(|&i| outs[i].class == LoadClass::RelRo)
-                .collect();
-            let (a, b) = (at(rs[0]), at(rs[rs.len() - 1]));
-            let end = b.addr + outs[rs[rs.len() - 1]].mem_size;
-            segments.push(ProgramHeader {
-                p_type: PT_GNU_RELRO,
-                p_flags: PF_R,
-                p_offset: a.offset,
-                p_vaddr: a.addr,
-                p_paddr: a.addr,
-                p_filesz: end - a.addr,
-                p_memsz: end - a.addr,
-                p_align: 1,
-            });
-        }
-        if !rel {
-            segments.push(ProgramHeader {
-                p_type: PT_GNU_STACK,
-                p_flags: PF_R | PF_W,
-                p_align: 16,
-                ..ProgramHeader::default()
-            });
-        }
-        debug_assert_eq!(segments.len() as u64, phnum);
-
-        let entry = self.entry.map_or(0, |s| symbol_values[s.0]);
-        let shstrndx = header_index[find(Origin::Shstrtab).unwrap_or(0)];
-        let mut ident = crate::raw::Ident {
-            magic: *b"\x7fELF",
-            class: 0,
-            data: 0,
-            version: 1,
-            osabi: self.osabi,
-            abiversion: 0,
-            pad: [0; 7],
-        };
-        ident.class = if enc.class == Class::Elf32 {
-            ELFCLASS32
-        } else {
-            ELFCLASS64
-        };
-        ident.data = if enc.endian == crate::read::Endian::Little {
-            ELFDATA2LSB
-        } else {
-            ELFDATA2MSB
-        };
-        let big = shnum >= u64::from(SHN_LORESERVE);
-        let header = FileHeader {
-            ident,
-            e_type: file_type,
-            e_machine: machine,
-            e_version: 1,
-            e_entry: entry,
-            e_phoff: if rel { 0 } else { ehsize },
-            e_shoff: shoff,
-            e_flags: self.flags,
-            e_ehsize: ehsize as u16,
-            e_phentsize: if rel { 0 } else { phentsize as u16 },
-            e_phnum: phnum as u16,
-            e_shentsize: shentsize as u16,
-            e_shnum: if big { 0 } else { shnum as u16 },
-            e_shstrndx: if shstrndx >= u32::from(SHN_LORESERVE) {
-                SHN_XINDEX
+        let relro_sections: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| outs[i].class == LoadClass::RelRo)
+            .collect();
+        let segments = program_headers(&SegmentInputs {
+            loads: &segs,
+            phdr: interp.then_some((ehsize, phnum * phentsize)),
+            interp: if interp {
+                find(Origin::Interp).map(span)
             } else {
-                shstrndx as u16
+                None
             },
-        };
+            dynamic: if dynamic {
+                find(Origin::Dynamic).map(span)
+            } else {
+                None
+            },
+            notes: notes.iter().map(|&i| span(i)).collect(),
+            relro: match (relro, relro_sections.first(), relro_sections.last()) {
+                (true, Some(&a), Some(&b)) => Some((span(a), span(b).addr + outs[b].mem_size)),
+                _ => None,
+            },
+            stack: !rel,
+            word,
+        });
+        debug_assert_eq!(segments.len() as u64, phnum);
+        let header = file_header(&HeaderInputs {
+            encoding: enc,
+            osabi: self.osabi,
+            file_type,
+            machine,
+            flags: self.flags,
+            entry: self.entry.map_or(0, |s| symbol_values[s.0]),
+            phnum,
+            shoff,
+            shnum,
+            shstrndx: header_index[find(Origin::Shstrtab).unwrap_or(0)],
+        });
         Ok(LayoutPlan {
             header,
             sections,
