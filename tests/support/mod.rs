@@ -3,5 +3,6 @@
 //! number-to-name renderings.
 #![allow(dead_code)]
 
+pub mod json;
 pub mod names;
 pub mod readelf;

@@ -639,7 +639,7 @@ pub fn symbol_ndx(t: &Target, shndx: u64, resolved: bool) -> String {
         0xff04 if t.machine == EM_MIPS => "SUND".into(),
         0xff00..=0xff1f => format!("PRC[0x{shndx:04x}]"),
         0xff20..=0xff3f => format!("OS [0x{shndx:04x}]"),
-        0xff00..=0xffff => format!("RSV[0x{shndx:04x}]"),
+        0xff40..=0xffff => format!("RSV[0x{shndx:04x}]"),
         _ if t.shnum != 0 && shndx >= t.shnum => format!("bad section index[{shndx:3}]"),
         _ => format!("{shndx:3}"),
     }
@@ -706,7 +706,7 @@ pub fn dynamic_value(t: &Target, tag: u64, v: u64) -> Option<String> {
         24 => String::new(),
         // DT_GNU_PRELINKED: a UTC time.
         0x6ffffdf5 => utc(v)?,
-        _ if tag >= 0x70000000 && tag <= 0x7fffffff => match t.machine {
+        _ if (0x70000000..=0x7fffffff).contains(&tag) => match t.machine {
             EM_AARCH64 if tag == 0x70000001 || tag == 0x70000003 => String::new(),
             EM_MIPS => mips_dynamic_value(tag, v)?,
             _ => hexv(),
