@@ -393,7 +393,7 @@ fn check_file(path: &Path, size: u64) -> Ctx {
     let t2 = start.elapsed();
     let rp = readelf::parse(&String::from_utf8_lossy(&re.stdout));
     let t3 = start.elapsed();
-    compare(&mut c, path, &el, &rp);
+    compare(&mut c, path, &el, &rp, &re.stderr);
     if std::env::var_os("READELF_DIFF_PROFILE").is_some() {
         visible(&format!(
             "profile {}: elfin {:?} readelf {:?} parse {:?} compare {:?}",
@@ -408,7 +408,7 @@ fn check_file(path: &Path, size: u64) -> Ctx {
     c
 }
 
-fn compare(c: &mut Ctx, path: &Path, el: &std::process::Output, rp: &Readelf) {
+fn compare(c: &mut Ctx, path: &Path, el: &std::process::Output, rp: &Readelf, re_stderr: &[u8]) {
     if el.status.code() != Some(0) {
         let why = String::from_utf8_lossy(&el.stderr)
             .lines()
@@ -438,6 +438,29 @@ fn compare(c: &mut Ctx, path: &Path, el: &std::process::Output, rp: &Readelf) {
         }
     };
     compare_json(c, path, &json, rp);
+    // elfin's `errors` on a file readelf reads without a word: a false
+    // alarm, unless explained.
+    let errors = list(&json, "errors");
+    if !errors.is_empty() && re_stderr.is_empty() {
+        let no_shstrtab = num(json.get("header"), "shstrndx") == 0
+            && errors
+                .iter()
+                .all(|e| e.as_str().is_some_and(|s| s.contains("e_shstrndx is 0")));
+        if no_shstrtab {
+            // DIFF: e_shstrndx 0 (SHN_UNDEF) means the file has no section
+            // names; readelf shows "<no-strings>" silently, elfin lists a
+            // problem for each name it cannot read.
+            c.diff("e_shstrndx 0: elfin reports the missing names, readelf is silent");
+        } else {
+            c.miss(
+                "errors",
+                "-",
+                "errors",
+                errors[0].as_str().unwrap_or("?"),
+                "readelf: no warning",
+            );
+        }
+    }
 }
 
 /// Compares elfin's parsed JSON with readelf's parsed output.
@@ -886,7 +909,8 @@ enum Linked<'a> {
     /// sh_link names a section that is not a symbol table: readelf prints
     /// the table's title but no rows.
     NotSymtab,
-    Table(&'a [J<'a>], bool),
+    /// The symbols, whether they are the dynamic ones, their versym.
+    Table(&'a [J<'a>], bool, Option<&'a [u16]>),
 }
 
 fn relocations(c: &mut Ctx, t: &Target, json: &J, rp: &Readelf, syms: &Syms) {
@@ -939,8 +963,8 @@ fn relocations(c: &mut Ctx, t: &Target, json: &J, rp: &Readelf, syms: &Syms) {
                     Linked::None
                 } else {
                     match jsecs.get(link as usize).map(|l| num(l, "type")) {
-                        Some(11) => Linked::Table(syms.dynsyms, true),
-                        Some(2) => Linked::Table(syms.symbols, false),
+                        Some(11) => Linked::Table(syms.dynsyms, true, syms.versym),
+                        Some(2) => Linked::Table(syms.symbols, false, None),
                         _ => Linked::NotSymtab,
                     }
                 }
@@ -994,7 +1018,7 @@ fn dynamic_relocations(c: &mut Ctx, t: &Target, json: &J, rd: &Readelf, syms: &S
                     &format!("-D {}", r.name),
                     tables[k],
                     r,
-                    Linked::Table(syms.dynsyms, true),
+                    Linked::Table(syms.dynsyms, true, syms.versym),
                 );
             }
             None => c.miss(
@@ -1083,8 +1107,8 @@ fn reloc_table(
         if sym == 0 {
             continue;
         }
-        let (table, dynamic) = match linked {
-            Linked::Table(tb, d) => (tb, d),
+        let (table, dynamic, versym) = match linked {
+            Linked::Table(tb, d, v) => (tb, d, v),
             _ => {
                 c.eq(&label, i, "symbol name shown", x.sym_name.is_some(), false);
                 continue;
@@ -1095,7 +1119,8 @@ fn reloc_table(
             c.eq(&label, i, "symbol name shown", x.sym_name.is_some(), false);
             continue;
         };
-        let cands = reloc_name_candidates(c, j, sv, dynamic);
+        let vs = versym.and_then(|v| v.get(sym as usize)).copied();
+        let cands = reloc_name_candidates(c, j, sv, dynamic, vs);
         if num(sv, "type") == 10 {
             // DIFF: for an STT_GNU_IFUNC symbol readelf prints "name()" in
             // the value column instead of the value.
@@ -1138,7 +1163,14 @@ fn reloc_table(
 
 /// What readelf may print as a relocation's symbol, from the JSON's
 /// `symbol_name` and the symbol it points at.
-fn reloc_name_candidates(c: &mut Ctx, j: &J, sv: &J, dynamic: bool) -> Vec<String> {
+/// `vs`: the symbol's .gnu.version entry, when known.
+fn reloc_name_candidates(
+    c: &mut Ctx,
+    j: &J,
+    sv: &J,
+    dynamic: bool,
+    vs: Option<u16>,
+) -> Vec<String> {
     let jname = text(j, "symbol_name");
     let own = text(sv, "name");
     if own.is_empty() {
@@ -1167,7 +1199,12 @@ fn reloc_name_candidates(c: &mut Ctx, j: &J, sv: &J, dynamic: bool) -> Vec<Strin
     let base = names::print_symbol(jname);
     match (dynamic, sv.get("version")) {
         (true, J::Str(v)) => {
-            let mut out = vec![format!("{base}@@{v}"), format!("{base}@{v}")];
+            // "@@VER" for a defined, not hidden symbol whose version is
+            // defined here; "@VER" when hidden or from .gnu.version_r.
+            let mut out = vec![format!("{base}@{v}")];
+            if num(sv, "shndx") != 0 && vs.is_none_or(|x| x & 0x8000 == 0) {
+                out.push(format!("{base}@@{v}"));
+            }
             if v == own {
                 out.push(base);
             }
