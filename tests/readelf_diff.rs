@@ -30,6 +30,9 @@
 //!
 //! Without readelf the test prints `SKIP readelf_diff: readelf not found`
 //! and passes.
+//!
+//! For debugging: `READELF_DIFF_FILTER=substring` limits the run to the
+//! paths that contain it; `READELF_DIFF_PROFILE=1` prints per-file times.
 #![cfg(feature = "cli")]
 
 mod support;
@@ -465,6 +468,7 @@ fn compare(c: &mut Ctx, path: &Path, el: &std::process::Output, rp: &Readelf, re
 
 /// Compares elfin's parsed JSON with readelf's parsed output.
 fn compare_json(c: &mut Ctx, path: &Path, json: &J, rp: &Readelf) {
+    shape(c, json);
     for u in &rp.unparsed {
         c.miss("readelf-parse", "-", "line", "-", u);
     }
@@ -550,6 +554,108 @@ fn compare_json(c: &mut Ctx, path: &Path, json: &J, rp: &Readelf) {
             }
         }
         dynamic_relocations(c, &t, json, &rd, &syms);
+    }
+}
+
+/// The JSON has exactly the keys of the documented format, in any order
+/// (checked on the header and the first entry of each list).
+fn shape(c: &mut Ctx, json: &J) {
+    let mut keys = |table: &str, v: &J, want: &[&str]| {
+        let mut got: Vec<&str> = match v {
+            J::Obj(f) => f.iter().map(|(k, _)| k.as_ref()).collect(),
+            _ => Vec::new(),
+        };
+        let mut want = want.to_vec();
+        got.sort_unstable();
+        want.sort_unstable();
+        c.eq(table, "-", "keys", got, want);
+    };
+    keys(
+        "json",
+        json,
+        &[
+            "header",
+            "sections",
+            "segments",
+            "symbols",
+            "dynsyms",
+            "dynamic",
+            "relocations",
+            "notes",
+            "errors",
+        ],
+    );
+    keys(
+        "header",
+        json.get("header"),
+        &[
+            "class",
+            "data",
+            "osabi",
+            "abiversion",
+            "type",
+            "machine",
+            "version",
+            "entry",
+            "phoff",
+            "shoff",
+            "flags",
+            "ehsize",
+            "phentsize",
+            "phnum",
+            "shentsize",
+            "shnum",
+            "shstrndx",
+        ],
+    );
+    let first = |k: &str| list(json, k).first();
+    let sym = [
+        "index", "name", "value", "size", "bind", "type", "other", "shndx",
+    ];
+    let mut dynsym = sym.to_vec();
+    dynsym.push("version");
+    for (k, want) in [
+        (
+            "sections",
+            &[
+                "index",
+                "name",
+                "type",
+                "flags",
+                "addr",
+                "offset",
+                "size",
+                "link",
+                "info",
+                "addralign",
+                "entsize",
+            ][..],
+        ),
+        (
+            "segments",
+            &[
+                "index", "type", "flags", "offset", "vaddr", "paddr", "filesz", "memsz", "align",
+            ][..],
+        ),
+        ("symbols", &sym[..]),
+        ("dynsyms", &dynsym[..]),
+        ("dynamic", &["index", "tag", "value"][..]),
+        ("relocations", &["section", "entries"][..]),
+        ("notes", &["section", "owner", "type", "descsz"][..]),
+    ] {
+        if let Some(v) = first(k) {
+            keys(k, v, want);
+        }
+    }
+    if let Some(e) = list(json, "relocations")
+        .iter()
+        .find_map(|r| list(r, "entries").first())
+    {
+        keys(
+            "relocation entries",
+            e,
+            &["index", "offset", "type", "symbol", "symbol_name", "addend"],
+        );
     }
 }
 
