@@ -401,8 +401,19 @@ impl<'a> DynamicSymbols<'a> {
     /// Looks up `name` with the version named `version` (hidden or default).
     pub fn lookup_versioned(&self, name: &[u8], version: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
+        // The version indices that resolve to `version`, found in one pass,
+        // so that each candidate costs O(1) rather than a walk of the
+        // version chains (which made one lookup quadratic in the input).
+        let mut named = [0u64; 512];
+        v.indices_named(version, &mut named);
         self.find(name, |i, _| {
-            v.symbol_version(i).ok().and_then(|x| x.name()) == Some(version)
+            v.versym(i).is_some_and(|raw| {
+                let ndx = usize::from(raw & !VERSYM_HIDDEN);
+                ndx > 1
+                    && named
+                        .get(ndx / 64)
+                        .is_some_and(|w| w & (1 << (ndx % 64)) != 0)
+            })
         })
     }
 

@@ -158,6 +158,32 @@ impl<'a> VersionInfo<'a> {
         }
     }
 
+    /// Marks in `out`, a bitmap over the 15-bit version indices, each index
+    /// that [`symbol_version`](Self::symbol_version) resolves to a version
+    /// called `name` (the first definition with an index wins, then the
+    /// first need), in one pass over the definitions and needs.
+    pub(crate) fn indices_named(&self, name: &[u8], out: &mut [u64; 512]) {
+        let mut seen = [0u64; 512];
+        let mut mark = |index: u16, found: &[u8]| {
+            let (word, bit) = (usize::from(index) / 64, 1u64 << (index % 64));
+            if let Some(s) = seen.get_mut(word).filter(|s| **s & bit == 0) {
+                *s |= bit;
+                if let Some(o) = out.get_mut(word).filter(|_| found == name) {
+                    *o |= bit;
+                }
+            }
+        };
+        // symbol_version fails for an index not found before an error.
+        for def in self.definitions() {
+            let Ok(def) = def else { return };
+            mark(def.index, def.name);
+        }
+        for need in self.needs() {
+            let Ok(need) = need else { return };
+            mark(need.index, need.name);
+        }
+    }
+
     /// The version of dynamic symbol `index`.
     pub fn symbol_version(&self, index: usize) -> Result<SymbolVersion<'a>> {
         let Some(raw) = self.versym(index) else {
