@@ -66,7 +66,8 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
         let name = match s.name() {
             Ok(n) => lossy(n),
             Err(e) => {
-                if s.index() != 0 || sh.sh_name != 0 {
+                // e_shstrndx 0 is legal: the file has no section names.
+                if (s.index() != 0 || sh.sh_name != 0) && elf.shstrndx() != 0 {
                     errors.push(e.to_string());
                 }
                 String::new()

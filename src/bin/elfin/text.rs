@@ -93,7 +93,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
                 if sh.is_compressed() { 'c' } else { ' ' }
             );
             let name = s.name().map(lossy).unwrap_or_else(|e| {
-                if s.index() != 0 {
+                if s.index() != 0 && elf.shstrndx() != 0 {
                     errors.push(e.to_string());
                 }
                 String::new()
