@@ -4,7 +4,7 @@ use super::encoding::Table;
 use super::file::ElfFile;
 use super::reloc::{InfoLayout, Rel, Rela, RelocationTable};
 use super::section::Section;
-use crate::error::{Error, Problem, Result};
+use crate::error::Result;
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -18,23 +18,7 @@ impl<'a> ElfFile<'a> {
     pub fn relocation_table(&self, section: &Section<'a>) -> Result<Option<RelocationTable<'a>>> {
         let h = section.header();
         let enc = self.encoding();
-        let check = |want: usize| -> Result<()> {
-            let want = want as u64;
-            if h.sh_entsize == want || h.sh_entsize == 0 {
-                Ok(())
-            } else {
-                Err(Error::new(
-                    "section header",
-                    h.sh_offset,
-                    Problem::BadEntrySize {
-                        field: "sh_entsize",
-                        found: h.sh_entsize,
-                        expected: want,
-                    },
-                )
-                .at_index(section.index() as u64))
-            }
-        };
+        let check = |want: usize| section.check_entry_size(want as u64);
         let layout = self.info_layout();
         Ok(Some(match h.sh_type {
             SHT_REL => {

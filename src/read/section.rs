@@ -125,6 +125,25 @@ impl<'a> Section<'a> {
         })
     }
 
+    /// Checks `sh_entsize` is `expected` (or 0, which producers write when
+    /// they leave it unset).
+    pub fn check_entry_size(&self, expected: u64) -> Result<()> {
+        let found = self.header.sh_entsize;
+        if found == expected || found == 0 {
+            return Ok(());
+        }
+        Err(Error::new(
+            "section header",
+            self.header.sh_offset,
+            Problem::BadEntrySize {
+                field: "sh_entsize",
+                found,
+                expected,
+            },
+        )
+        .at_index(self.index as u64))
+    }
+
     /// The bytes of the section in the file (empty for `SHT_NOBITS`). For a
     /// compressed section these are the compressed bytes, header included.
     pub fn data(&self) -> Result<&'a [u8]> {

@@ -36,20 +36,7 @@ impl<'a> ElfFile<'a> {
     /// with its string table and any `SHT_SYMTAB_SHNDX` extension.
     pub fn symbol_table_of(&self, section: &Section<'a>) -> Result<SymbolTable<'a>> {
         let h = section.header();
-        let idx = section.index() as u64;
-        let want = Table::<Symbol>::entry_size(self.encoding()) as u64;
-        if h.sh_entsize != want && h.sh_entsize != 0 {
-            return Err(Error::new(
-                "section header",
-                h.sh_offset,
-                Problem::BadEntrySize {
-                    field: "sh_entsize",
-                    found: h.sh_entsize,
-                    expected: want,
-                },
-            )
-            .at_index(idx));
-        }
+        section.check_entry_size(Table::<Symbol>::entry_size(self.encoding()) as u64)?;
         let strings = self.string_table(h.sh_link)?;
         let shndx = self
             .sections()
