@@ -1,9 +1,13 @@
 //! Name indexes built on demand (feature `alloc`): O(1) lookup of sections
-//! and of symbols in tables that have no hash table (`.symtab`).
+//! and of symbols in tables that have no hash table (`.symtab`), and of
+//! symbol versions by versym index.
 
 use super::file::ElfFile;
 use super::section::Section;
 use super::symbol::{Symbol, SymbolTable};
+use super::version::{SymbolVersion, VersionInfo};
+use crate::error::{Error, Result};
+use crate::raw::consts::{VER_NDX_GLOBAL, VER_NDX_LOCAL, VERSYM_HIDDEN};
 use hashbrown::HashMap;
 
 /// Sections by name. Building it walks the section headers once.
@@ -64,5 +68,100 @@ impl<'a> SymbolIndex<'a> {
     pub fn get(&self, name: &[u8]) -> Option<(usize, Symbol)> {
         let &i = self.by_name.get(name)?;
         Some((i, self.table.get(i).ok()?))
+    }
+}
+
+/// Symbol versions by versym index, for asking the version of every
+/// symbol: building it walks the version definitions and needs once, where
+/// [`VersionInfo::symbol_version`] walks them on each call (so a loop over
+/// the symbols calling it is O(symbols x definitions)).
+#[derive(Debug, Clone)]
+pub struct VersionIndex<'a> {
+    versions: VersionInfo<'a>,
+    by_index: HashMap<u16, SymbolVersion<'a>>,
+    /// The error that ended the walk: the answer for an index not found
+    /// before it, as [`VersionInfo::symbol_version`] would give.
+    error: Option<Error>,
+}
+
+impl<'a> VersionIndex<'a> {
+    /// Indexes `versions` (the first definition of an index wins, then the
+    /// first need).
+    pub fn new(versions: &VersionInfo<'a>) -> Self {
+        let mut by_index = HashMap::new();
+        let mut error = None;
+        for def in versions.definitions() {
+            match def {
+                Ok(d) => {
+                    by_index.entry(d.index).or_insert(SymbolVersion::Defined {
+                        name: d.name,
+                        hidden: false,
+                        index: d.index,
+                    });
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        if error.is_none() {
+            for need in versions.needs() {
+                match need {
+                    Ok(n) => {
+                        by_index.entry(n.index).or_insert(SymbolVersion::Needed {
+                            name: n.name,
+                            file: n.file,
+                            hidden: false,
+                            index: n.index,
+                        });
+                    }
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        VersionIndex {
+            versions: *versions,
+            by_index,
+            error,
+        }
+    }
+
+    /// The version of dynamic symbol `index`: the same answer as
+    /// [`VersionInfo::symbol_version`], in O(1).
+    pub fn symbol_version(&self, index: usize) -> Result<SymbolVersion<'a>> {
+        let Some(raw) = self.versions.versym(index) else {
+            return Ok(SymbolVersion::Global);
+        };
+        let hidden = raw & VERSYM_HIDDEN != 0;
+        let ndx = raw & !VERSYM_HIDDEN;
+        match ndx {
+            VER_NDX_LOCAL => return Ok(SymbolVersion::Local),
+            VER_NDX_GLOBAL => return Ok(SymbolVersion::Global),
+            _ => {}
+        }
+        match self.by_index.get(&ndx).copied() {
+            Some(SymbolVersion::Defined { name, index, .. }) => Ok(SymbolVersion::Defined {
+                name,
+                hidden,
+                index,
+            }),
+            Some(SymbolVersion::Needed {
+                name, file, index, ..
+            }) => Ok(SymbolVersion::Needed {
+                name,
+                file,
+                hidden,
+                index,
+            }),
+            Some(other) => Ok(other),
+            None => match self.error {
+                Some(e) => Err(e),
+                None => Ok(SymbolVersion::Unknown(ndx)),
+            },
+        }
     }
 }

@@ -31,7 +31,7 @@ pub use file::{ElfFile, Sections};
 pub use hash::{GnuHash, HashTable, SysvHash, gnu_hash, sysv_hash};
 pub use header::FileHeader;
 #[cfg(feature = "alloc")]
-pub use index::{SectionIndex, SymbolIndex};
+pub use index::{SectionIndex, SymbolIndex, VersionIndex};
 pub use note::{GnuNote, Note, NoteIter, Property};
 pub use reloc::{InfoLayout, Rel, Rela, Relocation, RelocationTable, Relocations};
 pub use reloc_tables::DynamicRelocations;
