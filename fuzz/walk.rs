@@ -459,6 +459,25 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
             versions.push(need.name);
         }
     }
+    // Every symbol's version through the index (one walk of the chains);
+    // `version` walks them on each call, so it is asked for a bounded
+    // number of symbols, and must agree with the index.
+    #[cfg(feature = "alloc")]
+    {
+        let index = elfin::read::VersionIndex::new(v);
+        let n = t.len();
+        for i in 0..=n {
+            black_box(v.versym(i));
+            let sv = index.symbol_version(i);
+            if i < PROBES || i + PROBES > n {
+                assert_eq!(sv, ds.version(i), "VersionIndex disagrees for symbol {i}");
+            }
+            if let Some(sv) = ok(sv) {
+                black_box((sv, sv.name()));
+            }
+        }
+    }
+    #[cfg(not(feature = "alloc"))]
     for i in 0..=t.len() {
         black_box(v.versym(i));
         if let Some(sv) = ok(ds.version(i)) {

@@ -135,6 +135,42 @@ fn lookup_versioned_is_linear() {
     );
 }
 
+/// The walk asks every symbol's version through `VersionIndex` (asking
+/// `DynamicSymbols::version` for each was O(symbols x definitions): over 5 s
+/// on verdef-quadratic.so in the fuzzer); the index gives the same answers
+/// as `version` for every symbol of every file, in linear time.
+#[cfg(feature = "alloc")]
+#[test]
+fn version_index_agrees_and_is_linear() {
+    let root = data_dir();
+    let mut checked = 0;
+    for p in files(&root) {
+        let data = std::fs::read(&p).unwrap();
+        let Ok(file) = elfin::ElfFile::parse(&data) else {
+            continue;
+        };
+        let Ok(Some(ds)) = file.dynamic_symbols() else {
+            continue;
+        };
+        let index = elfin::read::VersionIndex::new(ds.versions());
+        let t = std::time::Instant::now();
+        for i in 0..=ds.symbols().len() {
+            let got = index.symbol_version(i);
+            if ds.symbols().len() < 1000 {
+                assert_eq!(got, ds.version(i), "{} symbol {i}", p.display());
+                checked += 1;
+            }
+        }
+        let took = t.elapsed();
+        assert!(
+            took < std::time::Duration::from_millis(100),
+            "{}: every symbol's version took {took:?}",
+            p.display()
+        );
+    }
+    assert!(checked > 200, "only {checked} symbols compared");
+}
+
 /// Every input in tests/data/fuzz has a named test above, so none is
 /// forgotten (the named tests walk them).
 #[test]
@@ -343,9 +379,9 @@ fn write_uint(data: &mut [u8], at: usize, size: usize, value: u64, big: bool) {
     let Some(b) = data.get_mut(at..at.saturating_add(size)) else {
         return;
     };
-    for i in 0..size {
+    for (i, byte) in b.iter_mut().enumerate() {
         let shift = 8 * if big { size - 1 - i } else { i };
-        b[i] = (value >> shift) as u8;
+        *byte = (value >> shift) as u8;
     }
 }
 
