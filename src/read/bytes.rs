@@ -4,6 +4,7 @@
 use crate::error::{Error, Problem, Result};
 
 /// `data[start..start + size]`, or an error naming `structure` and `field`.
+#[inline]
 pub(crate) fn range<'a>(
     data: &'a [u8],
     start: u64,

@@ -38,6 +38,7 @@ pub struct ElfFile<'a> {
 
 impl<'a> ElfFile<'a> {
     /// Opens an ELF file of any class, byte order and machine.
+    #[inline]
     pub fn parse(data: &'a [u8]) -> Result<Self> {
         let (header, encoding) = FileHeader::parse(data)?;
         let shentsize = Table::<SectionHeader>::entry_size(encoding) as u64;
@@ -272,6 +273,7 @@ impl<'a> ElfFile<'a> {
     }
 
     /// Every section, with access to its name and data.
+    #[inline]
     pub fn sections(&self) -> Sections<'a> {
         Sections {
             inner: self.sections.iter().enumerate(),
@@ -295,6 +297,7 @@ impl<'a> ElfFile<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn make_section(&self, index: usize, header: SectionHeader) -> Section<'a> {
         Section::new(index, header, self.data, self.names, self.encoding)
     }
@@ -329,6 +332,7 @@ impl<'a> ElfFile<'a> {
     }
 }
 
+#[inline]
 fn section_names<'a>(
     data: &'a [u8],
     sections: &Table<'a, SectionHeader>,
@@ -364,6 +368,7 @@ pub struct Sections<'a> {
 impl<'a> Iterator for Sections<'a> {
     type Item = Section<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Section<'a>> {
         let (i, h) = self.inner.next()?;
         Some(self.file.make_section(i, h))

@@ -110,7 +110,7 @@ impl<'a> SysvHash<'a> {
             }
             let i = index as usize;
             let sym = symbols.get(i)?;
-            if symbols.name(&sym).is_ok_and(|n| n == name) && accept(i, &sym) {
+            if symbols.strings().eq_at(sym.st_name, name) && accept(i, &sym) {
                 return Ok(Some((i, sym)));
             }
             index = self.chains.get(i).ok_or(Error::new(
@@ -236,13 +236,19 @@ impl<'a> GnuHash<'a> {
             return Ok(None);
         }
         let h = gnu_hash(name);
+        // word_bits is 32 or 64: shifts and masks, not divisions.
         let bits = self.word_bits;
-        let word = self
-            .bloom
-            .get(((h / bits) as usize) % self.bloom.len())
-            .unwrap_or(0);
-        let mask =
-            (1u64 << (h % bits)) | (1u64 << (h.checked_shr(self.bloom_shift).unwrap_or(0) % bits));
+        let log2 = bits.trailing_zeros();
+        let n = self.bloom.len();
+        let at = (h >> log2) as usize;
+        let at = if n.is_power_of_two() {
+            at & (n - 1)
+        } else {
+            at % n
+        };
+        let word = self.bloom.get(at).unwrap_or(0);
+        let mask = (1u64 << (h & (bits - 1)))
+            | (1u64 << (h.checked_shr(self.bloom_shift).unwrap_or(0) & (bits - 1)));
         if word & mask != mask {
             return Ok(None);
         }
@@ -260,7 +266,7 @@ impl<'a> GnuHash<'a> {
             if (ch | 1) == (h | 1) {
                 let index = self.symoffset as usize + i;
                 let sym = symbols.get(index)?;
-                if symbols.name(&sym).is_ok_and(|n| n == name) && accept(index, &sym) {
+                if symbols.strings().eq_at(sym.st_name, name) && accept(index, &sym) {
                     return Ok(Some((index, sym)));
                 }
             }

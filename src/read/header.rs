@@ -66,6 +66,7 @@ fn ehdr64<O: ByteOrder>(data: &[u8]) -> Option<FileHeader> {
 
 impl FileHeader {
     /// Reads the identification and the file header from the start of `data`.
+    #[inline]
     pub fn parse(data: &[u8]) -> Result<(FileHeader, Encoding)> {
         let len = data.len() as u64;
         let short = |size: u64| {

@@ -62,6 +62,7 @@ pub enum InfoLayout {
 
 impl InfoLayout {
     /// The layout for a file's encoding and machine.
+    #[inline]
     pub fn new(encoding: Encoding, machine: u16) -> Self {
         match encoding.class {
             Class::Elf32 => InfoLayout::Elf32,
@@ -106,6 +107,7 @@ pub enum RelocationTable<'a> {
 impl<'a> RelocationTable<'a> {
     /// Every relocation, decoded. RELR yields one entry per address with
     /// symbol 0 and type 0 (the machine's `R_*_RELATIVE` is implied).
+    #[inline]
     pub fn iter(&self) -> Relocations<'a> {
         match *self {
             RelocationTable::Rel(t, l) => Relocations::Rel(t.iter(), l),
@@ -141,7 +143,7 @@ pub enum Relocations<'a> {
 impl Iterator for Relocations<'_> {
     type Item = Result<Relocation>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Result<Relocation>> {
         match self {
             Relocations::Rel(i, l) => i.next().map(|r| {

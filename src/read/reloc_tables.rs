@@ -9,12 +9,14 @@ use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
     /// How `r_info` splits into symbol and type in this file.
+    #[inline]
     pub fn info_layout(&self) -> InfoLayout {
         InfoLayout::new(self.encoding(), self.machine())
     }
 
     /// The relocations in `section`, if it is a REL, RELA, RELR or CREL
     /// section (`Ok(None)` for other sections).
+    #[inline]
     pub fn relocation_table(&self, section: &Section<'a>) -> Result<Option<RelocationTable<'a>>> {
         let h = section.header();
         let enc = self.encoding();

@@ -74,6 +74,7 @@ pub struct Section<'a> {
 }
 
 impl<'a> Section<'a> {
+    #[inline]
     pub(crate) fn new(
         index: usize,
         header: SectionHeader,
@@ -91,11 +92,13 @@ impl<'a> Section<'a> {
     }
 
     /// The section's index in the section header table.
+    #[inline]
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// The decoded header.
+    #[inline]
     pub fn header(&self) -> &SectionHeader {
         &self.header
     }
@@ -106,6 +109,7 @@ impl<'a> Section<'a> {
     }
 
     /// The name from the section-name string table, as bytes.
+    #[inline]
     pub fn name(&self) -> Result<&'a [u8]> {
         self.names
             .and_then(|t| t.get(self.header.sh_name))
@@ -146,12 +150,14 @@ impl<'a> Section<'a> {
 
     /// The bytes of the section in the file (empty for `SHT_NOBITS`). For a
     /// compressed section these are the compressed bytes, header included.
+    #[inline]
     pub fn data(&self) -> Result<&'a [u8]> {
         section_data(self.file, self.index, &self.header)
     }
 }
 
 /// The file bytes of a section, checked.
+#[inline]
 pub(crate) fn section_data<'a>(
     file: &'a [u8],
     index: usize,

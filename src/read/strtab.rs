@@ -47,6 +47,19 @@ impl<'a> StringTable<'a> {
         }
     }
 
+    /// Whether the string at `index` is `name` (no search for the NUL).
+    #[inline]
+    pub fn eq_at(&self, index: u32, name: &[u8]) -> bool {
+        let start = index as usize;
+        let Some(end) = start.checked_add(name.len()).and_then(|e| e.checked_add(1)) else {
+            return false;
+        };
+        match self.data.get(start..end).and_then(|s| s.split_last()) {
+            Some((&0, body)) => body == name,
+            _ => false,
+        }
+    }
+
     /// The string at `index` as UTF-8.
     pub fn get_str(&self, index: u32) -> Result<&'a str> {
         let bytes = self.get(index)?;
@@ -132,6 +145,13 @@ mod tests {
             t.get(100).unwrap_err().problem,
             Problem::BadIndex { .. }
         ));
+        assert!(t.eq_at(1, b"abc") && t.eq_at(2, b"bc") && t.eq_at(0, b""));
+        assert!(
+            !t.eq_at(1, b"ab")
+                && !t.eq_at(1, b"abcd")
+                && !t.eq_at(9, b"tail")
+                && !t.eq_at(u32::MAX, b"x")
+        );
         let all: Vec<_> = t.iter().collect();
         assert_eq!(all.len(), 4);
         assert!(all[3].is_err());

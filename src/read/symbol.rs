@@ -128,6 +128,7 @@ impl<'a> SymbolTable<'a> {
     }
 
     /// The symbol at `index`.
+    #[inline]
     pub fn get(&self, index: usize) -> Result<Symbol> {
         self.symbols.get(index).ok_or_else(|| {
             Error::new(
@@ -194,6 +195,6 @@ impl<'a> SymbolTable<'a> {
     pub fn find_by_name(&self, name: &[u8]) -> Option<(usize, Symbol)> {
         self.iter()
             .enumerate()
-            .find(|(_, s)| self.name(s).is_ok_and(|n| n == name))
+            .find(|(_, s)| self.strings.eq_at(s.st_name, name))
     }
 }

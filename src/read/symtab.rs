@@ -415,7 +415,7 @@ impl<'a> DynamicSymbols<'a> {
                 .symbols
                 .iter()
                 .enumerate()
-                .find(|(i, s)| self.symbols.name(s).is_ok_and(|n| n == name) && accept(*i, s))),
+                .find(|(i, s)| self.symbols.strings().eq_at(s.st_name, name) && accept(*i, s))),
         }
     }
 }
