@@ -251,23 +251,16 @@ pub struct CrelIter<'a> {
     symbol: u32,
     kind: u32,
     addend: i64,
-    error: Option<Error>,
+    /// The header did not decode: the first item is that error. (A flag,
+    /// not the error itself, keeps the iterator small.)
+    bad_header: bool,
 }
 
 impl<'a> CrelIter<'a> {
     fn new(data: &'a [u8], file_offset: u64) -> Self {
-        let (left, addends, shift, pos, error) = match crel_header(data) {
-            Ok((n, a, s, p)) => (n, a, s, p, None),
-            Err(e) => (
-                0,
-                false,
-                0,
-                0,
-                Some(Error {
-                    offset: file_offset,
-                    ..e
-                }),
-            ),
+        let (left, addends, shift, pos, bad_header) = match crel_header(data) {
+            Ok((n, a, s, p)) => (n, a, s, p, false),
+            Err(_) => (0, false, 0, 0, true),
         };
         CrelIter {
             data,
@@ -281,7 +274,7 @@ impl<'a> CrelIter<'a> {
             symbol: 0,
             kind: 0,
             addend: 0,
-            error,
+            bad_header,
         }
     }
 
@@ -317,9 +310,10 @@ impl Iterator for CrelIter<'_> {
     type Item = Result<Relocation>;
 
     fn next(&mut self) -> Option<Result<Relocation>> {
-        if let Some(e) = self.error.take() {
+        if self.bad_header {
+            self.bad_header = false;
             self.left = 0;
-            return Some(Err(e));
+            return Some(Err(Error::new("CREL header", self.file_offset, Problem::Unterminated)));
         }
         if self.left == 0 {
             return None;
