@@ -1,0 +1,22 @@
+//! Structured descriptions (decoded with `arbitrary`) → elfin's builder →
+//! `layout` → `write` → parse, and everything that went in must come back
+//! out; see `fuzz/roundtrip.rs`. Every file written is also walked with
+//! `fuzz/walk.rs`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../roundtrip.rs"]
+mod roundtrip;
+#[path = "../walk.rs"]
+mod walk;
+
+static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let strict = *STRICT.get_or_init(roundtrip::strict_from_env);
+    if let Err(e) = roundtrip::build_roundtrip(data, strict, &mut |out| walk::walk(out)) {
+        let desc = roundtrip::describe(data, strict);
+        panic!("build_roundtrip: {e}\n{desc}");
+    }
+});
