@@ -404,7 +404,7 @@ impl<'a> Builder<'a> {
             if s.align > 1 && !s.align.is_power_of_two() {
                 return e("alignment (not a power of two)", s.align);
             }
-            if s.name.contains(&0) {
+            if memchr::memchr(0, &s.name).is_some() {
                 return e("name (contains a NUL byte)", 0);
             }
             if matches!(s.data, SectionData::Zeros(_)) != (s.sh_type == SHT_NOBITS) {
@@ -434,7 +434,7 @@ impl<'a> Builder<'a> {
                     return e("section (no such section)", id.0 as u64);
                 }
             }
-            if s.name.contains(&0) {
+            if memchr::memchr(0, &s.name).is_some() {
                 return e("name (contains a NUL byte)", 0);
             }
             if s.bind > 15 || s.kind > 15 {

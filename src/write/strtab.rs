@@ -37,6 +37,14 @@ impl<'a> StringTableBuilder<'a> {
         Self::default()
     }
 
+    /// An empty builder with room for `n` strings.
+    pub fn with_capacity(n: usize) -> Self {
+        StringTableBuilder {
+            ids: HashMap::with_capacity(n),
+            strings: Vec::with_capacity(n),
+        }
+    }
+
     /// Adds `s` (without NUL), returning its handle; equal strings share one.
     pub fn add(&mut self, s: &'a [u8]) -> StringId {
         let next = self.strings.len();
@@ -50,13 +58,30 @@ impl<'a> StringTableBuilder<'a> {
     /// Lays the strings out: longest-suffix-first order, so a string that
     /// ends another is stored inside it.
     pub fn finish(&self) -> FinishedStrings {
-        let mut order: Vec<usize> = (0..self.strings.len()).collect();
         // Sort by reversed bytes, descending: each string follows the ones
-        // it is a suffix of.
-        order.sort_unstable_by(|&a, &b| {
-            let (x, y) = (self.strings[a], self.strings[b]);
-            y.iter().rev().cmp(x.iter().rev()).then(a.cmp(&b))
+        // it is a suffix of. The last 8 bytes, reversed into a big-endian
+        // word (zero-padded), order most pairs in one comparison; the full
+        // comparison only breaks ties.
+        let key = |s: &[u8]| {
+            let mut k = 0u64;
+            for (n, &b) in s.iter().rev().take(8).enumerate() {
+                k |= u64::from(b) << (56 - 8 * n);
+            }
+            k
+        };
+        let mut keyed: Vec<(u64, usize)> = self
+            .strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (key(s), i))
+            .collect();
+        keyed.sort_unstable_by(|&(ka, a), &(kb, b)| {
+            kb.cmp(&ka).then_with(|| {
+                let (x, y) = (self.strings[a], self.strings[b]);
+                y.iter().rev().cmp(x.iter().rev()).then(a.cmp(&b))
+            })
         });
+        let order = keyed.into_iter().map(|(_, i)| i);
         let total: usize = self.strings.iter().map(|s| s.len() + 1).sum();
         let mut data = Vec::with_capacity(total + 1);
         data.push(0);

@@ -158,9 +158,9 @@ impl<'a> Builder<'a> {
             .collect();
         let dynstr = dynstr.finish();
 
-        let mut strtab = StringTableBuilder::new();
+        let mut strtab = StringTableBuilder::with_capacity(self.symbols.len());
         let sym_name_ids: Vec<_> = self.symbols.iter().map(|s| strtab.add(&s.name)).collect();
-        let strtab = strtab.finish();
+        let mut strtab = strtab.finish();
 
         // The dynamic table's entries, counted now, filled after placement.
         let rela_dyn = n_relative + n_symbolic > 0;
@@ -226,6 +226,21 @@ impl<'a> Builder<'a> {
         }
         let shnum = outs.len() as u64 + 1;
         let find_in = |outs: &[Out<'_>], o: Origin| outs.iter().position(|x| x.origin == o);
+        // The output index of each caller's section, and each section's
+        // relocations, found once: per-symbol and per-relocation linear
+        // searches over the outputs were O(symbols x sections).
+        let mut user_out = alloc::vec![0usize; self.sections.len()];
+        for (k, o) in outs.iter().enumerate() {
+            if let Origin::User(id) = o.origin {
+                user_out[id.0] = k;
+            }
+        }
+        let mut relocs_of: Vec<Vec<usize>> = alloc::vec![Vec::new(); self.sections.len()];
+        if rel {
+            for (k, r) in self.relocations.iter().enumerate() {
+                relocs_of[r.section.0].push(k);
+            }
+        }
 
         // Program headers, counted before placement (their table is a piece).
         let has = |c: LoadClass| outs.iter().any(|o| o.class == c);
@@ -302,10 +317,7 @@ impl<'a> Builder<'a> {
             if relr_out.is_none() {
                 break (placed, segs, end);
             }
-            let addr_of = |sec: SectionId| {
-                find_in(&outs, Origin::User(sec))
-                    .map_or(0, |i| placed[header_index[i] as usize].addr)
-            };
+            let addr_of = |sec: SectionId| placed[header_index[user_out[sec.0]] as usize].addr;
             let mut addrs: Vec<u64> = self
                 .relocations
                 .iter()
@@ -345,7 +357,7 @@ impl<'a> Builder<'a> {
         }
 
         // Final symbol values.
-        let out_of = |sec: SectionId| find(Origin::User(sec)).unwrap_or(0);
+        let out_of = |sec: SectionId| user_out[sec.0];
         let symbol_values: Vec<u64> = self
             .symbols
             .iter()
@@ -469,7 +481,12 @@ impl<'a> Builder<'a> {
         for &i in &order {
             let o = &outs[i];
             let off = at(i).offset;
-            let mut b: Vec<u8> = Vec::new();
+            let mut b: Vec<u8> = match o.origin {
+                Origin::Symtab | Origin::Relocations(_) | Origin::Dynsym | Origin::RelaDyn => {
+                    Vec::with_capacity(o.mem_size as usize)
+                }
+                _ => Vec::new(),
+            };
             match o.origin {
                 Origin::User(_) | Origin::BuildId => {}
                 Origin::Interp => {
@@ -537,10 +554,10 @@ impl<'a> Builder<'a> {
                         .encode(enc, &mut b);
                     }
                 }
-                Origin::Strtab => b.extend_from_slice(&strtab.data),
+                Origin::Strtab => b = core::mem::take(&mut strtab.data),
                 Origin::Shstrtab => b.extend_from_slice(&shstr.data),
                 Origin::Relocations(sec) => {
-                    for r in self.relocations.iter().filter(|r| r.section == sec) {
+                    for r in relocs_of[sec.0].iter().map(|&k| &self.relocations[k]) {
                         let info = r_info(
                             enc,
                             machine,

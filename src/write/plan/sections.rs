@@ -204,6 +204,13 @@ impl Builder<'_> {
                 ));
             }
         }
+        // Relocations per section, counted once (not one scan per section).
+        let mut reloc_count = alloc::vec![0u64; if rel { self.sections.len() } else { 0 }];
+        if rel {
+            for r in &self.relocations {
+                reloc_count[r.section.0] += 1;
+            }
+        }
         for (i, s) in self.sections.iter().enumerate() {
             let nobits = matches!(s.data, SectionData::Zeros(_));
             let class = if rel {
@@ -232,13 +239,13 @@ impl Builder<'_> {
                 info: s.info,
                 info_origin: s.info_section.map(Origin::User),
             });
-            if rel && self.relocations.iter().any(|r| r.section.0 == i) {
+            if rel && reloc_count[i] > 0 {
                 let (prefix, sh_type, es): (&[u8], u32, u64) = if self.rel_without_addends {
                     (b".rel", SHT_REL, rel_size)
                 } else {
                     (b".rela", SHT_RELA, rela_size)
                 };
-                let n = self.relocations.iter().filter(|r| r.section.0 == i).count() as u64;
+                let n = reloc_count[i];
                 let mut name = prefix.to_vec();
                 name.extend_from_slice(&s.name);
                 outs.push(Out {
