@@ -349,3 +349,538 @@ fn rewrite_roundtrip_mutations() {
     println!("rewrite_roundtrip: seed {seed:#x}, {total} mutations: {outcomes:?}");
     report("rewrite_roundtrip", &failures);
 }
+
+/// The seeded builder run again with the known-bug avoidance off: fails
+/// until every builder bug listed in `Model::avoid_known_bugs`
+/// (fuzz/roundtrip.rs) is fixed. `cargo test --test roundtrip -- --ignored`.
+#[test]
+#[ignore = "known builder and rewriter bugs (FUZZING.md); run when fixing them"]
+fn build_roundtrip_seeded_strict() {
+    const SALT: u64 = 0xb011d;
+    let seed = seed();
+    let mut failures = Vec::new();
+    for case in cases(3000) {
+        let mut rng = case_rng(seed, SALT, case);
+        let len = 64 + rng.below(1500) as usize;
+        let bytes = rng.bytes(len);
+        if let Err(e) = run(|| roundtrip::build_roundtrip(&bytes, true, &mut |_| {})) {
+            failures.push(format!(
+                "seed {seed:#x} case {case}: {e}\n{}",
+                roundtrip::describe(&bytes, true)
+            ));
+            if failures.len() >= max_failures() {
+                break;
+            }
+        }
+    }
+    report("strict build_roundtrip", &failures);
+}
+
+/// Minimal reproducers of the builder and rewriter bugs the round-trip
+/// properties found, numbered as in `Model::avoid_known_bugs` (fuzz/roundtrip.rs)
+/// and FUZZING.md. Each asserts the right behaviour and is ignored until the
+/// bug is fixed: `cargo test --test roundtrip known -- --ignored`.
+mod known {
+    use elfin::ElfFile;
+    use elfin::raw::consts::*;
+    use elfin::read::{Class, Encoding, Endian, HashTable, Relocation};
+    use elfin::write::{
+        Builder, FileKind, LayoutOptions, Perms, Placement, RelocationSpec, Rewriter, SectionSpec,
+        SymbolPlace, SymbolSpec,
+    };
+
+    fn kind(class: Class, endian: Endian, machine: u16, file_type: u16) -> FileKind {
+        FileKind {
+            encoding: Encoding { class, endian },
+            machine,
+            file_type,
+        }
+    }
+
+    fn write(b: &Builder<'_>, opts: &LayoutOptions) -> Option<Vec<u8>> {
+        let plan = b.layout(opts).ok()?;
+        Some(b.write(&plan).expect("write after a successful layout"))
+    }
+
+    fn dynamic_relocations(f: &ElfFile<'_>) -> Vec<Relocation> {
+        let d = f.dynamic_relocations().unwrap();
+        [d.rela, d.rel, d.relr]
+            .into_iter()
+            .flatten()
+            .flat_map(|t| t.iter().map(Result::unwrap).collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// Bug 1: 32-bit files: values that do not fit their fields are refused,
+    /// not truncated.
+    #[test]
+    #[ignore = "known builder bug 1: 32-bit fields are truncated silently"]
+    fn elf32_values_that_do_not_fit_are_refused() {
+        let k = kind(Class::Elf32, Endian::Little, EM_386, ET_REL);
+        type Add = Box<dyn Fn(&mut Builder<'static>)>;
+        let cases: Vec<(&str, Add)> = vec![
+            (
+                "symbol value",
+                Box::new(|b| {
+                    let mut s = SymbolSpec::undefined(&b"big"[..]);
+                    s.place = SymbolPlace::Absolute;
+                    s.value = 0x1_0000_0000;
+                    b.add_symbol(s);
+                }),
+            ),
+            (
+                "symbol size",
+                Box::new(|b| {
+                    b.add_symbol(SymbolSpec::undefined(&b"big"[..]).object(0x1_0000_0000));
+                }),
+            ),
+            (
+                "sh_flags",
+                Box::new(|b| {
+                    b.add_section(SectionSpec::new(&b".x"[..], None, &[0u8; 4][..]).flags(1 << 32));
+                }),
+            ),
+            (
+                "sh_entsize",
+                Box::new(|b| {
+                    let id = b.add_section(SectionSpec::new(&b".x"[..], None, &[0u8; 4][..]));
+                    b.section_mut(id).unwrap().entsize = 1 << 32;
+                }),
+            ),
+            (
+                "addend",
+                Box::new(|b| {
+                    let id = b.add_section(SectionSpec::new(&b".x"[..], None, &[0u8; 4][..]));
+                    b.add_relocation(RelocationSpec {
+                        section: id,
+                        offset: 0,
+                        kind: 1,
+                        symbol: None,
+                        addend: 1 << 40,
+                    });
+                }),
+            ),
+            (
+                "relocation type",
+                Box::new(|b| {
+                    let id = b.add_section(SectionSpec::new(&b".x"[..], None, &[0u8; 4][..]));
+                    b.add_relocation(RelocationSpec {
+                        section: id,
+                        offset: 0,
+                        kind: 0x101,
+                        symbol: None,
+                        addend: 0,
+                    });
+                }),
+            ),
+        ];
+        for (what, add) in cases {
+            let mut b = Builder::new(k);
+            add(&mut b);
+            assert!(
+                b.layout(&LayoutOptions::default()).is_err(),
+                "a 32-bit file accepted a {what} that does not fit"
+            );
+        }
+    }
+
+    /// Bug 2: `.dynsym`: local symbols come before `sh_info`.
+    #[test]
+    #[ignore = "known builder bug 2: an exported local lands after .dynsym's sh_info"]
+    fn exported_local_symbols_come_first_in_dynsym() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let text = b.add_section(SectionSpec::new(
+            &b".text"[..],
+            Some(Perms::RX),
+            &[0xc3u8][..],
+        ));
+        b.add_symbol(SymbolSpec::global(&b"g"[..], text, 0));
+        let mut l = SymbolSpec::local(&b"l"[..], text, 0);
+        l.export = Some(true);
+        b.add_symbol(l);
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return; // refusing is fine too
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        let dynsym = f.section_by_type(SHT_DYNSYM).unwrap();
+        let first_global = dynsym.header().sh_info as usize;
+        let t = f.symbol_table_of(&dynsym).unwrap();
+        for (i, s) in t.iter().enumerate().skip(first_global) {
+            assert_ne!(
+                s.bind(),
+                STB_LOCAL,
+                ".dynsym {i} is local, after sh_info {first_global}"
+            );
+        }
+    }
+
+    /// Bug 3: NUL bytes in dynamic strings are refused.
+    #[test]
+    #[ignore = "known builder bug 3: NUL in needed/soname/runpath/interpreter is accepted"]
+    fn nul_in_dynamic_strings_is_refused() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        b.needed.push((&b"liba.so\0junk"[..]).into());
+        assert!(b.layout(&LayoutOptions::default()).is_err());
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        b.interpreter = Some((&b"/lib/ld\0x"[..]).into());
+        assert!(b.layout(&LayoutOptions::default()).is_err());
+    }
+
+    /// Bug 4: A read-only NOBITS section does not shift the sections after it
+    /// away from where their segment maps them.
+    #[test]
+    #[ignore = "known builder bug 4: NOBITS in an R/RX segment misplaces later sections"]
+    fn read_only_nobits_keeps_later_sections_mapped() {
+        let data = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        let mut z = SectionSpec::zeros(&b".rzeros"[..], 0x100);
+        z.perms = Some(Perms::R);
+        b.add_section(z);
+        b.add_section(SectionSpec::new(&b".rodata"[..], Some(Perms::R), &data[..]));
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        let ro = f.section_by_name(b".rodata").unwrap();
+        let at = f.data_at_vaddr(ro.header().sh_addr, 8, "test").unwrap();
+        assert_eq!(at, &data[..], ".rodata is not where its segment maps it");
+    }
+
+    /// Bug 5: A relro NOBITS section is inside PT_GNU_RELRO.
+    #[test]
+    #[ignore = "known builder bug 5: relro is ignored on NOBITS sections"]
+    fn relro_nobits_is_inside_gnu_relro() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        b.add_section(SectionSpec::zeros(&b".bss.rel.ro"[..], 0x40).relro());
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        let s = *f.section_by_name(b".bss.rel.ro").unwrap().header();
+        let relro = f.segments().find(|p| p.p_type == PT_GNU_RELRO).unwrap();
+        assert!(
+            s.sh_addr >= relro.p_vaddr && s.sh_addr + s.sh_size <= relro.p_vaddr + relro.p_memsz,
+            "relro .bss at {:#x} outside PT_GNU_RELRO {relro:?}",
+            s.sh_addr
+        );
+    }
+
+    /// Bug 6: Mmap placement keeps `p_offset ≡ p_vaddr (mod p_align)` for any
+    /// base.
+    #[test]
+    #[ignore = "known builder bug 6: Mmap placement with an unaligned base"]
+    fn mmap_placement_with_an_unaligned_base() {
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        b.add_section(SectionSpec::new(
+            &b".text"[..],
+            Some(Perms::RX),
+            &[0xc3u8][..],
+        ));
+        b.add_section(SectionSpec::new(
+            &b".data"[..],
+            Some(Perms::RW),
+            &[0u8; 8][..],
+        ));
+        let opts = LayoutOptions {
+            placement: Placement::Mmap,
+            page_size: 0x1000,
+            base: Some(0x40_1234),
+        };
+        let Some(bytes) = write(&b, &opts) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        for p in f.segments().filter(|p| p.p_type == PT_LOAD) {
+            assert_eq!(p.p_offset % p.p_align, p.p_vaddr % p.p_align, "{p:?}");
+        }
+    }
+
+    /// Bug 7: 32-bit AArch64: dynamic relocation types survive the 8-bit
+    /// `r_info` type field (or such files are refused).
+    #[test]
+    #[ignore = "known builder bug 7: R_AARCH64_RELATIVE in a 32-bit r_info"]
+    fn elf32_aarch64_dynamic_relocation_types() {
+        let mut b = Builder::new(kind(Class::Elf32, Endian::Little, EM_AARCH64, ET_DYN));
+        let d =
+            b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 8][..]).align(8));
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 0,
+            kind: R_AARCH64_ABS64,
+            symbol: None,
+            addend: 0x10,
+        });
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        for r in dynamic_relocations(&f) {
+            // R_AARCH64_RELATIVE, or ILP32's R_AARCH64_P32_RELATIVE (180).
+            assert!(
+                r.kind == R_AARCH64_RELATIVE || r.kind == 180,
+                "dynamic relocation type {} in a 32-bit AArch64 file",
+                r.kind
+            );
+        }
+    }
+
+    /// Bug 8: Dynamic relocations in a read-only section are refused (or flagged
+    /// with DT_TEXTREL).
+    #[test]
+    #[ignore = "known builder bug 8: text relocations without DT_TEXTREL"]
+    fn text_relocations_are_refused_or_flagged() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let text =
+            b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &[0u8; 8][..]).align(8));
+        b.add_relocation(RelocationSpec {
+            section: text,
+            offset: 0,
+            kind: R_X86_64_64,
+            symbol: None,
+            addend: 0,
+        });
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        let d = f.dynamic().unwrap().unwrap();
+        let flagged =
+            d.get(DT_TEXTREL).is_some() || d.get(DT_FLAGS).is_some_and(|v| v & DF_TEXTREL != 0);
+        assert!(flagged, "a relocation in .text without DT_TEXTREL");
+    }
+
+    /// Bug 9: Big-endian AArch64: instructions are patched little-endian.
+    #[test]
+    #[ignore = "known builder bug 9: AArch64 BE instruction relocations in data byte order"]
+    fn aarch64_big_endian_instructions_are_little_endian() {
+        let bl = 0x9400_0000u32.to_le_bytes(); // bl .
+        let mut code = bl.to_vec();
+        code.extend(0xd503_201fu32.to_le_bytes()); // nop
+        code.extend(0xd65f_03c0u32.to_le_bytes()); // ret
+        let mut b = Builder::new(kind(Class::Elf64, Endian::Big, EM_AARCH64, ET_EXEC));
+        let text = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), code).align(4));
+        let target = b.add_symbol(SymbolSpec::global(&b"target"[..], text, 8));
+        b.add_relocation(RelocationSpec {
+            section: text,
+            offset: 0,
+            kind: R_AARCH64_CALL26,
+            symbol: Some(target),
+            addend: 0,
+        });
+        let bytes = write(&b, &LayoutOptions::default()).unwrap();
+        let f = ElfFile::parse(&bytes).unwrap();
+        let t = f.section_by_name(b".text").unwrap().data().unwrap();
+        let insn = u32::from_le_bytes(t[..4].try_into().unwrap());
+        assert_eq!(
+            insn, 0x9400_0002,
+            "bl +8 reads {insn:#010x} (little-endian)"
+        );
+    }
+
+    /// Bug 10: Shared objects: a word relocation against an absolute symbol is
+    /// not made RELATIVE (the loader would add the load address).
+    #[test]
+    #[ignore = "known builder bug 10: absolute symbols relocated as if they moved"]
+    fn absolute_symbols_do_not_move_in_shared_objects() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let d =
+            b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 8][..]).align(8));
+        let mut abs = SymbolSpec::undefined(&b"ABS"[..]);
+        abs.place = SymbolPlace::Absolute;
+        abs.value = 0x1234;
+        let abs = b.add_symbol(abs);
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 0,
+            kind: R_X86_64_64,
+            symbol: Some(abs),
+            addend: 0,
+        });
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        for r in dynamic_relocations(&f) {
+            assert_ne!(
+                r.kind, R_X86_64_RELATIVE,
+                "an absolute value relocated RELATIVE: {r:?}"
+            );
+        }
+    }
+
+    /// Bug 11: A word relocation whose field runs past its section is refused in
+    /// a shared object too.
+    #[test]
+    #[ignore = "known builder bug 11: dynamic relocation fields may run past their section"]
+    fn dynamic_relocation_field_past_the_section_is_refused() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let d =
+            b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 4][..]).align(8));
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 0,
+            kind: R_X86_64_64,
+            symbol: None,
+            addend: 0,
+        });
+        assert!(b.layout(&LayoutOptions::default()).is_err());
+    }
+
+    /// Bug 12: RELR does not patch addends into NOBITS sections' (nonexistent)
+    /// file bytes.
+    #[test]
+    #[ignore = "known builder bug 12: RELR addend written at a NOBITS section's file offset"]
+    fn relr_relocations_in_nobits() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        b.relr = true;
+        let bss = b.add_section(SectionSpec::zeros(&b".bss"[..], 0x20).align(8));
+        b.add_relocation(RelocationSpec {
+            section: bss,
+            offset: 8,
+            kind: R_X86_64_64,
+            symbol: None,
+            addend: 0x4000,
+        });
+        let plan = match b.layout(&LayoutOptions::default()) {
+            Ok(p) => p,
+            Err(_) => return,
+        };
+        let bytes = b.write(&plan).expect("write fails after layout succeeded");
+        let f = ElfFile::parse(&bytes).unwrap();
+        let place = f.section_by_name(b".bss").unwrap().header().sh_addr + 8;
+        // The addend lives in a RELA entry: nothing in the file holds it.
+        let rel = dynamic_relocations(&f);
+        assert!(
+            rel.iter()
+                .any(|r| r.offset == place && r.addend == Some(0x4000)),
+            "no RELA entry for the .bss place: {rel:?}"
+        );
+    }
+
+    /// Bug 13: `SymbolPlace::Raw(SHN_UNDEF)` is undefined: it is not in the
+    /// GNU-hashed (defined) part of `.dynsym`.
+    #[test]
+    #[ignore = "known builder bug 13: Raw(SHN_UNDEF) hashed as a definition"]
+    fn raw_undefined_is_not_hashed() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let mut s = SymbolSpec::undefined(&b"raw"[..]);
+        s.place = SymbolPlace::Raw(SHN_UNDEF);
+        s.export = Some(true);
+        b.add_symbol(s);
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        let ds = f.dynamic_symbols().unwrap().unwrap();
+        let Some(HashTable::Gnu(g)) = ds.hash() else {
+            panic!("no GNU hash");
+        };
+        for (i, s) in ds.symbols().iter().enumerate().skip(g.symoffset() as usize) {
+            assert_ne!(s.st_shndx, SHN_UNDEF, ".dynsym {i} is undefined but hashed");
+        }
+    }
+
+    /// Bug 14: An undefined symbol a dynamic relocation needs is not left out
+    /// of `.dynsym` (the relocation would name symbol 0).
+    #[test]
+    #[ignore = "known builder bug 14: export: Some(false) on a needed undefined symbol"]
+    fn needed_undefined_symbols_are_exported_or_refused() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let d =
+            b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 8][..]).align(8));
+        let mut ext = SymbolSpec::undefined(&b"ext"[..]);
+        ext.export = Some(false);
+        let ext = b.add_symbol(ext);
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 0,
+            kind: R_X86_64_64,
+            symbol: Some(ext),
+            addend: 0,
+        });
+        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
+            return;
+        };
+        let f = ElfFile::parse(&bytes).unwrap();
+        for r in dynamic_relocations(&f) {
+            assert_ne!(
+                r.symbol, 0,
+                "a relocation against `ext` names symbol 0: {r:?}"
+            );
+        }
+    }
+
+    fn corpus(rel: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(rel);
+        std::fs::read(&p).unwrap()
+    }
+
+    fn rewrite(data: &[u8]) -> Vec<u8> {
+        Rewriter::new(&ElfFile::parse(data).unwrap())
+            .unwrap()
+            .write()
+            .unwrap()
+    }
+
+    /// Sets a field of section header `index`: (ELF64 offset, size).
+    fn set_shdr(data: &mut [u8], index: usize, field: usize, value: u64) {
+        let f = ElfFile::parse(data).unwrap();
+        assert_eq!(f.class(), Class::Elf64);
+        let at = f.header().e_shoff as usize + index * 64 + field;
+        data[at..at + 8].copy_from_slice(&value.to_le_bytes());
+    }
+
+    /// Bug R1: A segment whose p_filesz runs past the end of the file: the
+    /// rewrite must still be stable.
+    #[test]
+    #[ignore = "known rewriter bug R1: each rewrite appends a section table"]
+    fn rewrite_is_stable_when_a_segment_runs_past_the_file() {
+        let mut data = corpus("x86_64/exe");
+        let f = ElfFile::parse(&data).unwrap();
+        let i = f.segments().position(|p| p.p_type == PT_NOTE).unwrap();
+        let at = f.header().e_phoff as usize + i * 56 + 32; // p_filesz
+        data[at..at + 8].copy_from_slice(&(u64::MAX - 4).to_le_bytes());
+        let once = rewrite(&data);
+        let twice = rewrite(&once);
+        assert_eq!(once.len(), twice.len(), "the second rewrite grew the file");
+        assert!(once == twice);
+    }
+
+    /// Bug R2: An empty allocated section keeps an offset inside the output.
+    #[test]
+    #[ignore = "known rewriter bug R2: empty loaded sections keep offsets past the end"]
+    fn rewritten_empty_sections_stay_readable() {
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        b.add_section(SectionSpec::new(&b".empty"[..], Some(Perms::RX), &[][..]));
+        let opts = LayoutOptions {
+            placement: Placement::Mmap,
+            page_size: 0x10000,
+            base: None,
+        };
+        let bytes = write(&b, &opts).unwrap();
+        let out = rewrite(&bytes);
+        let f = ElfFile::parse(&out).unwrap();
+        for s in f.sections() {
+            assert!(
+                s.data().is_ok(),
+                "section {} unreadable after the rewrite",
+                s.index()
+            );
+        }
+    }
+
+    /// Bug R3: Empty (and NOBITS) sections do not make a second rewrite move
+    /// the others.
+    #[test]
+    #[ignore = "known rewriter bug R3: empty sections' placement ties"]
+    fn rewrite_is_stable_with_empty_sections() {
+        let mut data = corpus("crel/x86_64.o");
+        let f = ElfFile::parse(&data).unwrap();
+        let symtab = f.section_by_type(SHT_SYMTAB).unwrap().index();
+        set_shdr(&mut data, symtab, 32, 0); // sh_size
+        let once = rewrite(&data);
+        assert!(rewrite(&once) == once, "the second rewrite differs");
+    }
+}
