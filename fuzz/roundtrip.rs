@@ -1631,6 +1631,18 @@ impl<'m, 'f> Checker<'m, 'f> {
             f.section_count(),
             self.plan.sections.len() + 1
         );
+        ensure!(
+            *f.header() == self.plan.header,
+            "the file header reads back as {:?}, planned {:?}",
+            f.header(),
+            self.plan.header
+        );
+        let segments: Vec<ProgramHeader> = f.segments().collect();
+        ensure!(
+            segments == self.plan.segments,
+            "the program headers read back as {segments:?}, planned {:?}",
+            self.plan.segments
+        );
         let s0 = f.section(0).map_err(|e| e.to_string())?;
         ensure!(
             *s0.header() == SectionHeader::default(),
@@ -2915,9 +2927,12 @@ pub fn strict_walk(file: &ElfFile<'_>) -> Result<(), String> {
         }
     }
     if let Some(ds) = file.dynamic_symbols().map_err(e("dynamic symbols"))? {
+        let versions = elfin::read::VersionIndex::new(ds.versions());
         for (i, sym) in ds.symbols().iter().enumerate() {
             ds.symbols().name(&sym).map_err(e("dynamic symbol name"))?;
-            ds.version(i).map_err(e("dynamic symbol version"))?;
+            versions
+                .symbol_version(i)
+                .map_err(e("dynamic symbol version"))?;
         }
     }
     let dr = file
@@ -3072,10 +3087,11 @@ fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
     let dynsym = f.dynamic_symbols().map(|ds| match ds {
         Some(ds) => {
             let t = ds.symbols();
+            let versions = elfin::read::VersionIndex::new(ds.versions());
             t.iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    let v = ds.version(i).map(|v| format!("{v:?}"));
+                    let v = versions.symbol_version(i).map(|v| format!("{v:?}"));
                     (s, r(&t.name(&s)), r(&v))
                 })
                 .collect::<Vec<_>>()
