@@ -116,7 +116,7 @@ impl Index {
     /// is not one of the rare deliberately invalid ones).
     fn resolve(self, count: usize) -> Option<usize> {
         match self.0 {
-            250.. => Some(count + (self.0 as usize % 16)),
+            255 => Some(count),
             _ if count == 0 => None,
             v => Some(v as usize % count),
         }
@@ -412,7 +412,7 @@ fn flags_of(v: u8) -> u64 {
         0x1_0000_0000,
     ];
     // Rare: TLS, and the high bit.
-    let v = if v & 0x90 != 0 && v & 0x03 != 0x03 {
+    let v = if v & 0x90 != 0 && v & 0x0f != 0x0f {
         v & !0x90
     } else {
         v
@@ -735,10 +735,28 @@ impl Model {
         }
         let (supported, unsupported) = machine_types(machine);
         let mut relocs = Vec::new();
-        for r in &d.relocs.0 {
-            let Some(section) = r.section.resolve(n) else {
+        // Linked files refuse a whole description for one relocation they
+        // cannot resolve: fewer relocations there build more often.
+        let max_relocs = if linked { 4 } else { MAX_RELOCS };
+        for r in d.relocs.0.iter().take(max_relocs) {
+            let Some(mut section) = r.section.resolve(n) else {
                 continue;
             };
+            if linked && r.section.0 < 240 {
+                // Mostly a section a linked file can relocate: loaded, with
+                // bytes.
+                let ok = |s: &SectionModel| {
+                    s.perms.is_some()
+                        && s.sh_type != SHT_NOTE
+                        && matches!(&s.data, SectionData::Bytes(b) if !b.is_empty())
+                };
+                if let Some(k) = (0..n)
+                    .map(|k| (section + k) % n)
+                    .find(|&k| ok(&sections[k]))
+                {
+                    section = k;
+                }
+            }
             if sections
                 .get(section)
                 .is_some_and(|s: &SectionModel| s.sh_type == SHT_NOTE)
@@ -761,9 +779,25 @@ impl Model {
             }
             let v = r.kind.v as usize;
             let kind = match r.kind.pick {
-                0..=219 => supported[v % supported.len()],
-                220..=243 => unsupported[v % unsupported.len()],
+                0..=247 => supported[v % supported.len()],
+                248..=251 => unsupported[v % unsupported.len()],
                 _ => r.kind.v,
+            };
+            // Shared objects refuse 32-bit absolute kinds: mostly the word.
+            let kind = match (classify(machine, kind), dynamic_types(machine)) {
+                (Some(How::Abs32 { .. }), Some((_, word)))
+                    if file_type == ET_DYN && r.kind.pick < 200 =>
+                {
+                    word
+                }
+                _ => kind,
+            };
+            // A64 instructions sit on 4-byte boundaries.
+            let offset = match classify(machine, kind) {
+                Some(How::Branch26 | How::Adrp | How::AddLo12) if r.offset.pick < 192 => {
+                    offset & !3
+                }
+                _ => offset,
             };
             let symbol = r.symbol.and_then(|i| i.resolve(symbols.len()));
             if symbol.is_some_and(|s| s >= symbols.len()) {
@@ -1417,8 +1451,12 @@ pub fn check_build(
             let msg = format!("{e} / {e:?}");
             if std::env::var_os("ELFIN_ROUNDTRIP_VERBOSE").is_some() {
                 eprintln!(
-                    "refused: {e}; invalid: {:?}; may fail: {:?}",
-                    m.invalid, m.may_fail
+                    "refused: machine {} type {} relocations {}: {e}; invalid: {:?}; may fail: {:?}",
+                    m.machine,
+                    m.file_type,
+                    m.relocs.len(),
+                    m.invalid,
+                    m.may_fail
                 );
             }
             ensure!(
@@ -1490,6 +1528,19 @@ pub fn check_build(
     match rewrite_roundtrip(&bytes, strict, &mut |_| {})? {
         RewriteOutcome::Rewritten => {}
         o => fail!("the builder's output does not rewrite: {o:?}"),
+    }
+    if std::env::var_os("ELFIN_ROUNDTRIP_VERBOSE").is_some() {
+        eprintln!(
+            "built: {:?} machine {} type {} {:?} dynamic {} relocations {} symbols {} sections {}",
+            m.enc.class,
+            m.machine,
+            m.file_type,
+            m.opts.placement,
+            m.dynamic(),
+            m.relocs.len(),
+            m.symbols.len(),
+            m.sections.len()
+        );
     }
     Ok(BuildOutcome::Built)
 }
