@@ -313,7 +313,11 @@ impl Iterator for CrelIter<'_> {
         if self.bad_header {
             self.bad_header = false;
             self.left = 0;
-            return Some(Err(Error::new("CREL header", self.file_offset, Problem::Unterminated)));
+            return Some(Err(Error::new(
+                "CREL header",
+                self.file_offset,
+                Problem::Unterminated,
+            )));
         }
         if self.left == 0 {
             return None;

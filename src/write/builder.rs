@@ -156,6 +156,13 @@ pub enum SymbolPlace {
     Raw(u16),
 }
 
+impl SymbolPlace {
+    /// Whether the symbol is defined in this file (`Raw(SHN_UNDEF)` is not).
+    pub fn is_defined(&self) -> bool {
+        !matches!(self, SymbolPlace::Undefined | SymbolPlace::Raw(SHN_UNDEF))
+    }
+}
+
 /// A symbol to write.
 #[derive(Debug, Clone)]
 pub struct SymbolSpec<'a> {
@@ -393,6 +400,26 @@ impl<'a> Builder<'a> {
                 self.kind.file_type.into(),
             );
         }
+        let narrow = self.kind.encoding.class == Class::Elf32;
+        // Objects have no segments and no .dynsym: layout rules do not apply.
+        let linked = self.kind.file_type != ET_REL;
+        let strings = [
+            self.interpreter.as_deref(),
+            self.soname.as_deref(),
+            self.runpath.as_deref(),
+        ];
+        if strings
+            .into_iter()
+            .flatten()
+            .chain(self.needed.iter().map(|n| &n[..]))
+            .any(|s| s.contains(&0))
+        {
+            return bad(
+                "builder",
+                "interpreter, soname, runpath or needed name (contains a NUL byte)",
+                0,
+            );
+        }
         let n = self.sections.len() as u64;
         for (i, s) in self.sections.iter().enumerate() {
             let e = |field, value| {
@@ -416,6 +443,28 @@ impl<'a> Builder<'a> {
             if s.relro && s.perms != Some(Perms::RW) {
                 return e("relro (only for writable sections)", 1);
             }
+            if linked
+                && s.sh_type == SHT_NOBITS
+                && s.perms.is_some()
+                && (s.perms != Some(Perms::RW) || s.relro)
+            {
+                // Zeros without file bytes can only end the writable segment.
+                return e(
+                    "sh_type (SHT_NOBITS only in writable, non-RELRO sections)",
+                    s.sh_type.into(),
+                );
+            }
+            if narrow
+                && (s.data.size() > u32::MAX as u64
+                    || s.sh_flags() > u32::MAX as u64
+                    || s.entsize > u32::MAX as u64
+                    || s.align > u32::MAX as u64)
+            {
+                return e(
+                    "size, flags, entsize or alignment (too large for a 32-bit file)",
+                    s.data.size(),
+                );
+            }
             for l in [s.link, s.info_section].into_iter().flatten() {
                 if l.0 as u64 >= n {
                     return e("link or info (no such section)", l.0 as u64);
@@ -436,6 +485,15 @@ impl<'a> Builder<'a> {
             }
             if memchr::memchr(0, &s.name).is_some() {
                 return e("name (contains a NUL byte)", 0);
+            }
+            if narrow && (s.value > u32::MAX as u64 || s.size > u32::MAX as u64) {
+                return e(
+                    "value or size (too large for a 32-bit file)",
+                    s.value.max(s.size),
+                );
+            }
+            if linked && s.bind == STB_LOCAL && s.export == Some(true) {
+                return e("export (a local symbol cannot be exported)", 1);
             }
             if s.bind > 15 || s.kind > 15 {
                 return e(
@@ -461,6 +519,16 @@ impl<'a> Builder<'a> {
             }
             if r.offset >= self.sections[r.section.0].data.size() {
                 return e("offset (past the end of its section)", r.offset);
+            }
+            if narrow
+                && (r.addend < i64::from(i32::MIN)
+                    || r.addend > i64::from(i32::MAX)
+                    || r.kind > 0xff)
+            {
+                return e(
+                    "addend or type (too large for a 32-bit file's relocation)",
+                    r.kind.into(),
+                );
             }
         }
         if let Some(s) = self.entry {

@@ -126,6 +126,17 @@ pub(crate) fn place(
             },
         ));
     }
+    // Compact placement rounds the base up; Mmap ties offsets to it.
+    if loaded && opts.placement == Placement::Mmap && base % page != 0 {
+        return Err(Error::new(
+            "layout",
+            0,
+            Problem::BadValue {
+                field: "base address (not a multiple of the page size)",
+                value: base,
+            },
+        ));
+    }
     let mut placed = alloc::vec![Placed::default(); pieces.len()];
     let mut segments = Vec::new();
     let mut off = 0u64;

@@ -51,8 +51,14 @@ pub(crate) fn dynamic_types(machine: u16) -> Option<(u32, u32)> {
     }
 }
 
-fn get_u32(enc: Encoding, b: &[u8]) -> u32 {
-    enc.read_u32(b).unwrap_or(0)
+/// AArch64 instructions are little-endian even in big-endian files.
+const INSN: Encoding = Encoding {
+    class: crate::read::Class::Elf64,
+    endian: Endian::Little,
+};
+
+fn get_insn(b: &[u8]) -> u32 {
+    INSN.read_u32(b).unwrap_or(0)
 }
 
 fn put(enc: Encoding, v: u64, size: usize) -> ([u8; 8], usize) {
@@ -112,8 +118,8 @@ pub(crate) fn resolve(
                     d as u64,
                 );
             }
-            let insn = (get_u32(enc, at) & 0xfc00_0000) | (((d >> 2) as u32) & 0x03ff_ffff);
-            put(enc, insn.into(), 4)
+            let insn = (get_insn(at) & 0xfc00_0000) | (((d >> 2) as u32) & 0x03ff_ffff);
+            put(INSN, insn.into(), 4)
         }
         How::AdrpPage21 => {
             let d = ((value & !0xfff) as i64).wrapping_sub((p & !0xfff) as i64) >> 12;
@@ -121,13 +127,12 @@ pub(crate) fn resolve(
                 return range("ADRP page distance (not within ±4 GiB)", d as u64);
             }
             let d = d as u32;
-            let insn =
-                (get_u32(enc, at) & 0x9f00_001f) | ((d & 3) << 29) | (((d >> 2) & 0x7ffff) << 5);
-            put(enc, insn.into(), 4)
+            let insn = (get_insn(at) & 0x9f00_001f) | ((d & 3) << 29) | (((d >> 2) & 0x7ffff) << 5);
+            put(INSN, insn.into(), 4)
         }
         How::AddLo12 => {
-            let insn = (get_u32(enc, at) & 0xffc0_03ff) | (((value & 0xfff) as u32) << 10);
-            put(enc, insn.into(), 4)
+            let insn = (get_insn(at) & 0xffc0_03ff) | (((value & 0xfff) as u32) << 10);
+            put(INSN, insn.into(), 4)
         }
     }))
 }

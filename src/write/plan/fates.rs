@@ -4,7 +4,7 @@
 use super::bad;
 use crate::error::Result;
 use crate::raw::consts::*;
-use crate::write::builder::{Builder, SymbolPlace};
+use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
 use crate::write::relocate::{How, classify, dynamic_types};
 use alloc::vec::Vec;
@@ -23,7 +23,7 @@ pub(super) enum Fate {
 
 impl Builder<'_> {
     fn is_defined(&self, i: usize) -> bool {
-        !matches!(self.symbols[i].place, SymbolPlace::Undefined)
+        self.symbols[i].place.is_defined()
     }
 
     /// Decides, for an executable or shared object, which relocations are
@@ -36,6 +36,14 @@ impl Builder<'_> {
         let machine = self.kind.machine;
         let file_type = self.kind.file_type;
         let word = self.kind.encoding.address_size() as u64;
+        if self.kind.encoding.class == crate::read::Class::Elf32 && !self.relocations.is_empty() {
+            // x32 and AArch64 ILP32 have their own relocation rules.
+            return Err(bad(
+                "builder relocation",
+                "class (the builder resolves relocations in 64-bit x86-64 and AArch64 files only)",
+                32,
+            ));
+        }
         let defined = |i: usize| self.is_defined(i);
 
         for (i, r) in self.relocations.iter().enumerate() {
@@ -48,13 +56,19 @@ impl Builder<'_> {
                 .at_index(i as u64),
             )?;
             let sym_defined = r.symbol.is_none_or(|s| defined(s.0));
+            // An absolute symbol does not move with the load address.
+            let absolute = r
+                .symbol
+                .is_some_and(|s| self.symbols[s.0].place == SymbolPlace::Absolute);
+            let section = &self.sections[r.section.0];
             let fate = match how {
-                How::AbsWord if file_type == ET_DYN && sym_defined => {
-                    let section = &self.sections[r.section.0];
-                    Fate::Relative {
-                        relr: self.relr && section.align >= word && r.offset % word == 0,
-                    }
-                }
+                How::AbsWord if file_type == ET_DYN && sym_defined && !absolute => Fate::Relative {
+                    // RELR keeps the addend in the file, so the place needs bytes.
+                    relr: self.relr
+                        && section.align >= word
+                        && r.offset % word == 0
+                        && matches!(section.data, SectionData::Bytes(_)),
+                },
                 How::AbsWord if !sym_defined && dynamic => Fate::Symbolic,
                 How::Nothing => Fate::Static(how),
                 _ if !sym_defined => {
@@ -79,6 +93,27 @@ impl Builder<'_> {
                     machine.into(),
                 )
                 .at_index(i as u64));
+            }
+            if matches!(fate, Fate::Relative { .. } | Fate::Symbolic) {
+                if section.perms != Some(Perms::RW) {
+                    return Err(bad(
+                        "builder relocation",
+                        "section (a dynamic relocation in a read-only section would need text relocations)",
+                        r.section.0 as u64,
+                    )
+                    .at_index(i as u64));
+                }
+                if r.offset
+                    .checked_add(word)
+                    .is_none_or(|end| end > section.data.size())
+                {
+                    return Err(bad(
+                        "builder relocation",
+                        "offset (the word runs past its section)",
+                        r.offset,
+                    )
+                    .at_index(i as u64));
+                }
             }
             if self.sections[r.section.0].perms.is_none() {
                 return Err(bad(
@@ -111,7 +146,8 @@ impl Builder<'_> {
         let exported = |i: usize| {
             let s = &self.symbols[i];
             match s.export {
-                Some(e) => e,
+                // A dynamic relocation needs its symbol, whatever `export` says.
+                Some(e) => e || needed_undef[i],
                 None if !defined(i) => needed_undef[i],
                 None => {
                     file_type == ET_DYN

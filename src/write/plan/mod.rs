@@ -121,7 +121,7 @@ impl<'a> Builder<'a> {
         for (k, &i) in symtab_order.iter().enumerate() {
             symtab_index[i] = k as u32 + 1;
         }
-        let defined = |i: usize| !matches!(self.symbols[i].place, SymbolPlace::Undefined);
+        let defined = |i: usize| self.symbols[i].place.is_defined();
 
         let fates = self.relocation_fates(dynamic)?;
         let n_relative = fates
@@ -366,6 +366,13 @@ impl<'a> Builder<'a> {
                 _ => s.value,
             })
             .collect();
+        if enc.class == Class::Elf32 && symbol_values.iter().any(|&v| v > u64::from(u32::MAX)) {
+            return Err(bad(
+                "layout",
+                "symbol value (too large for a 32-bit file)",
+                symbol_values.iter().copied().max().unwrap_or(0),
+            ));
+        }
         let shndx_of = |s: &super::builder::SymbolSpec<'_>| -> u16 {
             match s.place {
                 SymbolPlace::Undefined => SHN_UNDEF,
