@@ -127,7 +127,7 @@ pub(crate) fn place(
         ));
     }
     // Compact placement rounds the base up; Mmap ties offsets to it.
-    if loaded && opts.placement == Placement::Mmap && base % page != 0 {
+    if loaded && opts.placement == Placement::Mmap && !base.is_multiple_of(page) {
         return Err(Error::new(
             "layout",
             0,
