@@ -607,6 +607,13 @@ impl Model {
         if opts.base.is_some_and(|b| b > 0x7000_0000) {
             may_fail.push("a base near the top of the address space");
         }
+        if file_type != ET_REL
+            && opts.placement == Placement::Mmap
+            && opts.page_size.is_power_of_two()
+            && opts.base.is_some_and(|b| b % opts.page_size != 0)
+        {
+            invalid.push("an Mmap base that is not a multiple of the page size");
+        }
         let n = d.sections.0.len();
         let mut sections = Vec::new();
         for s in &d.sections.0 {
@@ -653,6 +660,16 @@ impl Model {
             let relro = s.relro >= 192 && (perms == Some(Perms::RW) || s.relro == 255);
             if relro && perms != Some(Perms::RW) {
                 invalid.push("relro on a section that is not RW");
+            }
+            // Zeros without file bytes can only end the writable segment:
+            // the builder refuses them elsewhere in linked files.
+            if linked
+                && matches!(data, SectionData::Zeros(_))
+                && sh_type == SHT_NOBITS
+                && perms.is_some()
+                && (perms != Some(Perms::RW) || relro)
+            {
+                invalid.push("NOBITS outside the writable, non-RELRO sections");
             }
             let flags = flags_of(s.flags);
             if linked && flags & SHF_TLS != 0 && perms.is_some() {
@@ -732,6 +749,9 @@ impl Model {
                 other: other_of(s.other),
                 export: s.export,
             });
+            if linked && bind == STB_LOCAL && s.export == Some(true) {
+                invalid.push("an exported local symbol");
+            }
         }
         let (supported, unsupported) = machine_types(machine);
         let mut relocs = Vec::new();
@@ -998,6 +1018,9 @@ impl Model {
                     }
                 }
             }
+            // Both now describe what the builder accepts.
+            drop(&mut self.invalid, "NOBITS outside");
+            drop(&mut self.invalid, "an exported local symbol");
         }
         let strings = self
             .interpreter
@@ -1011,6 +1034,7 @@ impl Model {
         drop(&mut self.invalid, "runpath with NUL");
         if self.opts.placement == Placement::Mmap {
             self.opts.base = self.opts.base.filter(|b| b % 0x20_0000 == 0);
+            drop(&mut self.invalid, "an Mmap base");
         }
         if linked {
             let dynamic = self.dynamic();

@@ -354,7 +354,6 @@ fn rewrite_roundtrip_mutations() {
 /// until every builder bug listed in `Model::avoid_known_bugs`
 /// (fuzz/roundtrip.rs) is fixed. `cargo test --test roundtrip -- --ignored`.
 #[test]
-#[ignore = "known builder and rewriter bugs (FUZZING.md); run when fixing them"]
 fn build_roundtrip_seeded_strict() {
     const SALT: u64 = 0xb011d;
     let seed = seed();
@@ -414,7 +413,6 @@ mod known {
     /// Bug 1: 32-bit files: values that do not fit their fields are refused,
     /// not truncated.
     #[test]
-    #[ignore = "known builder bug 1: 32-bit fields are truncated silently"]
     fn elf32_values_that_do_not_fit_are_refused() {
         let k = kind(Class::Elf32, Endian::Little, EM_386, ET_REL);
         type Add = Box<dyn Fn(&mut Builder<'static>)>;
@@ -486,7 +484,6 @@ mod known {
 
     /// Bug 2: `.dynsym`: local symbols come before `sh_info`.
     #[test]
-    #[ignore = "known builder bug 2: an exported local lands after .dynsym's sh_info"]
     fn exported_local_symbols_come_first_in_dynsym() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let text = b.add_section(SectionSpec::new(
@@ -516,7 +513,6 @@ mod known {
 
     /// Bug 3: NUL bytes in dynamic strings are refused.
     #[test]
-    #[ignore = "known builder bug 3: NUL in needed/soname/runpath/interpreter is accepted"]
     fn nul_in_dynamic_strings_is_refused() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         b.needed.push((&b"liba.so\0junk"[..]).into());
@@ -529,7 +525,6 @@ mod known {
     /// Bug 4: A read-only NOBITS section does not shift the sections after it
     /// away from where their segment maps them.
     #[test]
-    #[ignore = "known builder bug 4: NOBITS in an R/RX segment misplaces later sections"]
     fn read_only_nobits_keeps_later_sections_mapped() {
         let data = [1u8, 2, 3, 4, 5, 6, 7, 8];
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
@@ -548,7 +543,6 @@ mod known {
 
     /// Bug 5: A relro NOBITS section is inside PT_GNU_RELRO.
     #[test]
-    #[ignore = "known builder bug 5: relro is ignored on NOBITS sections"]
     fn relro_nobits_is_inside_gnu_relro() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         b.add_section(SectionSpec::zeros(&b".bss.rel.ro"[..], 0x40).relro());
@@ -568,7 +562,6 @@ mod known {
     /// Bug 6: Mmap placement keeps `p_offset ≡ p_vaddr (mod p_align)` for any
     /// base.
     #[test]
-    #[ignore = "known builder bug 6: Mmap placement with an unaligned base"]
     fn mmap_placement_with_an_unaligned_base() {
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
         b.add_section(SectionSpec::new(
@@ -598,7 +591,6 @@ mod known {
     /// Bug 7: 32-bit AArch64: dynamic relocation types survive the 8-bit
     /// `r_info` type field (or such files are refused).
     #[test]
-    #[ignore = "known builder bug 7: R_AARCH64_RELATIVE in a 32-bit r_info"]
     fn elf32_aarch64_dynamic_relocation_types() {
         let mut b = Builder::new(kind(Class::Elf32, Endian::Little, EM_AARCH64, ET_DYN));
         let d =
@@ -627,7 +619,6 @@ mod known {
     /// Bug 8: Dynamic relocations in a read-only section are refused (or flagged
     /// with DT_TEXTREL).
     #[test]
-    #[ignore = "known builder bug 8: text relocations without DT_TEXTREL"]
     fn text_relocations_are_refused_or_flagged() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let text =
@@ -651,7 +642,6 @@ mod known {
 
     /// Bug 9: Big-endian AArch64: instructions are patched little-endian.
     #[test]
-    #[ignore = "known builder bug 9: AArch64 BE instruction relocations in data byte order"]
     fn aarch64_big_endian_instructions_are_little_endian() {
         let bl = 0x9400_0000u32.to_le_bytes(); // bl .
         let mut code = bl.to_vec();
@@ -680,7 +670,6 @@ mod known {
     /// Bug 10: Shared objects: a word relocation against an absolute symbol is
     /// not made RELATIVE (the loader would add the load address).
     #[test]
-    #[ignore = "known builder bug 10: absolute symbols relocated as if they moved"]
     fn absolute_symbols_do_not_move_in_shared_objects() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let d =
@@ -711,7 +700,6 @@ mod known {
     /// Bug 11: A word relocation whose field runs past its section is refused in
     /// a shared object too.
     #[test]
-    #[ignore = "known builder bug 11: dynamic relocation fields may run past their section"]
     fn dynamic_relocation_field_past_the_section_is_refused() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let d =
@@ -729,7 +717,6 @@ mod known {
     /// Bug 12: RELR does not patch addends into NOBITS sections' (nonexistent)
     /// file bytes.
     #[test]
-    #[ignore = "known builder bug 12: RELR addend written at a NOBITS section's file offset"]
     fn relr_relocations_in_nobits() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         b.relr = true;
@@ -760,7 +747,6 @@ mod known {
     /// Bug 13: `SymbolPlace::Raw(SHN_UNDEF)` is undefined: it is not in the
     /// GNU-hashed (defined) part of `.dynsym`.
     #[test]
-    #[ignore = "known builder bug 13: Raw(SHN_UNDEF) hashed as a definition"]
     fn raw_undefined_is_not_hashed() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let mut s = SymbolSpec::undefined(&b"raw"[..]);
@@ -783,7 +769,6 @@ mod known {
     /// Bug 14: An undefined symbol a dynamic relocation needs is not left out
     /// of `.dynsym` (the relocation would name symbol 0).
     #[test]
-    #[ignore = "known builder bug 14: export: Some(false) on a needed undefined symbol"]
     fn needed_undefined_symbols_are_exported_or_refused() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let d =
@@ -835,7 +820,6 @@ mod known {
     /// Bug R1: A segment whose p_filesz runs past the end of the file: the
     /// rewrite must still be stable.
     #[test]
-    #[ignore = "known rewriter bug R1: each rewrite appends a section table"]
     fn rewrite_is_stable_when_a_segment_runs_past_the_file() {
         let mut data = corpus("x86_64/exe");
         let f = ElfFile::parse(&data).unwrap();
@@ -850,7 +834,6 @@ mod known {
 
     /// Bug R2: An empty allocated section keeps an offset inside the output.
     #[test]
-    #[ignore = "known rewriter bug R2: empty loaded sections keep offsets past the end"]
     fn rewritten_empty_sections_stay_readable() {
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
         b.add_section(SectionSpec::new(&b".empty"[..], Some(Perms::RX), &[][..]));
@@ -874,7 +857,6 @@ mod known {
     /// Bug R3: Empty (and NOBITS) sections do not make a second rewrite move
     /// the others.
     #[test]
-    #[ignore = "known rewriter bug R3: empty sections' placement ties"]
     fn rewrite_is_stable_with_empty_sections() {
         let mut data = corpus("crel/x86_64.o");
         let f = ElfFile::parse(&data).unwrap();

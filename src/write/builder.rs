@@ -408,11 +408,14 @@ impl<'a> Builder<'a> {
             self.soname.as_deref(),
             self.runpath.as_deref(),
         ];
-        if strings
-            .into_iter()
-            .flatten()
-            .chain(self.needed.iter().map(|n| &n[..]))
-            .any(|s| s.contains(&0))
+        // Only a dynamic file writes these strings.
+        let dynamic = self.kind.file_type != ET_REL && self.is_dynamic();
+        if dynamic
+            && strings
+                .into_iter()
+                .flatten()
+                .chain(self.needed.iter().map(|n| &n[..]))
+                .any(|s| s.contains(&0))
         {
             return bad(
                 "builder",
@@ -520,11 +523,8 @@ impl<'a> Builder<'a> {
             if r.offset >= self.sections[r.section.0].data.size() {
                 return e("offset (past the end of its section)", r.offset);
             }
-            if narrow
-                && (r.addend < i64::from(i32::MIN)
-                    || r.addend > i64::from(i32::MAX)
-                    || r.kind > 0xff)
-            {
+            let addend_fits = self.rel_without_addends || i32::try_from(r.addend).is_ok();
+            if narrow && (!addend_fits || r.kind > 0xff) {
                 return e(
                     "addend or type (too large for a 32-bit file's relocation)",
                     r.kind.into(),

@@ -110,8 +110,10 @@ impl<'a> Rewriter<'a> {
             let h = *s.header();
             let data = if s.index() == 0 { &[][..] } else { s.data()? };
             // Without segments (objects) nothing has an address to keep.
-            if has_loads && h.is_alloc() && h.has_file_data() && h.sh_size > 0 {
-                loaded_end = loaded_end.max(h.sh_offset.saturating_add(h.sh_size));
+            if has_loads && h.is_alloc() {
+                // Empty sections count too: their offsets must stay in the file.
+                let size = if h.has_file_data() { h.sh_size } else { 0 };
+                loaded_end = loaded_end.max(h.sh_offset.saturating_add(size));
             }
             let name = if s.index() == 0 {
                 &[][..]
@@ -301,13 +303,9 @@ impl<'a> Rewriter<'a> {
             .copied()
             .filter(|&i| !self.is_loaded(i))
             .collect();
-        moved.sort_by_key(|&i| {
-            (
-                self.sections[i].original_index.is_none(),
-                self.sections[i].header.sh_offset,
-                i,
-            )
-        });
+        // Header order, not offset order: offsets change in the rewrite and
+        // ties between empty sections would order differently next time.
+        moved.sort_unstable();
         let mut headers: Vec<SectionHeader> = self.sections.iter().map(|s| s.header).collect();
         let extension = self.plan_extension()?;
         let mut off = extension.as_ref().map_or(self.loaded_end, |e| e.end);
@@ -378,11 +376,23 @@ impl<'a> Rewriter<'a> {
         if !self.had_sections && self.sections.len() <= 1 {
             kept.clear();
         }
+        let table = (kept.len() as u64 + 1) * shentsize;
+        let old = self.header.e_shoff;
+        let old_size =
+            u64::from(self.header.e_shnum.max(1)).max(self.sections.len() as u64) * shentsize;
         let (shoff, end) = if kept.is_empty() && !self.had_sections {
             (0, off)
+        } else if old != 0
+            && old.is_multiple_of(word)
+            && table <= old_size
+            && old.saturating_add(old_size) <= self.loaded_end
+        {
+            // The old table sits in the kept prefix (a segment covers it):
+            // overwrite it there, or every rewrite would add another.
+            (old, off)
         } else {
             let shoff = align_up(off, word)?;
-            (shoff, shoff + (kept.len() as u64 + 1) * shentsize)
+            (shoff, shoff + table)
         };
         Ok(RewritePlan {
             sections: kept.iter().map(|&i| headers[i]).collect(),
