@@ -120,7 +120,16 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
     }
     out.write_all(b"],\n\"dynsyms\":[")?;
     match elf.dynamic_symbols() {
-        Ok(Some(d)) => symbols(out, d.symbols(), Some(&|i| d.version(i)), &mut errors)?,
+        Ok(Some(d)) => {
+            // One walk of the version chains, not one per symbol.
+            let versions = elfin::read::VersionIndex::new(d.versions());
+            symbols(
+                out,
+                d.symbols(),
+                Some(&|i| versions.symbol_version(i)),
+                &mut errors,
+            )?
+        }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
     }
