@@ -69,18 +69,27 @@ impl<'a> StringTableBuilder<'a> {
             }
             k
         };
+        // Descending keys as ascending complements: a plain sort of integer
+        // pairs, then only runs of equal keys get the full comparison.
         let mut keyed: Vec<(u64, usize)> = self
             .strings
             .iter()
             .enumerate()
-            .map(|(i, s)| (key(s), i))
+            .map(|(i, s)| (!key(s), i))
             .collect();
-        keyed.sort_unstable_by(|&(ka, a), &(kb, b)| {
-            kb.cmp(&ka).then_with(|| {
-                let (x, y) = (self.strings[a], self.strings[b]);
-                y.iter().rev().cmp(x.iter().rev()).then(a.cmp(&b))
-            })
-        });
+        keyed.sort_unstable();
+        let mut start = 0;
+        while start < keyed.len() {
+            let k = keyed[start].0;
+            let end = start + keyed[start..].iter().take_while(|e| e.0 == k).count();
+            if end - start > 1 {
+                keyed[start..end].sort_unstable_by(|&(_, a), &(_, b)| {
+                    let (x, y) = (self.strings[a], self.strings[b]);
+                    y.iter().rev().cmp(x.iter().rev()).then(a.cmp(&b))
+                });
+            }
+            start = end;
+        }
         let order = keyed.into_iter().map(|(_, i)| i);
         let total: usize = self.strings.iter().map(|s| s.len() + 1).sum();
         let mut data = Vec::with_capacity(total + 1);
