@@ -11,11 +11,8 @@ mod roundtrip;
 #[path = "../walk.rs"]
 mod walk;
 
-static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
 fuzz_target!(|data: &[u8]| {
-    let strict = *STRICT.get_or_init(roundtrip::strict_from_env);
-    if let Err(e) = roundtrip::rewrite_roundtrip(data, strict, &mut |out| walk::walk(out)) {
+    if let Err(e) = roundtrip::rewrite_roundtrip(data, &mut |out| walk::walk(out)) {
         panic!("rewrite_roundtrip: {e}");
     }
 });
