@@ -870,7 +870,6 @@ mod known {
     /// absolute symbol cannot be resolved when the file is written (`S` is
     /// fixed, `P` moves with the load address): refused.
     #[test]
-    #[ignore = "open builder bug 10b: PC-relative relocations against absolute symbols in ET_DYN"]
     fn pc_relative_to_absolute_symbols_is_refused_in_shared_objects() {
         for (machine, kind) in [
             (EM_X86_64, R_X86_64_PC32),
@@ -908,7 +907,6 @@ mod known {
     /// does not land after `.dynsym`'s `sh_info` (refused, or bound
     /// globally).
     #[test]
-    #[ignore = "open builder bug 2b: undefined local needed by a dynamic relocation"]
     fn needed_undefined_locals_do_not_follow_sh_info() {
         let mut b = Builder::new(FileKind::x86_64(ET_DYN));
         let d =
@@ -943,7 +941,6 @@ mod known {
     /// size but not of a section's larger alignment: refused, or still
     /// `p_offset ≡ p_vaddr (mod p_align)`.
     #[test]
-    #[ignore = "open builder bug 6b: Mmap base aligned to the page but not to the segment"]
     fn mmap_placement_with_a_base_below_the_segment_alignment() {
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
         b.add_section(SectionSpec::new(
@@ -974,7 +971,6 @@ mod known {
     /// empty section's alignment padding at the end lengthens the output
     /// and a second rewrite places the sections after it elsewhere.
     #[test]
-    #[ignore = "open rewriter bug R4: NOBITS offsets past the end of the file"]
     fn rewrite_is_stable_with_bss_past_the_file() {
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
         b.add_section(SectionSpec::zeros(&b".bss"[..], 0x100).align(0x20_0000));

@@ -159,7 +159,31 @@ pub(crate) fn place(
             .max()
             .unwrap_or(1)
             .max(page);
+        if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
+            // Offsets are addresses minus the base: a segment aligned more
+            // than the base cannot keep offset and address congruent.
+            return Err(Error::new(
+                "layout",
+                0,
+                Problem::BadValue {
+                    field: "base address (not a multiple of a segment's alignment)",
+                    value: base,
+                },
+            ));
+        }
         let (mut o, mut a) = if segments.is_empty() {
+            if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
+                // Offset 0 must map to the base, which the segment's
+                // alignment would move.
+                return Err(Error::new(
+                    "layout",
+                    0,
+                    Problem::BadValue {
+                        field: "base address (not a multiple of the first segment's alignment)",
+                        value: base,
+                    },
+                ));
+            }
             (0, align_up(base, seg_align)?)
         } else {
             match opts.placement {

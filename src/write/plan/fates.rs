@@ -69,12 +69,37 @@ impl Builder<'_> {
                         && r.offset % word == 0
                         && matches!(section.data, SectionData::Bytes(_)),
                 },
-                How::AbsWord if !sym_defined && dynamic => Fate::Symbolic,
+                How::AbsWord if !sym_defined && dynamic => {
+                    // .dynsym keeps locals before sh_info; an undefined local
+                    // cannot be bound by the dynamic linker anyway.
+                    if r.symbol
+                        .is_some_and(|s| self.symbols[s.0].bind == STB_LOCAL)
+                    {
+                        return Err(bad(
+                            "builder relocation",
+                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            r.symbol.map_or(0, |s| s.0 as u64),
+                        )
+                        .at_index(i as u64));
+                    }
+                    Fate::Symbolic
+                }
                 How::Nothing => Fate::Static(how),
                 _ if !sym_defined => {
                     return Err(bad(
                         "builder relocation",
                         "symbol (undefined, and the relocation cannot be dynamic)",
+                        r.symbol.map_or(0, |s| s.0 as u64),
+                    )
+                    .at_index(i as u64));
+                }
+                // S is fixed, P moves with the load address: no constant.
+                How::PcRel { .. } | How::Branch26 | How::AdrpPage21
+                    if file_type == ET_DYN && absolute =>
+                {
+                    return Err(bad(
+                        "builder relocation",
+                        "symbol (an absolute symbol cannot be reached PC-relatively in a position-independent file)",
                         r.symbol.map_or(0, |s| s.0 as u64),
                     )
                     .at_index(i as u64));

@@ -110,10 +110,10 @@ impl<'a> Rewriter<'a> {
             let h = *s.header();
             let data = if s.index() == 0 { &[][..] } else { s.data()? };
             // Without segments (objects) nothing has an address to keep.
-            if has_loads && h.is_alloc() {
-                // Empty sections count too: their offsets must stay in the file.
-                let size = if h.has_file_data() { h.sh_size } else { 0 };
-                loaded_end = loaded_end.max(h.sh_offset.saturating_add(size));
+            if has_loads && h.is_alloc() && h.has_file_data() {
+                // Empty sections count too: their offsets must stay in the
+                // file. (NOBITS offsets need not: nothing is read there.)
+                loaded_end = loaded_end.max(h.sh_offset.saturating_add(h.sh_size));
             }
             let name = if s.index() == 0 {
                 &[][..]
