@@ -110,7 +110,8 @@ impl<'a> Rewriter<'a> {
             let h = *s.header();
             let data = if s.index() == 0 { &[][..] } else { s.data()? };
             // Without segments (objects) nothing has an address to keep.
-            if has_loads && h.is_alloc() && h.has_file_data() {
+            // Section 0 holds extended counts, not a section.
+            if s.index() != 0 && has_loads && h.is_alloc() && h.has_file_data() {
                 // Empty sections count too: their offsets must stay in the
                 // file. (NOBITS offsets need not: nothing is read there.)
                 loaded_end = loaded_end.max(h.sh_offset.saturating_add(h.sh_size));
@@ -386,6 +387,14 @@ impl<'a> Rewriter<'a> {
             && old.is_multiple_of(word)
             && table <= old_size
             && old.saturating_add(old_size) <= self.loaded_end
+            && !kept.iter().any(|&i| {
+                // A kept section's bytes there would be overwritten.
+                let h = &headers[i];
+                h.has_file_data()
+                    && h.sh_size > 0
+                    && h.sh_offset < old.saturating_add(old_size)
+                    && old < h.sh_offset.saturating_add(h.sh_size)
+            })
         {
             // The old table sits in the kept prefix (a segment covers it):
             // overwrite it there, or every rewrite would add another.
