@@ -3196,7 +3196,7 @@ pub fn rewrite_roundtrip(
         .sections()
         .map(|s| {
             let h = s.header();
-            if s.index() > 0 && h.has_file_data() && h.sh_size > 0 && h.sh_offset < ehsize {
+            if h.has_file_data() && h.sh_size > 0 && h.sh_offset < ehsize {
                 (ehsize - h.sh_offset) as usize
             } else {
                 0
@@ -3226,6 +3226,11 @@ pub fn rewrite_roundtrip(
                 && sh.sh_offset < table.1
                 && sh.sh_offset.saturating_add(sh.sh_size) > table.0
         });
+    // (The program headers too: R7, the same in-place write over them.)
+    let phentsize = if file.class() == Class::Elf32 { 32 } else { 56 };
+    let phdrs = (h.e_phoff, h.e_phoff + u64::from(h.e_phnum) * phentsize);
+    let table_overlap = table_overlap
+        || (plan.shoff == h.e_shoff && h.e_phnum > 0 && phdrs.0 < table.1 && phdrs.1 > table.0);
     if !table_overlap || strict_from_env() {
         compare_fingerprints(&fingerprint(&file, &fp), &fingerprint(&f2, &fp))?;
     }
