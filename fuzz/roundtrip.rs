@@ -3209,9 +3209,9 @@ pub fn rewrite_roundtrip(
         header_overlap,
         masks,
     };
-    // Open bug R5 (FUZZING.md): when the old section header table lies in
-    // the kept prefix, the rewrite writes the new one over it, changing the
-    // bytes of any kept section that overlaps it.
+    // Bugs R5 (fixed for sections in c18cf1d) and R7 (open, FUZZING.md):
+    // when the old section header table lies in the kept prefix, the
+    // rewrite writes the new one over it, changing whatever overlaps it.
     let shentsize = if file.class() == Class::Elf32 { 40 } else { 64 };
     let table = (
         h.e_shoff,
@@ -3279,12 +3279,12 @@ pub fn rewrite_roundtrip(
         .plan()
         .map_err(|e| format!("the rewritten file does not plan: {e}"))?;
     if out2 != out && table_overlap && !strict_from_env() {
-        // Open bug R5: the table written in place over kept sections
+        // R5/R7: the table written in place over kept sections
         // changes them, and with them what the second rewrite keeps.
         return Ok(RewriteOutcome::Rewritten);
     }
     if out2 != out && plan2.loaded_end != plan.loaded_end && !strict_from_env() {
-        // Open bug R6 (FUZZING.md): section 0's header counts in the kept
+        // R6 (fixed in c18cf1d; kept for variants): section 0's header counts in the kept
         // prefix, and anything reaching past the end of the input makes the
         // whole input the kept prefix; the output's length then decides
         // what a second rewrite keeps (more, or, once the table written in
