@@ -1037,6 +1037,27 @@ mod known {
         let after: Vec<_> = ElfFile::parse(&out).unwrap().segments().collect();
         assert_eq!(before, after);
     }
+
+    /// Bug R8: section alignments are honoured whatever their size, so a
+    /// 17 KiB file rewrites to 128 KiB and that to 4 GiB of padding
+    /// (`Rewriter::write` then asks for it all at once). Input: the
+    /// fuzzer's (tests/data/roundtrip/rewrite-huge-alignment.elf).
+    #[test]
+    #[ignore = "open rewriter bug R8: huge alignments pad the output without bound"]
+    fn rewrite_does_not_pad_to_huge_alignments() {
+        let data = corpus("roundtrip/rewrite-huge-alignment.elf");
+        let once = rewrite(&data);
+        let plan = Rewriter::new(&ElfFile::parse(&once).unwrap())
+            .unwrap()
+            .plan()
+            .unwrap();
+        assert!(
+            plan.file_size < 16 * once.len() as u64,
+            "a {:#x}-byte file rewrites to {:#x} bytes",
+            once.len(),
+            plan.file_size
+        );
+    }
 }
 
 /// Inputs the fuzz targets found (tests/data/roundtrip/; not in
@@ -1047,6 +1068,7 @@ fn fuzz_findings_round_trip() {
     for name in [
         "rewrite-table-over-sections.elf",
         "rewrite-table-over-alloc-section.elf",
+        "rewrite-huge-alignment.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();
