@@ -3226,11 +3226,19 @@ pub fn rewrite_roundtrip(
                 && sh.sh_offset < table.1
                 && sh.sh_offset.saturating_add(sh.sh_size) > table.0
         });
-    // (The program headers too: R7, the same in-place write over them.)
+    // (The program headers and segments too: R7, the same in-place write
+    // over them.)
     let phentsize = if file.class() == Class::Elf32 { 32 } else { 56 };
     let phdrs = (h.e_phoff, h.e_phoff + u64::from(h.e_phnum) * phentsize);
     let table_overlap = table_overlap
-        || (plan.shoff == h.e_shoff && h.e_phnum > 0 && phdrs.0 < table.1 && phdrs.1 > table.0);
+        || (plan.shoff == h.e_shoff && h.e_phnum > 0 && phdrs.0 < table.1 && phdrs.1 > table.0)
+        // (And any segment's file bytes, e.g. a PT_DYNAMIC over it.)
+        || (plan.shoff == h.e_shoff
+            && file.segments().any(|p| {
+                p.p_filesz > 0
+                    && p.p_offset < table.1
+                    && p.p_offset.saturating_add(p.p_filesz) > table.0
+            }));
     if !table_overlap || strict_from_env() {
         compare_fingerprints(&fingerprint(&file, &fp), &fingerprint(&f2, &fp))?;
     }

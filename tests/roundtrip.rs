@@ -1069,6 +1069,7 @@ fn fuzz_findings_round_trip() {
         "rewrite-table-over-sections.elf",
         "rewrite-table-over-alloc-section.elf",
         "rewrite-huge-alignment.elf",
+        "rewrite-table-under-dynamic.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();
