@@ -1,14 +1,30 @@
 //! String tables with deduplication and tail merging: `"bar"` is stored
 //! once inside `"foobar"`. Output is deterministic.
+//!
+//! Both happen in one sort. Sorted by their reversed bytes, descending, the
+//! strings that end with `s` come right before `s`, and copies of `s` right
+//! after it, so one pass over the sorted order stores each string once or
+//! inside the one stored just before it. A hash map in front would only
+//! repeat what the sort already finds (and cost a hash of every string).
 
 use alloc::vec::Vec;
-use hashbrown::HashMap;
 
 /// Builds a string table. Add every string, then [`finish`](Self::finish)
 /// to get the bytes and each string's offset.
+///
+/// ```
+/// use elfin::write::StringTableBuilder;
+///
+/// let mut b = StringTableBuilder::new();
+/// let foobar = b.add(b"foobar");
+/// let bar = b.add(b"bar");
+/// let again = b.add(b"foobar");
+/// let t = b.finish();
+/// assert_eq!(t.data, b"\0foobar\0");
+/// assert_eq!((t.offset(foobar), t.offset(bar), t.offset(again)), (1, 4, 1));
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct StringTableBuilder<'a> {
-    ids: HashMap<&'a [u8], usize>,
     strings: Vec<&'a [u8]>,
 }
 
@@ -40,44 +56,30 @@ impl<'a> StringTableBuilder<'a> {
     /// An empty builder with room for `n` strings.
     pub fn with_capacity(n: usize) -> Self {
         StringTableBuilder {
-            ids: HashMap::with_capacity(n),
             strings: Vec::with_capacity(n),
         }
     }
 
-    /// Adds `s` (without NUL), returning its handle; equal strings share one.
+    /// Adds `s` (without NUL), returning its handle. Equal strings get
+    /// different handles and the same offset.
     pub fn add(&mut self, s: &'a [u8]) -> StringId {
-        let next = self.strings.len();
-        let id = *self.ids.entry(s).or_insert(next);
-        if id == next {
-            self.strings.push(s);
-        }
-        StringId(id)
+        self.strings.push(s);
+        StringId(self.strings.len() - 1)
     }
 
     /// Lays the strings out: longest-suffix-first order, so a string that
-    /// ends another is stored inside it.
+    /// ends another (or equals it) is stored inside it.
     pub fn finish(&self) -> FinishedStrings {
-        // Sort by reversed bytes, descending: each string follows the ones
-        // it is a suffix of. The last 8 bytes, reversed into a big-endian
-        // word (zero-padded), order most pairs in one comparison; the full
-        // comparison only breaks ties.
-        let key = |s: &[u8]| {
-            let mut k = 0u64;
-            for (n, &b) in s.iter().rev().take(8).enumerate() {
-                k |= u64::from(b) << (56 - 8 * n);
-            }
-            k
-        };
-        // Descending keys as ascending complements: a plain sort of integer
-        // pairs, then only runs of equal keys get the full comparison.
+        // Descending reversed order as ascending complements of a key that
+        // holds the last 8 bytes; only runs of equal keys need the full
+        // comparison.
         let mut keyed: Vec<(u64, usize)> = self
             .strings
             .iter()
             .enumerate()
-            .map(|(i, s)| (!key(s), i))
+            .map(|(i, s)| (!tail_key(s), i))
             .collect();
-        keyed.sort_unstable();
+        sort_by_key(&mut keyed);
         let mut start = 0;
         while start < keyed.len() {
             let k = keyed[start].0;
@@ -90,32 +92,81 @@ impl<'a> StringTableBuilder<'a> {
             }
             start = end;
         }
-        let order = keyed.into_iter().map(|(_, i)| i);
         let total: usize = self.strings.iter().map(|s| s.len() + 1).sum();
         let mut data = Vec::with_capacity(total + 1);
         data.push(0);
         let mut offsets = alloc::vec![0u32; self.strings.len()];
-        let mut prev: Option<(&[u8], usize)> = None;
-        for i in order {
+        let mut prev: &[u8] = &[];
+        let mut prev_at = 0usize;
+        for (_, i) in keyed {
             let s = self.strings[i];
             if s.is_empty() {
-                offsets[i] = 0;
+                // Offset 0, where tools look for "no name".
                 continue;
             }
-            if let Some((p, at)) = prev {
-                if p.ends_with(s) {
-                    offsets[i] = (at + p.len() - s.len()) as u32;
-                    continue;
-                }
+            if prev.ends_with(s) {
+                offsets[i] = (prev_at + prev.len() - s.len()) as u32;
+                continue;
             }
-            let at = data.len();
+            prev_at = data.len();
             data.extend_from_slice(s);
             data.push(0);
-            offsets[i] = at as u32;
-            prev = Some((s, at));
+            offsets[i] = prev_at as u32;
+            prev = s;
         }
         FinishedStrings { data, offsets }
     }
+}
+
+/// The last 8 bytes of `s`, last byte highest; shorter strings are padded
+/// with zeros below, so a string sorts after every string it ends.
+fn tail_key(s: &[u8]) -> u64 {
+    match s.last_chunk::<8>() {
+        Some(tail) => u64::from_le_bytes(*tail),
+        None => {
+            let mut buf = [0u8; 8];
+            buf[8 - s.len()..].copy_from_slice(s);
+            u64::from_le_bytes(buf)
+        }
+    }
+}
+
+/// Sorts by key, stably: a least-significant-digit radix sort on the
+/// key's bytes, skipping the bytes all keys share. Names share most of
+/// their last bytes' values (`E`, hex digits), so this does a few cheap
+/// passes where a comparison sort does log2(n) expensive ones.
+fn sort_by_key(v: &mut Vec<(u64, usize)>) {
+    if v.len() < 64 {
+        v.sort_by_key(|e| e.0);
+        return;
+    }
+    let mut counts = [[0usize; 256]; 8];
+    for &(k, _) in v.iter() {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[(k >> (8 * d)) as u8 as usize] += 1;
+        }
+    }
+    let n = v.len();
+    let mut from = core::mem::take(v);
+    let mut to = alloc::vec![(0u64, 0usize); n];
+    for (d, c) in counts.iter_mut().enumerate() {
+        if c.contains(&n) {
+            continue;
+        }
+        let mut sum = 0;
+        for x in c.iter_mut() {
+            let count = *x;
+            *x = sum;
+            sum += count;
+        }
+        for &e in &from {
+            let slot = &mut c[(e.0 >> (8 * d)) as u8 as usize];
+            to[*slot] = e;
+            *slot += 1;
+        }
+        core::mem::swap(&mut from, &mut to);
+    }
+    *v = from;
 }
 
 #[cfg(test)]
@@ -128,13 +179,58 @@ mod tests {
         let mut b = StringTableBuilder::new();
         let names: [&[u8]; 6] = [b"foobar", b"bar", b"", b"foobar", b"ar", b"baz"];
         let ids: Vec<_> = names.iter().map(|n| b.add(n)).collect();
-        assert_eq!(ids[0], ids[3]);
         let t = b.finish();
         // "foobar\0" and "baz\0" after the leading NUL; "bar" and "ar" inside "foobar".
         assert_eq!(t.data.len(), 1 + 7 + 4);
+        assert_eq!(t.offset(ids[0]), t.offset(ids[3]));
         let r = StringTable::new(&t.data, 0);
         for (n, id) in names.iter().zip(&ids) {
             assert_eq!(r.get(t.offset(*id)).unwrap(), *n);
         }
+    }
+
+    /// Many strings (the radix path) against a plain model: every string
+    /// reads back, and no string is stored twice or where it is a suffix
+    /// of another stored string.
+    #[test]
+    fn radix_path_matches_the_model() {
+        let mut x = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut owned: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..3000 {
+            let len = (next() % 14) as usize;
+            // A small alphabet makes suffixes and duplicates common.
+            let s: Vec<u8> = (0..len).map(|_| b"abE"[(next() % 3) as usize]).collect();
+            owned.push(s);
+        }
+        let mut b = StringTableBuilder::new();
+        let ids: Vec<_> = owned.iter().map(|s| b.add(s)).collect();
+        let t = b.finish();
+        let r = StringTable::new(&t.data, 0);
+        for (s, id) in owned.iter().zip(&ids) {
+            assert_eq!(r.get(t.offset(*id)).unwrap(), &s[..]);
+        }
+        // The stored strings are exactly the distinct strings that end no
+        // other string.
+        let stored: Vec<&[u8]> = t.data[1..]
+            .split(|&c| c == 0)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut expect: Vec<&[u8]> = owned
+            .iter()
+            .map(|s| &s[..])
+            .filter(|s| !s.is_empty())
+            .filter(|s| !owned.iter().any(|o| o.len() > s.len() && o.ends_with(s)))
+            .collect();
+        expect.sort();
+        expect.dedup();
+        let mut got = stored.clone();
+        got.sort();
+        assert_eq!(got, expect);
     }
 }

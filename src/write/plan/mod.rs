@@ -340,7 +340,15 @@ impl<'a> Builder<'a> {
         if let Some(ri) = relr_out {
             outs[ri].mem_size = relr_size;
         }
-        let find = |o: Origin| find_in(&outs, o);
+        // Where each output is, by origin: looked up per section header
+        // (link, info), which a scan made O(sections²).
+        let origin_index: hashbrown::HashMap<Origin, usize> = outs
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(k, o)| (o.origin, k))
+            .collect();
+        let find = |o: Origin| origin_index.get(&o).copied();
         let at = |i: usize| placed[header_index[i] as usize];
         let shoff = placed[placed.len() - 1].offset;
         if enc.class == Class::Elf32
