@@ -33,7 +33,9 @@ pub struct ElfFile<'a> {
     segments: Table<'a, ProgramHeader>,
     sections: Table<'a, SectionHeader>,
     shstrndx: u32,
-    names: Result<StringTable<'a>>,
+    /// The section-name table when it resolved; its error is made again on
+    /// demand, which keeps the error (88 bytes) out of every copy.
+    names: Option<StringTable<'a>>,
 }
 
 impl<'a> ElfFile<'a> {
@@ -61,24 +63,27 @@ impl<'a> ElfFile<'a> {
                     },
                 ));
             }
-            let first = range(
-                data,
-                header.e_shoff,
-                shentsize,
-                "section header table",
-                "e_shoff + e_shentsize",
-            )?;
-            let sh0 = Table::<SectionHeader>::new(encoding, first)
-                .get(0)
-                .unwrap_or_default();
-            if header.e_shnum == 0 {
-                shnum = sh0.sh_size;
-            }
-            if header.e_shstrndx == SHN_XINDEX {
-                shstrndx = sh0.sh_link;
-            }
-            if header.e_phnum == PN_XNUM {
-                phnum = u64::from(sh0.sh_info);
+            // Section 0 is read only when the header defers to it.
+            if header.e_shnum == 0 || header.e_shstrndx == SHN_XINDEX || header.e_phnum == PN_XNUM {
+                let first = range(
+                    data,
+                    header.e_shoff,
+                    shentsize,
+                    "section header table",
+                    "e_shoff + e_shentsize",
+                )?;
+                let sh0 = Table::<SectionHeader>::new(encoding, first)
+                    .get(0)
+                    .unwrap_or_default();
+                if header.e_shnum == 0 {
+                    shnum = sh0.sh_size;
+                }
+                if header.e_shstrndx == SHN_XINDEX {
+                    shstrndx = sh0.sh_link;
+                }
+                if header.e_phnum == PN_XNUM {
+                    phnum = u64::from(sh0.sh_info);
+                }
             }
             let size = table_size(
                 shnum,
@@ -127,7 +132,7 @@ impl<'a> ElfFile<'a> {
             segments = Table::new(encoding, bytes);
         }
 
-        let names = section_names(data, &sections, shstrndx);
+        let names = section_names(data, &sections, shstrndx).ok();
         Ok(ElfFile {
             data,
             encoding,
@@ -269,7 +274,10 @@ impl<'a> ElfFile<'a> {
 
     /// The section-name string table, if the file has a valid one.
     pub fn section_names(&self) -> Result<StringTable<'a>> {
-        self.names
+        match self.names {
+            Some(t) => Ok(t),
+            None => section_names(self.data, &self.sections, self.shstrndx),
+        }
     }
 
     /// Every section, with access to its name and data.
@@ -299,13 +307,19 @@ impl<'a> ElfFile<'a> {
 
     #[inline]
     pub(crate) fn make_section(&self, index: usize, header: SectionHeader) -> Section<'a> {
-        Section::new(index, header, self.data, self.names, self.encoding)
+        Section::new(
+            index,
+            header,
+            self.data,
+            self.section_names(),
+            self.encoding,
+        )
     }
 
     /// The first section called `name` (a linear scan; with `alloc`,
     /// [`SectionIndex`](crate::read::SectionIndex) answers in O(1)).
     pub fn section_by_name(&self, name: &[u8]) -> Option<Section<'a>> {
-        let names = self.names.ok()?;
+        let names = self.names?;
         self.sections.iter().enumerate().find_map(|(i, h)| {
             (names.get(h.sh_name).ok()? == name).then(|| self.make_section(i, h))
         })
@@ -345,15 +359,17 @@ fn section_names<'a>(
             Problem::Missing("section-name string table (e_shstrndx is 0)"),
         ));
     }
-    let h = sections.get(shstrndx as usize).ok_or(Error::new(
-        "file header",
-        0,
-        Problem::BadIndex {
-            field: "e_shstrndx",
-            index: shstrndx.into(),
-            count: sections.len() as u64,
-        },
-    ))?;
+    let h = sections.get(shstrndx as usize).ok_or_else(|| {
+        Error::new(
+            "file header",
+            0,
+            Problem::BadIndex {
+                field: "e_shstrndx",
+                index: shstrndx.into(),
+                count: sections.len() as u64,
+            },
+        )
+    })?;
     let bytes = super::section::section_data(data, shstrndx as usize, &h)?;
     Ok(StringTable::new(bytes, h.sh_offset))
 }

@@ -82,7 +82,7 @@ impl FileHeader {
             )
         };
         // A short input that does not even start like ELF is "not ELF".
-        if data.iter().zip(ELFMAG).any(|(a, b)| *a != b) || data.len() < 4 {
+        if data.get(..4) != Some(&ELFMAG[..]) {
             return Err(Error::new("file header", 0, Problem::BadMagic));
         }
         let (ident, _) = Ident::ref_from_prefix(data).map_err(|_| short(16))?;
