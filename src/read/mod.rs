@@ -16,6 +16,7 @@ pub mod header;
 mod index;
 pub mod note;
 pub mod reloc;
+mod reloc_iter;
 mod reloc_tables;
 pub mod section;
 pub mod segment;

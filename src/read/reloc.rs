@@ -1,6 +1,7 @@
 //! Relocations: REL, RELA, RELR (decoded to addresses) and CREL.
 
 use super::encoding::{Class, Encoding, Table, TableIter, decode_both};
+pub use super::reloc_iter::Relocations;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::EM_MIPS;
 use crate::raw::{Rel32, Rel64, Rela32, Rela64};
@@ -109,12 +110,7 @@ impl<'a> RelocationTable<'a> {
     /// symbol 0 and type 0 (the machine's `R_*_RELATIVE` is implied).
     #[inline]
     pub fn iter(&self) -> Relocations<'a> {
-        match *self {
-            RelocationTable::Rel(t, l) => Relocations::Rel(t.iter(), l),
-            RelocationTable::Rela(t, l) => Relocations::Rela(t.iter(), l),
-            RelocationTable::Relr(t, ws) => Relocations::Relr(RelrIter::new(t, ws)),
-            RelocationTable::Crel(d, off) => Relocations::Crel(CrelIter::new(d, off)),
-        }
+        Relocations::new(self)
     }
 
     /// Whether entries carry addends (RELA, or CREL with its addend flag).
@@ -123,54 +119,6 @@ impl<'a> RelocationTable<'a> {
             RelocationTable::Rela(..) => true,
             RelocationTable::Crel(d, _) => crel_header(d).is_ok_and(|(_, addend, _, _)| addend),
             _ => false,
-        }
-    }
-}
-
-/// An iterator over the relocations of a [`RelocationTable`].
-#[derive(Clone)]
-pub enum Relocations<'a> {
-    /// REL entries.
-    Rel(TableIter<'a, Rel>, InfoLayout),
-    /// RELA entries.
-    Rela(TableIter<'a, Rela>, InfoLayout),
-    /// RELR addresses.
-    Relr(RelrIter<'a>),
-    /// CREL entries.
-    Crel(CrelIter<'a>),
-}
-
-impl Iterator for Relocations<'_> {
-    type Item = Result<Relocation>;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<Result<Relocation>> {
-        match self {
-            Relocations::Rel(i, l) => i.next().map(|r| {
-                let (symbol, kind) = l.split(r.r_info);
-                Ok(Relocation {
-                    offset: r.r_offset,
-                    symbol,
-                    kind,
-                    addend: None,
-                })
-            }),
-            Relocations::Rela(i, l) => i.next().map(|r| {
-                let (symbol, kind) = l.split(r.r_info);
-                Ok(Relocation {
-                    offset: r.r_offset,
-                    symbol,
-                    kind,
-                    addend: Some(r.r_addend),
-                })
-            }),
-            Relocations::Relr(i) => i.next().map(|offset| {
-                Ok(Relocation {
-                    offset,
-                    ..Relocation::default()
-                })
-            }),
-            Relocations::Crel(i) => i.next(),
         }
     }
 }
@@ -188,7 +136,7 @@ pub struct RelrIter<'a> {
 }
 
 impl<'a> RelrIter<'a> {
-    fn new(words: Table<'a, u64>, word_size: u64) -> Self {
+    pub(crate) fn new(words: Table<'a, u64>, word_size: u64) -> Self {
         RelrIter {
             words: words.iter(),
             word_size,
@@ -257,7 +205,7 @@ pub struct CrelIter<'a> {
 }
 
 impl<'a> CrelIter<'a> {
-    fn new(data: &'a [u8], file_offset: u64) -> Self {
+    pub(crate) fn new(data: &'a [u8], file_offset: u64) -> Self {
         let (left, addends, shift, pos, bad_header) = match crel_header(data) {
             Ok((n, a, s, p)) => (n, a, s, p, false),
             Err(_) => (0, false, 0, 0, true),
