@@ -41,6 +41,9 @@ pub(super) struct ContentInputs<'c, 'o> {
     pub symbol_values: &'c [u64],
     /// Each symbol's `st_shndx`.
     pub shndx: &'c [u16],
+    /// Each symbol's real section index where `st_shndx` is `SHN_XINDEX`
+    /// (0 elsewhere; empty when no symbol needs one).
+    pub xindex: &'c [u32],
     pub shstrtab: &'c [u8],
     /// For objects: each user section's relocations, by index.
     pub relocs_of: &'c [Vec<usize>],
@@ -130,6 +133,12 @@ impl Builder<'_> {
                             st_size: s.size,
                         }
                         .encode(enc, &mut b);
+                    }
+                }
+                Origin::SymtabShndx => {
+                    push_u32(enc, &mut b, 0);
+                    for &si in &c.symtab.order {
+                        push_u32(enc, &mut b, c.xindex.get(si).copied().unwrap_or(0));
                     }
                 }
                 Origin::Strtab => b = core::mem::take(&mut c.strtab.data),

@@ -55,6 +55,9 @@ pub enum Origin {
     Dynamic,
     /// `.symtab`.
     Symtab,
+    /// `.symtab_shndx`: the section indices of `.symtab` entries whose
+    /// `st_shndx` is `SHN_XINDEX`.
+    SymtabShndx,
     /// `.strtab`.
     Strtab,
     /// `.shstrtab`.
@@ -187,6 +190,40 @@ impl<'a> Builder<'a> {
             first_global,
             strtab_size: strtab.data.len() as u64,
         })?;
+        // Symbols in sections past 0xff00 need `.symtab_shndx`. It goes
+        // right after `.symtab`, past every caller's section, so adding it
+        // moves none of the indices that decided it.
+        let (_, header_index) = header_order(&outs, rel);
+        let user_out = user_outputs(&outs, self.sections.len());
+        let big = |s: &super::builder::SymbolSpec<'_>| match s.place {
+            SymbolPlace::Section(sec) => header_index[user_out[sec.0]] >= u32::from(SHN_LORESERVE),
+            _ => false,
+        };
+        if self.symbols.iter().any(big) {
+            if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
+                return Err(bad(
+                    "builder",
+                    "dynamic symbols in sections past index 0xff00 (not supported)",
+                    outs.len() as u64,
+                ));
+            }
+            let at = outs
+                .iter()
+                .position(|o| o.origin == Origin::Symtab)
+                .map_or(outs.len(), |i| i + 1);
+            let mut x = synth(
+                Origin::SymtabShndx,
+                b".symtab_shndx",
+                SHT_SYMTAB_SHNDX,
+                0,
+                4,
+                4,
+                (self.symbols.len() as u64 + 1) * 4,
+                LoadClass::NotLoaded,
+            );
+            x.link = Some(Origin::Symtab);
+            outs.insert(at, x);
+        }
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
         let mut shstr = StringTableBuilder::new();
         let shstr_ids: Vec<_> = out_names.iter().map(|n| shstr.add(n)).collect();
@@ -204,25 +241,13 @@ impl<'a> Builder<'a> {
         ));
 
         // Header order: by class (stable), so the file reads in address order.
-        let mut order: Vec<usize> = (0..outs.len()).collect();
-        if !rel {
-            order.sort_by_key(|&i| outs[i].class);
-        }
-        let mut header_index = alloc::vec![0u32; outs.len()];
-        for (k, &i) in order.iter().enumerate() {
-            header_index[i] = k as u32 + 1;
-        }
+        let (order, header_index) = header_order(&outs, rel);
         let shnum = outs.len() as u64 + 1;
         let find_in = |outs: &[Out<'_>], o: Origin| outs.iter().position(|x| x.origin == o);
         // The output index of each caller's section, and each section's
         // relocations, found once: per-symbol and per-relocation linear
         // searches over the outputs were O(symbols x sections).
-        let mut user_out = alloc::vec![0usize; self.sections.len()];
-        for (k, o) in outs.iter().enumerate() {
-            if let Origin::User(id) = o.origin {
-                user_out[id.0] = k;
-            }
-        }
+        let user_out = user_outputs(&outs, self.sections.len());
         let mut relocs_of: Vec<Vec<usize>> = alloc::vec![Vec::new(); self.sections.len()];
         if rel {
             for (k, r) in self.relocations.iter().enumerate() {
@@ -322,13 +347,19 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|s| shndx_of(s, |sec| header_index[user_out[sec]]))
             .collect();
-        if shnum >= u64::from(SHN_LORESERVE) && shndx.contains(&SHN_XINDEX) {
-            return Err(bad(
-                "builder",
-                "symbols in sections past index 0xff00 (SHT_SYMTAB_SHNDX is not written yet)",
-                shnum,
-            ));
-        }
+        // The real index of each SHN_XINDEX symbol, for `.symtab_shndx`.
+        let xindex: Vec<u32> = if shndx.contains(&SHN_XINDEX) {
+            self.symbols
+                .iter()
+                .zip(&shndx)
+                .map(|(s, &x)| match s.place {
+                    SymbolPlace::Section(sec) if x == SHN_XINDEX => header_index[user_out[sec.0]],
+                    _ => 0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         let applied =
             self.apply_relocations(&fates, |sec| at(out_of(sec)), &symbol_values, &dynsym.index)?;
@@ -368,6 +399,7 @@ impl<'a> Builder<'a> {
             sym_names: &sym_name_ids,
             symbol_values: &symbol_values,
             shndx: &shndx,
+            xindex: &xindex,
             shstrtab: &shstr.data,
             relocs_of: &relocs_of,
         });
@@ -480,4 +512,29 @@ impl<'a> Builder<'a> {
             build_id,
         })
     }
+}
+
+/// Section header order (by load class in linked files, stable) and each
+/// output's header index.
+fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..outs.len()).collect();
+    if !rel {
+        order.sort_by_key(|&i| outs[i].class);
+    }
+    let mut header_index = alloc::vec![0u32; outs.len()];
+    for (k, &i) in order.iter().enumerate() {
+        header_index[i] = k as u32 + 1;
+    }
+    (order, header_index)
+}
+
+/// The output index of each of the caller's sections.
+fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
+    let mut user_out = alloc::vec![0usize; n];
+    for (k, o) in outs.iter().enumerate() {
+        if let Origin::User(id) = o.origin {
+            user_out[id.0] = k;
+        }
+    }
+    user_out
 }
