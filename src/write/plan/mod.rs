@@ -3,27 +3,32 @@
 //! contents and resolved relocations. Everything here is decided before a
 //! byte is written; [`emit`](super::emit) only follows the plan.
 
+mod apply;
+mod contents;
 mod dynamic;
 mod fates;
 mod headers;
+mod place;
 mod sections;
+mod symbols;
 
-use super::builder::{Builder, SectionData, SectionId, SymbolPlace};
-use super::dynamic_tables::{DynSymbol, build_gnu_hash, build_sysv_hash, gnu_bucket_count};
-use super::layout::{LayoutOptions, LoadClass, Piece, place};
-use super::records::{Encode, push_u32, r_info};
-use super::relocate::{How, dynamic_types, resolve};
-use super::relr::encode_relr;
+use super::builder::{Builder, SectionId, SymbolPlace};
+use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
+use super::layout::{LayoutOptions, LoadClass};
 use super::strtab::StringTableBuilder;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
-use crate::read::{Class, Dyn, FileHeader, ProgramHeader, Rel, Rela, SectionHeader, Symbol, Table};
+use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use apply::Patch;
+use contents::{Blob, ContentInputs};
 use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
 use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
+use place::PlaceInputs;
 use sections::{Counts, Out, synth};
+use symbols::shndx_of;
 
 /// What an output section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +55,9 @@ pub enum Origin {
     Dynamic,
     /// `.symtab`.
     Symtab,
+    /// `.symtab_shndx`: the section indices of `.symtab` entries whose
+    /// `st_shndx` is `SHN_XINDEX`.
+    SymtabShndx,
     /// `.strtab`.
     Strtab,
     /// `.shstrtab`.
@@ -87,9 +95,9 @@ pub struct LayoutPlan {
     /// Each builder symbol's final value (an address in executables and
     /// shared objects), by [`SymbolId`](super::SymbolId) order.
     pub symbol_values: Vec<u64>,
-    pub(crate) blobs: Vec<(u64, Vec<u8>)>,
+    pub(crate) blobs: Vec<Blob>,
     pub(crate) user_data: Vec<(u64, SectionId)>,
-    pub(crate) patches: Vec<(u64, [u8; 8], usize)>,
+    pub(crate) patches: Vec<Patch>,
     pub(crate) build_id: Option<(u64, usize)>,
 }
 
@@ -111,40 +119,22 @@ impl<'a> Builder<'a> {
         let sym_size = Table::<Symbol>::entry_size(enc) as u64;
         let rela_size = Table::<Rela>::entry_size(enc) as u64;
 
-        // Symbols: locals first, as the gABI requires.
-        let mut symtab_order: Vec<usize> = (0..self.symbols.len())
-            .filter(|&i| self.symbols[i].bind == STB_LOCAL)
-            .collect();
-        let first_global = symtab_order.len() as u32 + 1;
-        symtab_order.extend((0..self.symbols.len()).filter(|&i| self.symbols[i].bind != STB_LOCAL));
-        let mut symtab_index = alloc::vec![0u32; self.symbols.len()];
-        for (k, &i) in symtab_order.iter().enumerate() {
-            symtab_index[i] = k as u32 + 1;
-        }
+        let (symtab, first_global) = self.symtab_order();
         let defined = |i: usize| self.symbols[i].place.is_defined();
 
         let fates = self.relocation_fates(dynamic)?;
-        let n_relative = fates
-            .iter()
-            .filter(|f| matches!(f, Fate::Relative { relr: false }))
-            .count() as u64;
-        let n_relr = fates
-            .iter()
-            .filter(|f| matches!(f, Fate::Relative { relr: true }))
-            .count() as u64;
-        let n_symbolic = fates.iter().filter(|f| matches!(f, Fate::Symbolic)).count() as u64;
+        let count = |want: fn(&Fate) -> bool| fates.iter().filter(|f| want(f)).count() as u64;
+        let n_relative = count(|f| matches!(f, Fate::Relative { relr: false }));
+        let n_relr = count(|f| matches!(f, Fate::Relative { relr: true }));
+        let n_symbolic = count(|f| matches!(f, Fate::Symbolic));
 
-        let dynsyms = if dynamic {
+        let dynsym = self.dynsym_order(if dynamic {
             self.dynamic_symbol_order(&fates)
         } else {
             Vec::new()
-        };
-        let n_dyn_undef = dynsyms.iter().filter(|&&i| !defined(i)).count();
-        let mut dynsym_index = alloc::vec![0u32; self.symbols.len()];
-        for (k, &i) in dynsyms.iter().enumerate() {
-            dynsym_index[i] = k as u32 + 1;
-        }
-        let n_defined_dyn = (dynsyms.len() - n_dyn_undef) as u64;
+        });
+        let n_dyn_undef = dynsym.order.iter().filter(|&&i| !defined(i)).count();
+        let n_defined_dyn = (dynsym.order.len() - n_dyn_undef) as u64;
         let nbuckets = gnu_bucket_count(n_defined_dyn);
 
         // Dynamic strings: needed libraries, soname, runpath, symbol names.
@@ -152,7 +142,8 @@ impl<'a> Builder<'a> {
         let needed_ids: Vec<_> = self.needed.iter().map(|n| dynstr.add(n)).collect();
         let soname_id = self.soname.as_ref().map(|s| dynstr.add(s));
         let runpath_id = self.runpath.as_ref().map(|s| dynstr.add(s));
-        let dynsym_name_ids: Vec<_> = dynsyms
+        let dynsym_name_ids: Vec<_> = dynsym
+            .order
             .iter()
             .map(|&i| dynstr.add(&self.symbols[i].name))
             .collect();
@@ -164,7 +155,7 @@ impl<'a> Builder<'a> {
 
         // The dynamic table's entries, counted now, filled after placement.
         let rela_dyn = n_relative + n_symbolic > 0;
-        let mut facts = DynamicFacts {
+        let facts = DynamicFacts {
             needed: needed_ids
                 .iter()
                 .map(|id| u64::from(dynstr.offset(*id)))
@@ -189,7 +180,7 @@ impl<'a> Builder<'a> {
         // The output sections, in the order the file will have them.
         let mut outs = self.output_sections(&Counts {
             dynamic,
-            dynsyms: dynsyms.len() as u64,
+            dynsyms: dynsym.order.len() as u64,
             defined_dynsyms: n_defined_dyn,
             gnu_buckets: nbuckets,
             dynstr_size: dynstr.data.len() as u64,
@@ -199,6 +190,40 @@ impl<'a> Builder<'a> {
             first_global,
             strtab_size: strtab.data.len() as u64,
         })?;
+        // Symbols in sections past 0xff00 need `.symtab_shndx`. It goes
+        // right after `.symtab`, past every caller's section, so adding it
+        // moves none of the indices that decided it.
+        let (_, header_index) = header_order(&outs, rel);
+        let user_out = user_outputs(&outs, self.sections.len());
+        let big = |s: &super::builder::SymbolSpec<'_>| match s.place {
+            SymbolPlace::Section(sec) => header_index[user_out[sec.0]] >= u32::from(SHN_LORESERVE),
+            _ => false,
+        };
+        if self.symbols.iter().any(big) {
+            if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
+                return Err(bad(
+                    "builder",
+                    "dynamic symbols in sections past index 0xff00 (not supported)",
+                    outs.len() as u64,
+                ));
+            }
+            let at = outs
+                .iter()
+                .position(|o| o.origin == Origin::Symtab)
+                .map_or(outs.len(), |i| i + 1);
+            let mut x = synth(
+                Origin::SymtabShndx,
+                b".symtab_shndx",
+                SHT_SYMTAB_SHNDX,
+                0,
+                4,
+                4,
+                (self.symbols.len() as u64 + 1) * 4,
+                LoadClass::NotLoaded,
+            );
+            x.link = Some(Origin::Symtab);
+            outs.insert(at, x);
+        }
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
         let mut shstr = StringTableBuilder::new();
         let shstr_ids: Vec<_> = out_names.iter().map(|n| shstr.add(n)).collect();
@@ -216,25 +241,13 @@ impl<'a> Builder<'a> {
         ));
 
         // Header order: by class (stable), so the file reads in address order.
-        let mut order: Vec<usize> = (0..outs.len()).collect();
-        if !rel {
-            order.sort_by_key(|&i| outs[i].class);
-        }
-        let mut header_index = alloc::vec![0u32; outs.len()];
-        for (k, &i) in order.iter().enumerate() {
-            header_index[i] = k as u32 + 1;
-        }
+        let (order, header_index) = header_order(&outs, rel);
         let shnum = outs.len() as u64 + 1;
         let find_in = |outs: &[Out<'_>], o: Origin| outs.iter().position(|x| x.origin == o);
         // The output index of each caller's section, and each section's
         // relocations, found once: per-symbol and per-relocation linear
         // searches over the outputs were O(symbols x sections).
-        let mut user_out = alloc::vec![0usize; self.sections.len()];
-        for (k, o) in outs.iter().enumerate() {
-            if let Origin::User(id) = o.origin {
-                user_out[id.0] = k;
-            }
-        }
+        let user_out = user_outputs(&outs, self.sections.len());
         let mut relocs_of: Vec<Vec<usize>> = alloc::vec![Vec::new(); self.sections.len()];
         if rel {
             for (k, r) in self.relocations.iter().enumerate() {
@@ -272,73 +285,29 @@ impl<'a> Builder<'a> {
             Class::Elf64 => (64, 56, 64),
         };
 
-        // Placement, with RELR's size settled in a few rounds: start from
-        // an upper bound, shrink to what the addresses need, and pad with
-        // empty bitmaps if a round packs worse than the one before.
         let base = opts
             .base
             .unwrap_or(if file_type == ET_EXEC { 0x40_0000 } else { 0 });
         let relr_out = find_in(&outs, Origin::RelrDyn);
-        let relr_upper = relr_out.map_or(0, |i| outs[i].mem_size);
-        let mut relr_size = relr_upper;
-        let mut relr_words: Vec<u64> = Vec::new();
-        let mut rounds = 0;
-        let (placed, segs, file_end) = loop {
-            rounds += 1;
-            let mut pieces = Vec::with_capacity(outs.len() + 2);
-            pieces.push(Piece {
-                class: LoadClass::R,
-                file_size: ehsize + phnum * phentsize,
-                mem_size: ehsize + phnum * phentsize,
-                align: word,
-            });
-            for &i in &order {
-                let o = &outs[i];
-                let size = if Some(i) == relr_out {
-                    relr_size
-                } else {
-                    o.mem_size
-                };
-                let file = if o.sh_type == SHT_NOBITS { 0 } else { size };
-                pieces.push(Piece {
-                    class: o.class,
-                    file_size: file,
-                    mem_size: size,
-                    align: o.align,
-                });
-            }
-            pieces.push(Piece {
-                class: LoadClass::NotLoaded,
-                file_size: shnum * shentsize,
-                mem_size: 0,
-                align: word,
-            });
-            let (placed, segs, end) = place(&pieces, opts, base, !rel)?;
-            if relr_out.is_none() {
-                break (placed, segs, end);
-            }
-            let addr_of = |sec: SectionId| placed[header_index[user_out[sec.0]] as usize].addr;
-            let mut addrs: Vec<u64> = self
-                .relocations
-                .iter()
-                .zip(&fates)
-                .filter(|(_, f)| **f == Fate::Relative { relr: true })
-                .map(|(r, _)| addr_of(r.section).wrapping_add(r.offset))
-                .collect();
-            addrs.sort_unstable();
-            relr_words = encode_relr(&addrs, word);
-            let need = relr_words.len() as u64 * word;
-            if need == relr_size {
-                break (placed, segs, end);
-            }
-            if need < relr_size && rounds >= 2 {
-                relr_words.resize((relr_size / word) as usize, 1);
-                break (placed, segs, end);
-            }
-            relr_size = if rounds >= 3 { relr_upper } else { need };
-        };
+        let placement = self.place_pieces(
+            &PlaceInputs {
+                outs: &outs,
+                order: &order,
+                header_index: &header_index,
+                user_out: &user_out,
+                fates: &fates,
+                headers_size: ehsize + phnum * phentsize,
+                table_size: shnum * shentsize,
+                word,
+                relr_out,
+                base,
+                loaded: !rel,
+            },
+            opts,
+        )?;
+        let (placed, segs, file_end) = (&placement.placed, &placement.segments, placement.file_end);
         if let Some(ri) = relr_out {
-            outs[ri].mem_size = relr_size;
+            outs[ri].mem_size = placement.relr_size;
         }
         // Where each output is, by origin: looked up per section header
         // (link, info), which a scan made O(sections²).
@@ -381,99 +350,29 @@ impl<'a> Builder<'a> {
                 symbol_values.iter().copied().max().unwrap_or(0),
             ));
         }
-        let shndx_of = |s: &super::builder::SymbolSpec<'_>| -> u16 {
-            match s.place {
-                SymbolPlace::Undefined => SHN_UNDEF,
-                SymbolPlace::Absolute => SHN_ABS,
-                SymbolPlace::Common => SHN_COMMON,
-                SymbolPlace::Raw(x) => x,
-                SymbolPlace::Section(sec) => {
-                    let h = header_index[out_of(sec)];
-                    if h >= u32::from(SHN_LORESERVE) {
-                        SHN_XINDEX
-                    } else {
-                        h as u16
-                    }
-                }
-            }
+        let shndx: Vec<u16> = self
+            .symbols
+            .iter()
+            .map(|s| shndx_of(s, |sec| header_index[user_out[sec]]))
+            .collect();
+        // The real index of each SHN_XINDEX symbol, for `.symtab_shndx`.
+        let xindex: Vec<u32> = if shndx.contains(&SHN_XINDEX) {
+            self.symbols
+                .iter()
+                .zip(&shndx)
+                .map(|(s, &x)| match s.place {
+                    SymbolPlace::Section(sec) if x == SHN_XINDEX => header_index[user_out[sec.0]],
+                    _ => 0,
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
-        if shnum >= u64::from(SHN_LORESERVE)
-            && self.symbols.iter().any(|s| shndx_of(s) == SHN_XINDEX)
-        {
-            return Err(bad(
-                "builder",
-                "symbols in sections past index 0xff00 (SHT_SYMTAB_SHNDX is not written yet)",
-                shnum,
-            ));
-        }
 
-        // Contents of the synthesized sections.
-        let mut blobs: Vec<(u64, Vec<u8>)> = Vec::new();
-        let mut dyn_relocs: Vec<Rela> = Vec::new();
-        let mut patches = Vec::new();
-        let (relative_type, abs_type) = dynamic_types(machine).unwrap_or((0, 0));
-        for (k, (r, fate)) in self.relocations.iter().zip(&fates).enumerate() {
-            let o = out_of(r.section);
-            let p = at(o).addr.wrapping_add(r.offset);
-            let file_at = at(o).offset + r.offset;
-            let s = r.symbol.map_or(0, |s| symbol_values[s.0]);
-            let value = s.wrapping_add(r.addend as u64);
-            match *fate {
-                Fate::Static(how) => {
-                    let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
-                        return Err(bad(
-                            "builder relocation",
-                            "section (has no bytes to patch)",
-                            r.section.0 as u64,
-                        )
-                        .at_index(k as u64));
-                    };
-                    let here = bytes.get(r.offset as usize..).unwrap_or(&[]);
-                    if let Some((b, n)) = resolve(enc, how, value, p, here, k as u64)? {
-                        if here.len() < n {
-                            return Err(bad(
-                                "builder relocation",
-                                "offset (the field runs past its section)",
-                                r.offset,
-                            )
-                            .at_index(k as u64));
-                        }
-                        patches.push((file_at, b, n));
-                    }
-                }
-                Fate::Relative { relr } => {
-                    if relr {
-                        // RELR keeps the addend in place.
-                        if let Some(pb) = resolve(enc, How::AbsWord, value, p, &[], k as u64)? {
-                            patches.push((file_at, pb.0, pb.1));
-                        }
-                    } else {
-                        dyn_relocs.push(Rela {
-                            r_offset: p,
-                            r_info: r_info(enc, machine, 0, relative_type),
-                            r_addend: value as i64,
-                        });
-                    }
-                }
-                Fate::Symbolic => {
-                    let sym = r.symbol.map_or(0, |s| dynsym_index[s.0]);
-                    dyn_relocs.push(Rela {
-                        r_offset: p,
-                        r_info: r_info(enc, machine, sym, abs_type),
-                        r_addend: r.addend,
-                    });
-                }
-            }
-        }
-        // Relative relocations first, as DT_RELACOUNT-aware loaders like.
-        dyn_relocs.sort_by_key(|r| {
-            (
-                r.r_info != r_info(enc, machine, 0, relative_type),
-                r.r_offset,
-            )
-        });
-
-        let dynsym_list: Vec<DynSymbol<'_>> = dynsyms
+        let applied =
+            self.apply_relocations(&fates, |sec| at(out_of(sec)), &symbol_values, &dynsym.index)?;
+        let dynsym_list: Vec<DynSymbol<'_>> = dynsym
+            .order
             .iter()
             .enumerate()
             .map(|(k, &i)| {
@@ -484,7 +383,7 @@ impl<'a> Builder<'a> {
                         st_name: dynstr.offset(dynsym_name_ids[k]),
                         st_info: s.st_info(),
                         st_other: s.other,
-                        st_shndx: shndx_of(s),
+                        st_shndx: shndx[i],
                         st_value: if defined(i) { symbol_values[i] } else { 0 },
                         st_size: s.size,
                     },
@@ -492,124 +391,25 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
-
-        for &i in &order {
-            let o = &outs[i];
-            let off = at(i).offset;
-            let mut b: Vec<u8> = match o.origin {
-                Origin::Symtab | Origin::Relocations(_) | Origin::Dynsym | Origin::RelaDyn => {
-                    Vec::with_capacity(o.mem_size as usize)
-                }
-                _ => Vec::new(),
-            };
-            match o.origin {
-                Origin::User(_) | Origin::BuildId => {}
-                Origin::Interp => {
-                    b.extend_from_slice(self.interpreter.as_deref().unwrap_or(&[]));
-                    b.push(0);
-                }
-                Origin::Hash => {
-                    b = build_sysv_hash(
-                        enc,
-                        machine,
-                        &dynsym_list,
-                        super::dynamic_tables::sysv_bucket_count(dynsym_list.len() as u64 + 1),
-                    )
-                }
-                Origin::GnuHash => {
-                    b = build_gnu_hash(enc, &dynsym_list, n_dyn_undef as u32 + 1, nbuckets)
-                }
-                Origin::Dynsym => {
-                    Symbol::default().encode(enc, &mut b);
-                    for d in &dynsym_list {
-                        d.sym.encode(enc, &mut b);
-                    }
-                }
-                Origin::Dynstr => b.extend_from_slice(&dynstr.data),
-                Origin::RelaDyn => {
-                    for r in &dyn_relocs {
-                        r.encode(enc, &mut b);
-                    }
-                }
-                Origin::RelrDyn => {
-                    for &w in &relr_words {
-                        super::records::push_word(enc, &mut b, w);
-                    }
-                }
-                Origin::Dynamic => {
-                    let addr = |o: Origin| find(o).map_or(0, |i| at(i).addr);
-                    facts.hash = facts.hash.map(|_| addr(Origin::Hash));
-                    facts.gnu_hash = addr(Origin::GnuHash);
-                    facts.strtab = addr(Origin::Dynstr);
-                    facts.symtab = addr(Origin::Dynsym);
-                    facts.rela = facts.rela.map(|(_, s, e)| (addr(Origin::RelaDyn), s, e));
-                    facts.relr = facts.relr.map(|(_, _, e)| {
-                        (addr(Origin::RelrDyn), relr_words.len() as u64 * word, e)
-                    });
-                    for (tag, val) in dynamic_entries(&facts) {
-                        Dyn {
-                            d_tag: tag,
-                            d_val: val,
-                        }
-                        .encode(enc, &mut b);
-                    }
-                }
-                Origin::Symtab => {
-                    Symbol::default().encode(enc, &mut b);
-                    for &si in &symtab_order {
-                        let s = &self.symbols[si];
-                        Symbol {
-                            st_name: strtab.offset(sym_name_ids[si]),
-                            st_info: s.st_info(),
-                            st_other: s.other,
-                            st_shndx: shndx_of(s),
-                            st_value: symbol_values[si],
-                            st_size: s.size,
-                        }
-                        .encode(enc, &mut b);
-                    }
-                }
-                Origin::Strtab => b = core::mem::take(&mut strtab.data),
-                Origin::Shstrtab => b.extend_from_slice(&shstr.data),
-                Origin::Relocations(sec) => {
-                    for r in relocs_of[sec.0].iter().map(|&k| &self.relocations[k]) {
-                        let info = r_info(
-                            enc,
-                            machine,
-                            r.symbol.map_or(0, |s| symtab_index[s.0]),
-                            r.kind,
-                        );
-                        if self.rel_without_addends {
-                            Rel {
-                                r_offset: r.offset,
-                                r_info: info,
-                            }
-                            .encode(enc, &mut b);
-                        } else {
-                            Rela {
-                                r_offset: r.offset,
-                                r_info: info,
-                                r_addend: r.addend,
-                            }
-                            .encode(enc, &mut b);
-                        }
-                    }
-                }
-            }
-            if !b.is_empty() {
-                debug_assert_eq!(b.len() as u64, o.mem_size, "{:?}", o.origin);
-                blobs.push((off, b));
-            }
-        }
-        let build_id = find(Origin::BuildId).map(|i| {
-            let mut b = Vec::new();
-            push_u32(enc, &mut b, 4);
-            push_u32(enc, &mut b, 20);
-            push_u32(enc, &mut b, NT_GNU_BUILD_ID);
-            b.extend_from_slice(b"GNU\0");
-            b.extend_from_slice(&[0; 20]);
-            blobs.push((at(i).offset, b));
-            (at(i).offset + 16, 20)
+        let (blobs, build_id) = self.section_contents(ContentInputs {
+            outs: &outs,
+            order: &order,
+            at: &at,
+            dynsyms: &dynsym_list,
+            first_hashed: n_dyn_undef as u32 + 1,
+            gnu_buckets: nbuckets,
+            dynstr: &dynstr.data,
+            dyn_relocs: &applied.dyn_relocs,
+            relr_words: &placement.relr_words,
+            facts,
+            symtab: &symtab,
+            strtab: &mut strtab,
+            sym_names: &sym_name_ids,
+            symbol_values: &symbol_values,
+            shndx: &shndx,
+            xindex: &xindex,
+            shstrtab: &shstr.data,
+            relocs_of: &relocs_of,
         });
 
         // Section headers.
@@ -675,7 +475,7 @@ impl<'a> Builder<'a> {
             .filter(|&i| outs[i].class == LoadClass::RelRo)
             .collect();
         let segments = program_headers(&SegmentInputs {
-            loads: &segs,
+            loads: segs,
             phdr: interp.then_some((ehsize, phnum * phentsize)),
             interp: if interp {
                 find(Origin::Interp).map(span)
@@ -716,8 +516,33 @@ impl<'a> Builder<'a> {
             symbol_values,
             blobs,
             user_data,
-            patches,
+            patches: applied.patches,
             build_id,
         })
     }
+}
+
+/// Section header order (by load class in linked files, stable) and each
+/// output's header index.
+fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..outs.len()).collect();
+    if !rel {
+        order.sort_by_key(|&i| outs[i].class);
+    }
+    let mut header_index = alloc::vec![0u32; outs.len()];
+    for (k, &i) in order.iter().enumerate() {
+        header_index[i] = k as u32 + 1;
+    }
+    (order, header_index)
+}
+
+/// The output index of each of the caller's sections.
+fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
+    let mut user_out = alloc::vec![0usize; n];
+    for (k, o) in outs.iter().enumerate() {
+        if let Origin::User(id) = o.origin {
+            user_out[id.0] = k;
+        }
+    }
+    user_out
 }

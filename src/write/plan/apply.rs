@@ -1,0 +1,101 @@
+//! Relocations of a linked file, once addresses are known: the bytes to
+//! patch for the ones resolved now, the dynamic relocations for the rest.
+
+use super::bad;
+use super::fates::Fate;
+use crate::error::Result;
+use crate::read::Rela;
+use crate::write::builder::{Builder, SectionData, SectionId};
+use crate::write::layout::Placed;
+use crate::write::records::r_info;
+use crate::write::relocate::{How, dynamic_types, resolve};
+use alloc::vec::Vec;
+
+/// A field to overwrite in the output: file offset, bytes, length.
+pub(crate) type Patch = (u64, [u8; 8], usize);
+
+/// What the relocations of a linked file come to.
+pub(super) struct Applied {
+    pub patches: Vec<Patch>,
+    /// `.rela.dyn`, relative relocations first.
+    pub dyn_relocs: Vec<Rela>,
+}
+
+impl Builder<'_> {
+    /// Resolves or turns into dynamic relocations every relocation, by its
+    /// fate. `section_at` gives a user section's place, `dynsym_index` each
+    /// symbol's `.dynsym` index.
+    pub(super) fn apply_relocations(
+        &self,
+        fates: &[Fate],
+        section_at: impl Fn(SectionId) -> Placed,
+        symbol_values: &[u64],
+        dynsym_index: &[u32],
+    ) -> Result<Applied> {
+        let enc = self.kind.encoding;
+        let machine = self.kind.machine;
+        let mut dyn_relocs: Vec<Rela> = Vec::new();
+        let mut patches = Vec::new();
+        let (relative_type, abs_type) = dynamic_types(machine).unwrap_or((0, 0));
+        for (k, (r, fate)) in self.relocations.iter().zip(fates).enumerate() {
+            let at = section_at(r.section);
+            let p = at.addr.wrapping_add(r.offset);
+            let file_at = at.offset + r.offset;
+            let s = r.symbol.map_or(0, |s| symbol_values[s.0]);
+            let value = s.wrapping_add(r.addend as u64);
+            match *fate {
+                Fate::Static(how) => {
+                    let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
+                        return Err(bad(
+                            "builder relocation",
+                            "section (has no bytes to patch)",
+                            r.section.0 as u64,
+                        )
+                        .at_index(k as u64));
+                    };
+                    let here = bytes.get(r.offset as usize..).unwrap_or(&[]);
+                    if let Some((b, n)) = resolve(enc, how, value, p, here, k as u64)? {
+                        if here.len() < n {
+                            return Err(bad(
+                                "builder relocation",
+                                "offset (the field runs past its section)",
+                                r.offset,
+                            )
+                            .at_index(k as u64));
+                        }
+                        patches.push((file_at, b, n));
+                    }
+                }
+                Fate::Relative { relr } => {
+                    if relr {
+                        // RELR keeps the addend in place.
+                        if let Some(pb) = resolve(enc, How::AbsWord, value, p, &[], k as u64)? {
+                            patches.push((file_at, pb.0, pb.1));
+                        }
+                    } else {
+                        dyn_relocs.push(Rela {
+                            r_offset: p,
+                            r_info: r_info(enc, machine, 0, relative_type),
+                            r_addend: value as i64,
+                        });
+                    }
+                }
+                Fate::Symbolic => {
+                    let sym = r.symbol.map_or(0, |s| dynsym_index[s.0]);
+                    dyn_relocs.push(Rela {
+                        r_offset: p,
+                        r_info: r_info(enc, machine, sym, abs_type),
+                        r_addend: r.addend,
+                    });
+                }
+            }
+        }
+        // Relative relocations first, as DT_RELACOUNT-aware loaders like.
+        let relative = r_info(enc, machine, 0, relative_type);
+        dyn_relocs.sort_by_key(|r| (r.r_info != relative, r.r_offset));
+        Ok(Applied {
+            patches,
+            dyn_relocs,
+        })
+    }
+}
