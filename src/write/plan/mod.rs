@@ -15,13 +15,14 @@ mod symbols;
 use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
+use super::relocate::{How, TlsValue};
 use super::strtab::StringTableBuilder;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-use apply::Patch;
+use apply::{Patch, TlsBlock};
 use contents::{Blob, ContentInputs};
 use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
@@ -124,9 +125,23 @@ impl<'a> Builder<'a> {
 
         let fates = self.relocation_fates(dynamic)?;
         let count = |want: fn(&Fate) -> bool| fates.iter().filter(|f| want(f)).count() as u64;
-        let n_relative = count(|f| matches!(f, Fate::Relative { relr: false }));
+        let n_rela_dyn = count(Fate::in_rela_dyn);
         let n_relr = count(|f| matches!(f, Fate::Relative { relr: true }));
-        let n_symbolic = count(|f| matches!(f, Fate::Symbolic));
+        // Thread-pointer offsets resolved at load time need the object's
+        // TLS block in the static TLS area.
+        let static_tls = file_type == ET_DYN
+            && fates.iter().any(|f| {
+                matches!(
+                    f,
+                    Fate::Dynamic {
+                        how: How::Tls {
+                            value: TlsValue::TpOff,
+                            ..
+                        },
+                        ..
+                    }
+                )
+            });
 
         let dynsym = self.dynsym_order(if dynamic {
             self.dynamic_symbol_order(&fates)
@@ -154,7 +169,6 @@ impl<'a> Builder<'a> {
         let mut strtab = strtab.finish();
 
         // The dynamic table's entries, counted now, filled after placement.
-        let rela_dyn = n_relative + n_symbolic > 0;
         let facts = DynamicFacts {
             needed: needed_ids
                 .iter()
@@ -165,10 +179,11 @@ impl<'a> Builder<'a> {
             hash: self.sysv_hash.then_some(0),
             strsz: dynstr.data.len() as u64,
             syment: sym_size,
-            rela: rela_dyn.then_some((0, (n_relative + n_symbolic) * rela_size, rela_size)),
+            rela: (n_rela_dyn > 0).then_some((0, n_rela_dyn * rela_size, rela_size)),
             relr: (n_relr > 0).then_some((0, 0, word)),
             executable: self.interpreter.is_some(),
             pie: file_type == ET_DYN && self.interpreter.is_some(),
+            static_tls,
             ..DynamicFacts::default()
         };
         let n_dynamic = if dynamic {
@@ -184,7 +199,7 @@ impl<'a> Builder<'a> {
             defined_dynsyms: n_defined_dyn,
             gnu_buckets: nbuckets,
             dynstr_size: dynstr.data.len() as u64,
-            rela_dyn: n_relative + n_symbolic,
+            rela_dyn: n_rela_dyn,
             relr: n_relr,
             dynamic_entries: n_dynamic,
             first_global,
@@ -260,9 +275,16 @@ impl<'a> Builder<'a> {
         let n_load = if rel {
             0
         } else {
-            1 + u64::from(has(LoadClass::RX))
-                + u64::from(has(LoadClass::RelRo) || has(LoadClass::RW) || has(LoadClass::Bss))
+            let writable = [
+                LoadClass::Tls,
+                LoadClass::TlsBss,
+                LoadClass::RelRo,
+                LoadClass::RW,
+                LoadClass::Bss,
+            ];
+            1 + u64::from(has(LoadClass::RX)) + u64::from(writable.into_iter().any(has))
         };
+        let tls = !rel && (has(LoadClass::Tls) || has(LoadClass::TlsBss));
         let interp = dynamic && self.interpreter.is_some();
         let notes: Vec<usize> = order
             .iter()
@@ -277,6 +299,7 @@ impl<'a> Builder<'a> {
                 + 2 * u64::from(interp)
                 + u64::from(dynamic)
                 + notes.len() as u64
+                + u64::from(tls)
                 + u64::from(relro)
                 + 1
         };
@@ -289,6 +312,13 @@ impl<'a> Builder<'a> {
             .base
             .unwrap_or(if file_type == ET_EXEC { 0x40_0000 } else { 0 });
         let relr_out = find_in(&outs, Origin::RelrDyn);
+        // PT_TLS is aligned to its most aligned section, so every TLS
+        // offset keeps its section's alignment in each thread's copy.
+        let tls_align = outs
+            .iter()
+            .filter(|o| matches!(o.class, LoadClass::Tls | LoadClass::TlsBss))
+            .map(|o| o.align)
+            .fold(1, u64::max);
         let placement = self.place_pieces(
             &PlaceInputs {
                 outs: &outs,
@@ -300,6 +330,7 @@ impl<'a> Builder<'a> {
                 table_size: shnum * shentsize,
                 word,
                 relr_out,
+                tls_align,
                 base,
                 loaded: !rel,
             },
@@ -325,13 +356,35 @@ impl<'a> Builder<'a> {
             ));
         }
 
-        // Final symbol values.
+        // The TLS segment: the TLS sections, first to last.
+        let is_tls = |i: &usize| matches!(outs[*i].class, LoadClass::Tls | LoadClass::TlsBss);
+        let tls_sections: Vec<usize> = order.iter().copied().filter(is_tls).collect();
+        let tls_block = tls_sections.first().map(|&first| {
+            let end = |i: &usize| at(*i).addr + outs[*i].mem_size;
+            let start = at(first).addr;
+            TlsBlock {
+                addr: start,
+                mem_size: tls_sections.iter().map(end).max().unwrap_or(start) - start,
+                align: tls_align,
+            }
+        });
+
+        // Final symbol values: addresses in linked files, except that
+        // STT_TLS symbols are offsets in the TLS segment (gABI).
         let out_of = |sec: SectionId| user_out[sec.0];
         let symbol_values: Vec<u64> = self
             .symbols
             .iter()
             .map(|s| match s.place {
-                SymbolPlace::Section(sec) if !rel => at(out_of(sec)).addr.wrapping_add(s.value),
+                SymbolPlace::Section(sec) if !rel => {
+                    let addr = at(out_of(sec)).addr.wrapping_add(s.value);
+                    match tls_block {
+                        Some(t) if s.kind == STT_TLS && is_tls(&out_of(sec)) => {
+                            addr.wrapping_sub(t.addr)
+                        }
+                        _ => addr,
+                    }
+                }
                 _ => s.value,
             })
             .collect();
@@ -361,8 +414,13 @@ impl<'a> Builder<'a> {
             Vec::new()
         };
 
-        let applied =
-            self.apply_relocations(&fates, |sec| at(out_of(sec)), &symbol_values, &dynsym.index)?;
+        let applied = self.apply_relocations(
+            &fates,
+            |sec| at(out_of(sec)),
+            &symbol_values,
+            &dynsym.index,
+            tls_block,
+        )?;
         let dynsym_list: Vec<DynSymbol<'_>> = dynsym
             .order
             .iter()
@@ -461,11 +519,39 @@ impl<'a> Builder<'a> {
                 align: o.align,
             }
         };
-        let relro_sections: Vec<usize> = order
+        // RELRO: the TLS image and the RELRO sections (the TLS zeros take
+        // no room in the segment).
+        let relro_span = order
             .iter()
             .copied()
-            .filter(|&i| outs[i].class == LoadClass::RelRo)
-            .collect();
+            .filter(|&i| matches!(outs[i].class, LoadClass::Tls | LoadClass::RelRo))
+            .fold(None, |acc: Option<(Span, u64)>, i| {
+                let s = span(i);
+                let end = s.addr + s.mem_size;
+                Some(match acc {
+                    Some((first, e)) if first.addr <= s.addr => (first, e.max(end)),
+                    Some((_, e)) => (s, e.max(end)),
+                    None => (s, end),
+                })
+            });
+        // PT_TLS: the image in the file, the zeros after it in memory.
+        let tls_span = tls_block.map(|t| {
+            let first = span(tls_sections[0]);
+            let file_end = tls_sections
+                .iter()
+                .map(|&i| span(i))
+                .filter(|s| s.file_size > 0)
+                .map(|s| s.addr + s.file_size)
+                .max()
+                .unwrap_or(t.addr);
+            Span {
+                offset: first.offset,
+                addr: t.addr,
+                file_size: file_end - t.addr,
+                mem_size: t.mem_size,
+                align: t.align,
+            }
+        });
         let segments = program_headers(&SegmentInputs {
             loads: segs,
             phdr: interp.then_some((ehsize, phnum * phentsize)),
@@ -480,10 +566,8 @@ impl<'a> Builder<'a> {
                 None
             },
             notes: notes.iter().map(|&i| span(i)).collect(),
-            relro: match (relro, relro_sections.first(), relro_sections.last()) {
-                (true, Some(&a), Some(&b)) => Some((span(a), span(b).addr + outs[b].mem_size)),
-                _ => None,
-            },
+            tls: tls_span,
+            relro: if relro { relro_span } else { None },
             stack: !rel,
             word,
         });

@@ -2,7 +2,7 @@
 //! the format needs (dynamic tables, symbol and string tables, relocation
 //! sections of objects), with their sizes known before placement.
 
-use super::{Origin, bad};
+use super::Origin;
 use crate::error::Result;
 use crate::raw::consts::*;
 use crate::read::{Rel, Rela, Symbol, Table};
@@ -39,11 +39,13 @@ pub(super) struct Out<'b> {
     pub info_origin: Option<Origin>,
 }
 
-fn class_of(perms: Option<Perms>, relro: bool, nobits: bool) -> LoadClass {
+fn class_of(perms: Option<Perms>, relro: bool, nobits: bool, tls: bool) -> LoadClass {
     match perms {
         None => LoadClass::NotLoaded,
         Some(Perms::R) => LoadClass::R,
         Some(Perms::RX) => LoadClass::RX,
+        Some(Perms::RW) if tls && nobits => LoadClass::TlsBss,
+        Some(Perms::RW) if tls => LoadClass::Tls,
         Some(Perms::RW) if nobits => LoadClass::Bss,
         Some(Perms::RW) if relro => LoadClass::RelRo,
         Some(Perms::RW) => LoadClass::RW,
@@ -216,16 +218,8 @@ impl Builder<'_> {
             let class = if rel {
                 LoadClass::NotLoaded
             } else {
-                class_of(s.perms, s.relro, nobits)
+                class_of(s.perms, s.relro, nobits, s.flags & SHF_TLS != 0)
             };
-            if !rel && s.flags & SHF_TLS != 0 && s.perms.is_some() {
-                return Err(bad(
-                    "builder section",
-                    "flags (TLS sections are supported only in relocatable objects)",
-                    s.flags,
-                )
-                .at_index(i as u64));
-            }
             outs.push(Out {
                 origin: Origin::User(SectionId(i)),
                 name: Cow::Borrowed(&s.name),

@@ -1,0 +1,1 @@
+//! x32 and AArch64 ILP32.
