@@ -295,3 +295,191 @@ fn qemu_runs_aarch64_local_exec_tls() {
         );
     }
 }
+
+/// A shared object with TLS: `elfin_tls_var` (7, at offset 4 of `.tdata`)
+/// and `elfin_tls_zero` (`.tbss`), read through `__tls_get_addr` with GOT
+/// pairs (its own module and offset; the host program's `elfin_host_tls`,
+/// both dynamic) and through an initial-exec thread-pointer offset.
+fn tls_library(placement: Placement) -> Vec<u8> {
+    let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+    b.soname = Some(b"libelfin_tls.so"[..].into());
+    let mut code = Code::default();
+    // int elfin_tls_bump(void): return ++elfin_tls_var;
+    code.op(&[0x48, 0x83, 0xec, 0x08]) // sub rsp, 8
+        .op(&[0x48, 0x8d, 0x3d]) // lea rdi, [rip + got]: (module, offset)
+        .field(4, R_X86_64_PC32, "got", -4)
+        .op(&[0xff, 0x15]) // call [rip + got + 32]: __tls_get_addr
+        .field(4, R_X86_64_PC32, "got", 32 - 4)
+        .op(&[0x8b, 0x08, 0x83, 0xc1, 0x01, 0x89, 0x08]) // mov ecx, [rax]; add ecx, 1; mov [rax], ecx
+        .op(&[0x89, 0xc8, 0x48, 0x83, 0xc4, 0x08, 0xc3]); // mov eax, ecx; add rsp, 8; ret
+    let host_at = code.bytes.len() as u64;
+    // int elfin_tls_host(void): return elfin_host_tls;
+    code.op(&[0x48, 0x83, 0xec, 0x08]) // sub rsp, 8
+        .op(&[0x48, 0x8d, 0x3d]) // lea rdi, [rip + got + 16]
+        .field(4, R_X86_64_PC32, "got", 16 - 4)
+        .op(&[0xff, 0x15]) // call [rip + got + 32]
+        .field(4, R_X86_64_PC32, "got", 32 - 4)
+        .op(&[0x8b, 0x00, 0x48, 0x83, 0xc4, 0x08, 0xc3]); // mov eax, [rax]; add rsp, 8; ret
+    let ie_at = code.bytes.len() as u64;
+    // int elfin_tls_ie(void): elfin_tls_var by its thread-pointer offset.
+    code.op(&[0x48, 0x8b, 0x05]) // mov rax, [rip + got + 40]
+        .field(4, R_X86_64_PC32, "got", 40 - 4)
+        .op(&[0x64, 0x8b, 0x00, 0xc3]); // mov eax, fs:[rax]; ret
+    let end = code.bytes.len() as u64;
+    let text = b.add_section(
+        SectionSpec::new(&b".text"[..], Some(Perms::RX), code.bytes.clone()).align(16),
+    );
+    let tdata = b.add_section(
+        SectionSpec::new(
+            &b".tdata"[..],
+            Some(Perms::RW),
+            &[1u8, 0, 0, 0, 7, 0, 0, 0][..],
+        )
+        .align(4)
+        .tls(),
+    );
+    let tbss = b.add_section(SectionSpec::zeros(&b".tbss"[..], 8).align(8).tls());
+    let got = b.add_section(
+        SectionSpec::new(&b".got"[..], Some(Perms::RW), vec![0u8; 48])
+            .align(8)
+            .relro(),
+    );
+    b.add_symbol(SymbolSpec::global(&b"elfin_tls_bump"[..], text, 0).function(host_at));
+    b.add_symbol(
+        SymbolSpec::global(&b"elfin_tls_host"[..], text, host_at).function(ie_at - host_at),
+    );
+    b.add_symbol(SymbolSpec::global(&b"elfin_tls_ie"[..], text, ie_at).function(end - ie_at));
+    let var = b.add_symbol(SymbolSpec::global(&b"elfin_tls_var"[..], tdata, 4).tls(4));
+    b.add_symbol(SymbolSpec::global(&b"elfin_tls_zero"[..], tbss, 0).tls(8));
+    let got_sym = b.add_symbol(SymbolSpec::local(&b"got"[..], got, 0).object(48));
+    let host = b.add_symbol(SymbolSpec::undefined(&b"elfin_host_tls"[..]).tls(0));
+    let tga = b.add_symbol(SymbolSpec::undefined(&b"__tls_get_addr"[..]).function(0));
+    relocate(&mut b, text, &code, &[("got", got_sym)]);
+    for (offset, kind, symbol) in [
+        (0, R_X86_64_DTPMOD64, var),
+        (8, R_X86_64_DTPOFF64, var),
+        (16, R_X86_64_DTPMOD64, host),
+        (24, R_X86_64_DTPOFF64, host),
+        (32, R_X86_64_64, tga),
+        (40, R_X86_64_TPOFF64, var),
+    ] {
+        b.add_relocation(elfin::write::RelocationSpec {
+            section: got,
+            offset,
+            kind,
+            symbol: Some(symbol),
+            addend: 0,
+        });
+    }
+    b.to_vec(&LayoutOptions {
+        placement,
+        ..LayoutOptions::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn dlopen_serves_tls_to_two_threads() {
+    for placement in [Placement::Compact, Placement::Mmap] {
+        let bytes = tls_library(placement);
+        let elf = elfin::ElfFile::parse(&bytes).unwrap();
+        // The relocations ld.so must do: its own module ID (no symbol), the
+        // host's module and offset, __tls_get_addr, and the initial-exec
+        // offset (no symbol, the variable's TLS offset as addend).
+        let got = elf.section_by_name(b".got").unwrap().header().sh_addr;
+        let dynsyms = elf.dynamic_symbols().unwrap().unwrap();
+        let name = |i: u32| match i {
+            0 => String::new(),
+            i => {
+                let s = dynsyms.symbols().get(i as usize).unwrap();
+                String::from_utf8_lossy(dynsyms.symbols().name(&s).unwrap()).into_owned()
+            }
+        };
+        let mut relocs: Vec<(u64, u32, String, Option<i64>)> = elf
+            .dynamic_relocations()
+            .unwrap()
+            .rela
+            .unwrap()
+            .iter()
+            .map(|r| r.unwrap())
+            .map(|r| (r.offset - got, r.kind, name(r.symbol), r.addend))
+            .collect();
+        relocs.sort();
+        let want = [
+            (0, R_X86_64_DTPMOD64, "", 0),
+            (16, R_X86_64_DTPMOD64, "elfin_host_tls", 0),
+            (24, R_X86_64_DTPOFF64, "elfin_host_tls", 0),
+            (32, R_X86_64_64, "__tls_get_addr", 0),
+            (40, R_X86_64_TPOFF64, "", 4),
+        ]
+        .map(|(o, k, n, a)| (o, k, n.to_string(), Some(a)));
+        assert_eq!(relocs, want, "{placement:?}");
+        // The module-relative offset is known at link time.
+        let got_bytes = elf.section_by_name(b".got").unwrap().data().unwrap();
+        assert_eq!(&got_bytes[8..16], &4u64.to_le_bytes());
+        let (_, var) = dynsyms.lookup(b"elfin_tls_var").unwrap().unwrap();
+        assert_eq!((var.kind(), var.st_value), (STT_TLS, 4));
+
+        let so = save(&format!("libelfin_tls-{placement:?}.so"), &bytes, false);
+        lint(&so);
+        if !have_gcc() {
+            continue;
+        }
+        let c = tmp("tls-dl.c");
+        std::fs::write(&c, TLS_HOST).unwrap();
+        let exe = tmp("tls-dl");
+        let args = [
+            c.as_os_str(),
+            "-rdynamic".as_ref(),
+            "-ldl".as_ref(),
+            "-lpthread".as_ref(),
+        ];
+        gcc(&args, &exe);
+        let out = Command::new(&exe).arg(&so).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "8 9 1234 9 9 0 | 8 9 5678 9 9 0 | 10\n",
+            "{placement:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Loads the library, and from the main thread and then a second one bumps
+/// the library's TLS variable twice and reads it every way.
+const TLS_HOST: &str = r#"#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+__thread int elfin_host_tls = 1234;
+static void *lib;
+static int (*bump)(void), (*host)(void), (*ie)(void);
+static char theirs[128];
+static void report(char *to, size_t n) {
+    int x = bump(), y = bump();
+    int *var = dlsym(lib, "elfin_tls_var");
+    long *zero = dlsym(lib, "elfin_tls_zero");
+    snprintf(to, n, "%d %d %d %d %d %ld", x, y, host(), ie(), var ? *var : -1, zero ? *zero : -1);
+}
+static void *thread(void *arg) {
+    (void)arg;
+    elfin_host_tls = 5678;
+    report(theirs, sizeof theirs);
+    return 0;
+}
+int main(int argc, char **argv) {
+    (void)argc;
+    lib = dlopen(argv[1], RTLD_NOW);
+    if (!lib) { printf("%s\n", dlerror()); return 1; }
+    bump = (int (*)(void))dlsym(lib, "elfin_tls_bump");
+    host = (int (*)(void))dlsym(lib, "elfin_tls_host");
+    ie = (int (*)(void))dlsym(lib, "elfin_tls_ie");
+    if (!bump || !host || !ie) { printf("missing symbol\n"); return 1; }
+    char mine[128];
+    report(mine, sizeof mine);
+    pthread_t t;
+    if (pthread_create(&t, 0, thread, 0)) return 1;
+    pthread_join(t, 0);
+    printf("%s | %s | %d\n", mine, theirs, bump());
+    return 0;
+}
+"#;
