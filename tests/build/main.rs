@@ -77,6 +77,72 @@ pub fn lint_allowing(path: &Path, allowed: &[&str]) {
     }
 }
 
+/// eu-elflint's messages, with section and entry numbers left out.
+fn elflint_messages(path: &Path) -> Vec<String> {
+    let out = Command::new("eu-elflint")
+        .args(["--gnu-ld", "-q"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut m = String::new();
+            let mut digits = false;
+            for ch in l.chars() {
+                if ch.is_ascii_digit() {
+                    if !digits {
+                        m.push('#');
+                    }
+                    digits = true;
+                } else {
+                    digits = false;
+                    if ch != ' ' || !m.ends_with('[') {
+                        m.push(ch);
+                    }
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+/// readelf prints no warning on `path`, and eu-elflint says nothing about
+/// it that it does not also say about `reference`, GNU ld's output for the
+/// same input (eu-elflint does not know every ABI's relocation types).
+pub fn lint_like(path: &Path, reference: &Path) {
+    let allowed = if have("eu-elflint") {
+        elflint_messages(reference)
+    } else {
+        Vec::new()
+    };
+    if have("readelf") {
+        let out = Command::new("readelf")
+            .args(["-a", "-W"])
+            .arg(path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && err.trim().is_empty(),
+            "readelf on {}: {err}",
+            path.display()
+        );
+    }
+    if have("eu-elflint") {
+        let ours = elflint_messages(path);
+        let extra: Vec<&String> = ours.iter().filter(|m| !allowed.contains(m)).collect();
+        assert!(
+            extra.is_empty(),
+            "eu-elflint on {} (beyond what it says on {}):\n{extra:#?}",
+            path.display(),
+            reference.display()
+        );
+    }
+}
+
 pub fn is_x86_64_linux() -> bool {
     let ok = cfg!(all(target_arch = "x86_64", target_os = "linux"));
     if !ok {

@@ -143,13 +143,16 @@ impl Builder<'_> {
             }
             let bloom = crate::write::dynamic_tables::gnu_bloom_words(n_defined_dyn, word);
             let size = 16 + bloom * word + nbuckets * 4 + n_defined_dyn * 4;
+            // GNU ld and eu-elflint give 32-bit tables an entry size of 4
+            // (their words); 64-bit ones mix 4- and 8-byte words: none.
+            let gnu_entsize = if word == 4 { 4 } else { 0 };
             let mut h = synth(
                 Origin::GnuHash,
                 b".gnu.hash",
                 SHT_GNU_HASH,
                 SHF_ALLOC,
                 word,
-                0,
+                gnu_entsize,
                 size,
                 LoadClass::R,
             );
