@@ -314,6 +314,41 @@ mod tests {
     }
 
     #[test]
+    fn tls_zeros_take_no_room_in_their_segment() {
+        let pieces = [
+            piece(LoadClass::R, 0x40, 8),
+            piece(LoadClass::Tls, 0x8, 16),
+            Piece {
+                class: LoadClass::TlsBss,
+                file_size: 0,
+                mem_size: 0x10,
+                align: 16,
+            },
+            Piece {
+                class: LoadClass::TlsBss,
+                file_size: 0,
+                mem_size: 0x4,
+                align: 64,
+            },
+            piece(LoadClass::RelRo, 0x20, 8),
+            piece(LoadClass::Bss, 0x30, 8),
+        ];
+        let opts = LayoutOptions::default();
+        let (p, segs, _) = place(&pieces, &opts, 0x40_0000, true).unwrap();
+        let (tdata, tbss, tbss2, relro, bss) = (p[1], p[2], p[3], p[4], p[5]);
+        // The zeros follow the image and each other in TLS space...
+        assert_eq!(tbss.addr, tdata.addr + 0x10);
+        assert_eq!(tbss2.addr, tdata.addr + 0x40);
+        // ...with offsets congruent to their addresses...
+        assert_eq!(tbss.offset - tdata.offset, tbss.addr - tdata.addr);
+        assert_eq!(tbss2.offset - tdata.offset, tbss2.addr - tdata.addr);
+        // ...but what follows them in the segment starts after the image.
+        assert_eq!(relro.addr, tdata.addr + 8);
+        assert_eq!(bss.addr, relro.addr + 0x20);
+        assert_eq!(segs[1].mem_size, bss.addr + 0x30 - segs[1].addr);
+    }
+
+    #[test]
     fn huge_alignment_is_honoured() {
         let pieces = [
             piece(LoadClass::R, 0x40, 8),
