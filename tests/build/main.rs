@@ -8,6 +8,7 @@ mod many_sections;
 mod narrow;
 mod programs;
 mod tls;
+mod tls_dlopen;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
