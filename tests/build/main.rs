@@ -288,11 +288,10 @@ pub fn ld_agrees(
     for s in compare {
         let a = ours.section_by_name(s.as_bytes()).unwrap();
         let b = theirs.section_by_name(s.as_bytes()).unwrap();
-        assert_eq!(
-            a.header().sh_addr,
-            b.header().sh_addr,
-            "{name}: {s} address"
-        );
+        if place.contains(s) {
+            let (x, y) = (a.header().sh_addr, b.header().sh_addr);
+            assert_eq!(x, y, "{name}: {s} address");
+        }
         assert_eq!(
             a.data().unwrap(),
             b.data().unwrap(),

@@ -484,3 +484,81 @@ fn gnu_ld_links_gcc_objects_with_elfin_objects() {
         }
     }
 }
+
+/// Local-exec TLS in 32-bit files resolves like GNU ld: x32's
+/// thread-pointer offsets (variant II) and ILP32's (variant I after a
+/// two-word, 8-byte TCB).
+#[test]
+fn narrow_local_exec_tls_resolves_like_gnu_ld() {
+    for (machine, ld, emulation, name) in [
+        (EM_X86_64, "ld", "elf32_x86_64", "x32-tls"),
+        (
+            EM_AARCH64,
+            "aarch64-linux-gnu-ld",
+            "aarch64linux32",
+            "ilp32-tls",
+        ),
+    ] {
+        let mut code = Code::default();
+        if machine == EM_X86_64 {
+            code.op(&[0x64, 0x8b, 0x04, 0x25]) // mov eax, fs:[a@tpoff]
+                .field(4, R_X86_64_TPOFF32, "a", 0)
+                .op(&[0x64, 0x03, 0x04, 0x25]) // add eax, fs:[b@tpoff + 4]
+                .field(4, R_X86_64_TPOFF32, "b", 4)
+                .op(&[0xc3]);
+        } else {
+            let (hi, lo) = (
+                R_AARCH64_P32_TLSLE_ADD_TPREL_HI12,
+                R_AARCH64_P32_TLSLE_ADD_TPREL_LO12_NC,
+            );
+            code.words(&[
+                (0xd53b_d040, None),            // mrs x0, tpidr_el0
+                (0x9140_0001, Some((hi, "a"))), // add x1, x0, #:tprel_hi12:a, lsl #12
+                (0x9100_0021, Some((lo, "a"))), // add x1, x1, #:tprel_lo12_nc:a
+                (0x9140_0002, Some((hi, "b"))), // add x2, x0, #:tprel_hi12:b, lsl #12
+                (0x9100_0042, Some((lo, "b"))), // add x2, x2, #:tprel_lo12_nc:b
+                (0xd65f_03c0, None),            // ret
+            ]);
+        }
+        let mut b = Builder::new(narrow(machine, ET_EXEC));
+        let text = b.add_section(
+            SectionSpec::new(&b".text"[..], Some(Perms::RX), code.bytes.clone()).align(16),
+        );
+        let tdata = b.add_section(
+            SectionSpec::new(
+                &b".tdata"[..],
+                Some(Perms::RW),
+                &[20u8, 0, 0, 0, 3, 0, 0, 0][..],
+            )
+            .align(4)
+            .tls(),
+        );
+        let tbss = b.add_section(SectionSpec::zeros(&b".tbss"[..], 16).align(16).tls());
+        // eu-elflint counts no TLS section as writable content of a PT_LOAD
+        // (it says so of GNU ld's output too): give the segment some.
+        b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), vec![9u8; 8]).align(8));
+        let start = b.add_symbol(
+            SymbolSpec::global(&b"_start"[..], text, 0).function(code.bytes.len() as u64),
+        );
+        let a = b.add_symbol(SymbolSpec::local(&b"a"[..], tdata, 4).tls(4));
+        let bv = b.add_symbol(SymbolSpec::local(&b"b"[..], tbss, 8).tls(4));
+        relocate(&mut b, text, &code, &[("a", a), ("b", bv)]);
+        b.entry = Some(start);
+        let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+        let path = save(name, &bytes, true);
+        lint(&path);
+        // Thread-pointer offsets do not depend on where the sections are,
+        // only on the TLS segment's layout (and GNU ld 2.40 fails on ILP32
+        // with a .tdata placed by --section-start).
+        let args = ["-m", emulation, "-static", "-e", "_start"];
+        ld_agrees(
+            ld,
+            &args,
+            &twin(&b),
+            &bytes,
+            &[],
+            &[".text", ".tdata"],
+            name,
+        );
+    }
+}
