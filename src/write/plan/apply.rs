@@ -3,6 +3,7 @@
 
 use super::bad;
 use super::fates::Fate;
+use super::tls::TlsBlock;
 use crate::error::Result;
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
@@ -13,15 +14,6 @@ use alloc::vec::Vec;
 
 /// A field to overwrite in the output: file offset, bytes, length.
 pub(crate) type Patch = (u64, [u8; 8], usize);
-
-/// The TLS segment of a linked file: its start address, memory size and
-/// alignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct TlsBlock {
-    pub addr: u64,
-    pub mem_size: u64,
-    pub align: u64,
-}
 
 /// What the relocations of a linked file come to.
 pub(super) struct Applied {

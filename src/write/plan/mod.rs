@@ -11,6 +11,7 @@ mod headers;
 mod place;
 mod sections;
 mod symbols;
+mod tls;
 
 use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
@@ -22,14 +23,15 @@ use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-use apply::{Patch, TlsBlock};
+use apply::Patch;
 use contents::{Blob, ContentInputs};
 use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
 use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
 use place::PlaceInputs;
-use sections::{Counts, Out, synth};
+use sections::{Counts, Out, header_order, synth, user_outputs};
 use symbols::shndx_of;
+use tls::{TlsLayout, is_tls, relro_span, tls_align};
 
 /// What an output section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -205,40 +207,7 @@ impl<'a> Builder<'a> {
             first_global,
             strtab_size: strtab.data.len() as u64,
         })?;
-        // Symbols in sections past 0xff00 need `.symtab_shndx`. It goes
-        // right after `.symtab`, past every caller's section, so adding it
-        // moves none of the indices that decided it.
-        let (_, header_index) = header_order(&outs, rel);
-        let user_out = user_outputs(&outs, self.sections.len());
-        let big = |s: &super::builder::SymbolSpec<'_>| match s.place {
-            SymbolPlace::Section(sec) => header_index[user_out[sec.0]] >= u32::from(SHN_LORESERVE),
-            _ => false,
-        };
-        if self.symbols.iter().any(big) {
-            if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
-                return Err(bad(
-                    "builder",
-                    "dynamic symbols in sections past index 0xff00 (not supported)",
-                    outs.len() as u64,
-                ));
-            }
-            let at = outs
-                .iter()
-                .position(|o| o.origin == Origin::Symtab)
-                .map_or(outs.len(), |i| i + 1);
-            let mut x = synth(
-                Origin::SymtabShndx,
-                b".symtab_shndx",
-                SHT_SYMTAB_SHNDX,
-                0,
-                4,
-                4,
-                (self.symbols.len() as u64 + 1) * 4,
-                LoadClass::NotLoaded,
-            );
-            x.link = Some(Origin::Symtab);
-            outs.insert(at, x);
-        }
+        self.add_symtab_shndx(&mut outs, rel, &dynsym)?;
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
         let mut shstr = StringTableBuilder::new();
         let shstr_ids: Vec<_> = out_names.iter().map(|n| shstr.add(n)).collect();
@@ -312,13 +281,7 @@ impl<'a> Builder<'a> {
             .base
             .unwrap_or(if file_type == ET_EXEC { 0x40_0000 } else { 0 });
         let relr_out = find_in(&outs, Origin::RelrDyn);
-        // PT_TLS is aligned to its most aligned section, so every TLS
-        // offset keeps its section's alignment in each thread's copy.
-        let tls_align = outs
-            .iter()
-            .filter(|o| matches!(o.class, LoadClass::Tls | LoadClass::TlsBss))
-            .map(|o| o.align)
-            .fold(1, u64::max);
+        let tls_align = tls_align(&outs);
         let placement = self.place_pieces(
             &PlaceInputs {
                 outs: &outs,
@@ -356,19 +319,8 @@ impl<'a> Builder<'a> {
             ));
         }
 
-        // The TLS segment: the TLS sections, first to last.
-        let is_tls = |i: &usize| matches!(outs[*i].class, LoadClass::Tls | LoadClass::TlsBss);
-        let tls_sections: Vec<usize> = order.iter().copied().filter(is_tls).collect();
-        let tls_block = tls_sections.first().map(|&first| {
-            let end = |i: &usize| at(*i).addr + outs[*i].mem_size;
-            let start = at(first).addr;
-            TlsBlock {
-                addr: start,
-                mem_size: tls_sections.iter().map(end).max().unwrap_or(start) - start,
-                align: tls_align,
-            }
-        });
-
+        let tls = TlsLayout::new(&outs, &order, &at, tls_align);
+        let tls_block = tls.block;
         // Final symbol values: addresses in linked files, except that
         // STT_TLS symbols are offsets in the TLS segment (gABI).
         let out_of = |sec: SectionId| user_out[sec.0];
@@ -379,7 +331,7 @@ impl<'a> Builder<'a> {
                 SymbolPlace::Section(sec) if !rel => {
                     let addr = at(out_of(sec)).addr.wrapping_add(s.value);
                     match tls_block {
-                        Some(t) if s.kind == STT_TLS && is_tls(&out_of(sec)) => {
+                        Some(t) if s.kind == STT_TLS && is_tls(outs[out_of(sec)].class) => {
                             addr.wrapping_sub(t.addr)
                         }
                         _ => addr,
@@ -519,39 +471,6 @@ impl<'a> Builder<'a> {
                 align: o.align,
             }
         };
-        // RELRO: the TLS image and the RELRO sections (the TLS zeros take
-        // no room in the segment).
-        let relro_span = order
-            .iter()
-            .copied()
-            .filter(|&i| matches!(outs[i].class, LoadClass::Tls | LoadClass::RelRo))
-            .fold(None, |acc: Option<(Span, u64)>, i| {
-                let s = span(i);
-                let end = s.addr + s.mem_size;
-                Some(match acc {
-                    Some((first, e)) if first.addr <= s.addr => (first, e.max(end)),
-                    Some((_, e)) => (s, e.max(end)),
-                    None => (s, end),
-                })
-            });
-        // PT_TLS: the image in the file, the zeros after it in memory.
-        let tls_span = tls_block.map(|t| {
-            let first = span(tls_sections[0]);
-            let file_end = tls_sections
-                .iter()
-                .map(|&i| span(i))
-                .filter(|s| s.file_size > 0)
-                .map(|s| s.addr + s.file_size)
-                .max()
-                .unwrap_or(t.addr);
-            Span {
-                offset: first.offset,
-                addr: t.addr,
-                file_size: file_end - t.addr,
-                mem_size: t.mem_size,
-                align: t.align,
-            }
-        });
         let segments = program_headers(&SegmentInputs {
             loads: segs,
             phdr: interp.then_some((ehsize, phnum * phentsize)),
@@ -566,8 +485,12 @@ impl<'a> Builder<'a> {
                 None
             },
             notes: notes.iter().map(|&i| span(i)).collect(),
-            tls: tls_span,
-            relro: if relro { relro_span } else { None },
+            tls: tls.segment(&span),
+            relro: if relro {
+                relro_span(&outs, &order, &span)
+            } else {
+                None
+            },
             stack: !rel,
             word,
         });
@@ -596,29 +519,4 @@ impl<'a> Builder<'a> {
             build_id,
         })
     }
-}
-
-/// Section header order (by load class in linked files, stable) and each
-/// output's header index.
-fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
-    let mut order: Vec<usize> = (0..outs.len()).collect();
-    if !rel {
-        order.sort_by_key(|&i| outs[i].class);
-    }
-    let mut header_index = alloc::vec![0u32; outs.len()];
-    for (k, &i) in order.iter().enumerate() {
-        header_index[i] = k as u32 + 1;
-    }
-    (order, header_index)
-}
-
-/// The output index of each of the caller's sections.
-fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
-    let mut user_out = alloc::vec![0usize; n];
-    for (k, o) in outs.iter().enumerate() {
-        if let Origin::User(id) = o.origin {
-            user_out[id.0] = k;
-        }
-    }
-    user_out
 }

@@ -300,3 +300,28 @@ impl Builder<'_> {
         Ok(outs)
     }
 }
+
+/// Section header order (by load class in linked files, stable) and each
+/// output's header index.
+pub(super) fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..outs.len()).collect();
+    if !rel {
+        order.sort_by_key(|&i| outs[i].class);
+    }
+    let mut header_index = alloc::vec![0u32; outs.len()];
+    for (k, &i) in order.iter().enumerate() {
+        header_index[i] = k as u32 + 1;
+    }
+    (order, header_index)
+}
+
+/// The output index of each of the caller's sections.
+pub(super) fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
+    let mut user_out = alloc::vec![0usize; n];
+    for (k, o) in outs.iter().enumerate() {
+        if let Origin::User(id) = o.origin {
+            user_out[id.0] = k;
+        }
+    }
+    user_out
+}
