@@ -50,7 +50,7 @@ fn gcc_links_an_object_with_70000_sections() {
             addend: -4,
         });
     }
-    let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+    let bytes = round_trip(&b, &LayoutOptions::default());
 
     // elfin's reader sees the extended numbering and the real indices.
     let elf = ElfFile::parse(&bytes).unwrap();
@@ -103,7 +103,7 @@ fn kernel_runs_an_executable_with_70000_sections() {
     let text = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), code).align(16));
     let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], text, 0).function(12));
     b.entry = Some(start);
-    let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+    let bytes = round_trip(&b, &LayoutOptions::default());
     let elf = ElfFile::parse(&bytes).unwrap();
     let symtab = elf.symbol_table().unwrap().unwrap();
     let sym = symtab.raw().get(1).unwrap();

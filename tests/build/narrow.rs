@@ -203,7 +203,7 @@ fn gnu_ld_agrees(machine: u16, ld: &str, emulation: &str, name: &str) -> Vec<Vec
     let mut outputs = Vec::new();
     for file_type in [ET_EXEC, ET_DYN] {
         let b = program(machine, file_type);
-        let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+        let bytes = round_trip(&b, &LayoutOptions::default());
         let elf = ElfFile::parse(&bytes).unwrap();
         assert_eq!(
             (elf.header().e_machine, elf.class()),
@@ -376,7 +376,7 @@ fn elfin_half(machine: u16) -> Vec<u8> {
         ),
     ];
     relocate(&mut b, text, &code, &syms);
-    b.to_vec(&LayoutOptions::default()).unwrap()
+    round_trip(&b, &LayoutOptions::default())
 }
 
 /// gcc's `-mx32` and `-mabi=ilp32` objects and elfin's link under GNU ld;
@@ -544,7 +544,7 @@ fn narrow_local_exec_tls_resolves_like_gnu_ld() {
         let bv = b.add_symbol(SymbolSpec::local(&b"b"[..], tbss, 8).tls(4));
         relocate(&mut b, text, &code, &[("a", a), ("b", bv)]);
         b.entry = Some(start);
-        let bytes = b.to_vec(&LayoutOptions::default()).unwrap();
+        let bytes = round_trip(&b, &LayoutOptions::default());
         let path = save(name, &bytes, true);
         lint(&path);
         // Thread-pointer offsets do not depend on where the sections are,

@@ -124,9 +124,9 @@ fn finish(
     }
     params.extend_from_slice(&[0; 8]);
     p.b.section_mut(p.params).unwrap().data = SectionData::Bytes(params.into());
-    let plan2 = p.b.layout(opts).unwrap();
-    assert_eq!(plan2.segments, plan.segments);
-    (p.b.write(&plan2).unwrap(), p.b)
+    let bytes = round_trip(&p.b, opts);
+    assert_eq!(p.b.layout(opts).unwrap().segments, plan.segments);
+    (bytes, p.b)
 }
 
 /// The relocatable twin of a linked file's builder.

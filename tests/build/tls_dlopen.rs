@@ -159,7 +159,7 @@ fn tls_library(
             addend: 0,
         });
     }
-    b.to_vec(opts).unwrap()
+    round_trip(&b, opts)
 }
 
 /// The relocations ld.so must do: its own module ID (no symbol), the
