@@ -17,7 +17,8 @@ mod roundtrip;
 #[path = "../fuzz/walk.rs"]
 mod walk;
 
-use roundtrip::{BuildOutcome, RewriteOutcome};
+use arbitrary::{Arbitrary, Unstructured};
+use roundtrip::{BuildDesc, BuildOutcome, RewriteOutcome};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -103,6 +104,45 @@ fn report(what: &str, failures: &[String]) {
     );
 }
 
+/// Takes out of a description what the builder learned after the model in
+/// fuzz/roundtrip.rs was written and the model still checks by older rules.
+/// The builder refused both before, so the seeded cases lose no coverage
+/// they had; tests/build checks both against real consumers. Remove once
+/// the model knows them:
+///
+/// * TLS sections in executables and shared objects: `.tbss` takes no room
+///   in its PT_LOAD (what follows overlaps its addresses, and it may end
+///   past the segment), and PT_GNU_RELRO covers the TLS image, as with GNU
+///   ld and lld;
+/// * relocations in 32-bit x86-64 and AArch64 executables and shared
+///   objects: x32's `R_X86_64_64` is 8 bytes and `R_X86_64_32` its address
+///   word (`RELATIVE64` and `RELATIVE`), ILP32 numbers its types apart.
+fn without_unmodelled(mut d: BuildDesc) -> BuildDesc {
+    // The model's reading of these bytes (fuzz/roundtrip.rs: file_type_of,
+    // MACHINES, flags_of, where bit 4 picks SHF_TLS).
+    let linked = !matches!(d.file_type, 254 | 255) && !d.file_type.is_multiple_of(3);
+    if linked {
+        for s in &mut d.sections.0 {
+            s.flags &= !0x10;
+        }
+        if !d.elf64 && d.machine % 3 < 2 {
+            d.relocs.0.clear();
+        }
+    }
+    d
+}
+
+/// One seeded build case, through [`without_unmodelled`].
+fn build_case(
+    data: &[u8],
+    strict: bool,
+    on_output: &mut dyn FnMut(&[u8]),
+) -> Result<BuildOutcome, String> {
+    let desc = BuildDesc::arbitrary(&mut Unstructured::new(data))
+        .map_err(|e| format!("arbitrary: {e}"))?;
+    roundtrip::check_build(&without_unmodelled(desc), strict, on_output)
+}
+
 /// Builder descriptions decoded from seeded random bytes.
 #[test]
 fn build_roundtrip_seeded() {
@@ -116,7 +156,7 @@ fn build_roundtrip_seeded() {
         let mut rng = case_rng(seed, SALT, case);
         let len = 64 + rng.below(1500) as usize;
         let bytes = rng.bytes(len);
-        match run(|| roundtrip::build_roundtrip(&bytes, false, &mut |out| walk::walk(out))) {
+        match run(|| build_case(&bytes, false, &mut |out| walk::walk(out))) {
             Ok(o) => *outcomes.entry(o).or_default() += 1,
             Err(e) => {
                 failures.push(format!(
@@ -362,7 +402,7 @@ fn build_roundtrip_seeded_strict() {
         let mut rng = case_rng(seed, SALT, case);
         let len = 64 + rng.below(1500) as usize;
         let bytes = rng.bytes(len);
-        if let Err(e) = run(|| roundtrip::build_roundtrip(&bytes, true, &mut |_| {})) {
+        if let Err(e) = run(|| build_case(&bytes, true, &mut |_| {})) {
             failures.push(format!(
                 "seed {seed:#x} case {case}: {e}\n{}",
                 roundtrip::describe(&bytes, true)

@@ -122,6 +122,14 @@ impl<'a> SectionSpec<'a> {
         self
     }
 
+    /// The same section, thread-local (`SHF_TLS`): the initialization
+    /// image of each thread's copy (`.tdata`), or its zeros when made by
+    /// [`zeros`](Self::zeros) (`.tbss`). Loaded TLS sections are `RW`.
+    pub fn tls(mut self) -> Self {
+        self.flags |= SHF_TLS;
+        self
+    }
+
     /// The same section with extra `sh_flags` bits.
     pub fn flags(mut self, flags: u64) -> Self {
         self.flags = flags;
@@ -227,6 +235,15 @@ impl<'a> SymbolSpec<'a> {
     /// The same symbol as a data object of `size` bytes.
     pub fn object(mut self, size: u64) -> Self {
         self.kind = STT_OBJECT;
+        self.size = size;
+        self
+    }
+
+    /// The same symbol as a thread-local variable (`STT_TLS`) of `size`
+    /// bytes. In executables and shared objects its value becomes its
+    /// offset in the TLS segment, as the gABI asks.
+    pub fn tls(mut self, size: u64) -> Self {
+        self.kind = STT_TLS;
         self.size = size;
         self
     }
@@ -446,10 +463,16 @@ impl<'a> Builder<'a> {
             if s.relro && s.perms != Some(Perms::RW) {
                 return e("relro (only for writable sections)", 1);
             }
+            let tls = s.flags & SHF_TLS != 0;
+            if linked && tls && s.perms.is_some() && s.perms != Some(Perms::RW) {
+                // The gABI's .tdata and .tbss are writable; the loader
+                // copies them for each thread.
+                return e("perms (a loaded TLS section must be RW)", s.flags);
+            }
             if linked
                 && s.sh_type == SHT_NOBITS
                 && s.perms.is_some()
-                && (s.perms != Some(Perms::RW) || s.relro)
+                && (s.perms != Some(Perms::RW) || (s.relro && !tls))
             {
                 // Zeros without file bytes can only end the writable segment.
                 return e(

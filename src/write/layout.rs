@@ -50,6 +50,13 @@ pub enum LoadClass {
     R,
     /// Read and execute.
     RX,
+    /// The initialization image of thread-local storage (`.tdata`). It
+    /// starts the writable segment, inside `PT_GNU_RELRO` as with GNU ld and
+    /// lld: only the loader reads it, to set up each thread's copy.
+    Tls,
+    /// Thread-local zeros (`.tbss`): in `PT_TLS`, but taking no address
+    /// space in its `PT_LOAD` (what follows may overlap its addresses).
+    TlsBss,
     /// Writable, but read-only once relocated (`PT_GNU_RELRO`).
     RelRo,
     /// Writable.
@@ -143,9 +150,13 @@ pub(crate) fn place(
     let mut mem_end = base;
     let mut i = 0;
     while i < pieces.len() && loaded && pieces[i].class != LoadClass::NotLoaded {
-        // One group: R, RX, or RW (RelRo + RW + Bss).
+        // One group: R, RX, or RW (Tls + TlsBss + RelRo + RW + Bss).
         let group = |c: LoadClass| match c {
-            LoadClass::RelRo | LoadClass::RW | LoadClass::Bss => LoadClass::RW,
+            LoadClass::Tls
+            | LoadClass::TlsBss
+            | LoadClass::RelRo
+            | LoadClass::RW
+            | LoadClass::Bss => LoadClass::RW,
             c => c,
         };
         let g = group(pieces[i].class);
@@ -201,7 +212,23 @@ pub(crate) fn place(
         };
         let (seg_off, seg_addr) = (o, a);
         let mut file_end = o;
+        // Where the next TLS zeros go: after the TLS image and each other,
+        // while the segment's own cursor stays put.
+        let mut tbss_end: Option<u64> = None;
         for (k, p) in pieces.iter().enumerate().take(end).skip(i) {
+            if p.class == LoadClass::TlsBss {
+                let start = align_up(tbss_end.unwrap_or(a), p.align)?;
+                // Offset congruent with the address, as if the zeros were
+                // in the file: tools find a TLS section's offset in the
+                // TLS segment from it.
+                let offset = o.checked_add(start - a).ok_or_else(overflow)?;
+                placed[k] = Placed {
+                    offset,
+                    addr: start,
+                };
+                tbss_end = Some(start.checked_add(p.mem_size).ok_or_else(overflow)?);
+                continue;
+            }
             let na = align_up(a, p.align)?;
             o = o.checked_add(na - a).ok_or_else(overflow)?;
             a = na;
@@ -284,6 +311,41 @@ mod tests {
             // Bss takes no file space.
             assert_eq!(segs[2].file_size, p[4].offset + 0x10 - segs[2].offset);
         }
+    }
+
+    #[test]
+    fn tls_zeros_take_no_room_in_their_segment() {
+        let pieces = [
+            piece(LoadClass::R, 0x40, 8),
+            piece(LoadClass::Tls, 0x8, 16),
+            Piece {
+                class: LoadClass::TlsBss,
+                file_size: 0,
+                mem_size: 0x10,
+                align: 16,
+            },
+            Piece {
+                class: LoadClass::TlsBss,
+                file_size: 0,
+                mem_size: 0x4,
+                align: 64,
+            },
+            piece(LoadClass::RelRo, 0x20, 8),
+            piece(LoadClass::Bss, 0x30, 8),
+        ];
+        let opts = LayoutOptions::default();
+        let (p, segs, _) = place(&pieces, &opts, 0x40_0000, true).unwrap();
+        let (tdata, tbss, tbss2, relro, bss) = (p[1], p[2], p[3], p[4], p[5]);
+        // The zeros follow the image and each other in TLS space...
+        assert_eq!(tbss.addr, tdata.addr + 0x10);
+        assert_eq!(tbss2.addr, tdata.addr + 0x40);
+        // ...with offsets congruent to their addresses...
+        assert_eq!(tbss.offset - tdata.offset, tbss.addr - tdata.addr);
+        assert_eq!(tbss2.offset - tdata.offset, tbss2.addr - tdata.addr);
+        // ...but what follows them in the segment starts after the image.
+        assert_eq!(relro.addr, tdata.addr + 8);
+        assert_eq!(bss.addr, relro.addr + 0x20);
+        assert_eq!(segs[1].mem_size, bss.addr + 0x30 - segs[1].addr);
     }
 
     #[test]

@@ -50,3 +50,50 @@ pub const R_AARCH64_GLOB_DAT: u32 = 1025;
 pub const R_AARCH64_JUMP_SLOT: u32 = 1026;
 /// AArch64: B + A.
 pub const R_AARCH64_RELATIVE: u32 = 1027;
+
+/// x86-64: the TLS module ID of the symbol's object, 64 bits.
+pub const R_X86_64_DTPMOD64: u32 = 16;
+/// x86-64: offset in the symbol's TLS block, 64 bits.
+pub const R_X86_64_DTPOFF64: u32 = 17;
+/// x86-64: offset from the thread pointer, 64 bits.
+pub const R_X86_64_TPOFF64: u32 = 18;
+/// x86-64: offset in the symbol's TLS block, 32 bits.
+pub const R_X86_64_DTPOFF32: u32 = 21;
+/// x86-64: offset from the thread pointer, 32 bits (local exec).
+pub const R_X86_64_TPOFF32: u32 = 23;
+/// x86-64 ILP32 (x32): B + A in 64 bits.
+pub const R_X86_64_RELATIVE64: u32 = 38;
+
+/// AArch64: ADD immediate, bits 23:12 of the offset from the thread pointer.
+pub const R_AARCH64_TLSLE_ADD_TPREL_HI12: u32 = 549;
+/// AArch64: ADD immediate, bits 11:0 of the offset from the thread pointer.
+pub const R_AARCH64_TLSLE_ADD_TPREL_LO12: u32 = 550;
+/// AArch64: as `TLSLE_ADD_TPREL_LO12`, without the overflow check.
+pub const R_AARCH64_TLSLE_ADD_TPREL_LO12_NC: u32 = 551;
+/// AArch64: the TLS module ID of the symbol's object.
+pub const R_AARCH64_TLS_DTPMOD: u32 = 1028;
+/// AArch64: offset in the symbol's TLS block.
+pub const R_AARCH64_TLS_DTPREL: u32 = 1029;
+/// AArch64: offset from the thread pointer.
+pub const R_AARCH64_TLS_TPREL: u32 = 1030;
+
+/// AArch64 ILP32: S + A, 32 bits.
+pub const R_AARCH64_P32_ABS32: u32 = 1;
+/// AArch64 ILP32: S + A - P, 32 bits.
+pub const R_AARCH64_P32_PREL32: u32 = 3;
+/// AArch64 ILP32: ADRP page-relative.
+pub const R_AARCH64_P32_ADR_PREL_PG_HI21: u32 = 11;
+/// AArch64 ILP32: ADD low 12 bits.
+pub const R_AARCH64_P32_ADD_ABS_LO12_NC: u32 = 12;
+/// AArch64 ILP32: branch 26 bits.
+pub const R_AARCH64_P32_JUMP26: u32 = 20;
+/// AArch64 ILP32: call 26 bits.
+pub const R_AARCH64_P32_CALL26: u32 = 21;
+/// AArch64 ILP32: ADD immediate, bits 23:12 of the offset from the thread pointer.
+pub const R_AARCH64_P32_TLSLE_ADD_TPREL_HI12: u32 = 109;
+/// AArch64 ILP32: ADD immediate, bits 11:0 of the offset from the thread pointer.
+pub const R_AARCH64_P32_TLSLE_ADD_TPREL_LO12: u32 = 110;
+/// AArch64 ILP32: as `P32_TLSLE_ADD_TPREL_LO12`, without the overflow check.
+pub const R_AARCH64_P32_TLSLE_ADD_TPREL_LO12_NC: u32 = 111;
+/// AArch64 ILP32: B + A.
+pub const R_AARCH64_P32_RELATIVE: u32 = 183;

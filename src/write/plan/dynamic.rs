@@ -26,6 +26,8 @@ pub(super) struct DynamicFacts {
     pub executable: bool,
     /// A position-independent executable.
     pub pie: bool,
+    /// A shared object with thread-pointer offsets resolved at load time.
+    pub static_tls: bool,
 }
 
 /// The `(tag, value)` pairs of the table, `DT_NULL` last.
@@ -55,6 +57,9 @@ pub(super) fn dynamic_entries(f: &DynamicFacts) -> Vec<(i64, u64)> {
     } else {
         (DT_BIND_NOW, 0)
     });
+    if f.static_tls {
+        e.push((DT_FLAGS, DF_STATIC_TLS));
+    }
     if f.pie {
         e.push((DT_FLAGS_1, 0x0800_0000)); // DF_1_PIE
     }

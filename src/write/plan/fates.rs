@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
-use crate::write::relocate::{How, classify, dynamic_types};
+use crate::write::relocate::{How, TlsValue, classify, dynamic_types};
 use alloc::vec::Vec;
 
 /// What happens to a relocation in an executable or shared object.
@@ -17,8 +17,21 @@ pub(super) enum Fate {
     Relative {
         relr: bool,
     },
-    /// A word-sized absolute relocation against a dynamic symbol.
-    Symbolic,
+    /// A dynamic relocation of type `r_type` computing what `how` asks
+    /// for: against the symbol's `.dynsym` entry when `symbol`, else
+    /// against none, with the link-time value as the addend.
+    Dynamic {
+        r_type: u32,
+        symbol: bool,
+        how: How,
+    },
+}
+
+impl Fate {
+    /// Whether the relocation becomes an entry of `.rela.dyn`.
+    pub(super) fn in_rela_dyn(&self) -> bool {
+        matches!(self, Fate::Relative { relr: false } | Fate::Dynamic { .. })
+    }
 }
 
 impl Builder<'_> {
@@ -34,119 +47,154 @@ impl Builder<'_> {
             return Ok(fates);
         }
         let machine = self.kind.machine;
-        let file_type = self.kind.file_type;
+        let class = self.kind.encoding.class;
+        let exec = self.kind.file_type == ET_EXEC;
         let word = self.kind.encoding.address_size() as u64;
-        if self.kind.encoding.class == crate::read::Class::Elf32 && !self.relocations.is_empty() {
-            // x32 and AArch64 ILP32 have their own relocation rules.
-            return Err(bad(
-                "builder relocation",
-                "class (the builder resolves relocations in 64-bit x86-64 and AArch64 files only)",
-                32,
-            ));
-        }
-        let defined = |i: usize| self.is_defined(i);
-
+        let types = dynamic_types(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
-            let how = classify(machine, r.kind).ok_or(
-                bad(
-                    "builder relocation",
-                    "type (not one the builder resolves for this machine)",
+            let e =
+                |field, value: u64| Err(bad("builder relocation", field, value).at_index(i as u64));
+            let Some(how) = classify(machine, class, r.kind) else {
+                return e(
+                    "type (not one the builder resolves for this machine and class)",
                     r.kind.into(),
-                )
-                .at_index(i as u64),
-            )?;
-            let sym_defined = r.symbol.is_none_or(|s| defined(s.0));
+                );
+            };
+            let sym = r.symbol.map(|s| &self.symbols[s.0]);
+            let sym_defined = r.symbol.is_none_or(|s| self.is_defined(s.0));
             // An absolute symbol does not move with the load address.
-            let absolute = r
-                .symbol
-                .is_some_and(|s| self.symbols[s.0].place == SymbolPlace::Absolute);
+            let absolute = sym.is_some_and(|s| s.place == SymbolPlace::Absolute);
+            let sym_index = r.symbol.map_or(0, |s| s.0 as u64);
+            if how.is_tls() && sym_defined {
+                // TLS values are offsets in the TLS segment.
+                let in_tls = match sym.map(|s| s.place) {
+                    None => true,
+                    Some(SymbolPlace::Section(sec)) => self.sections[sec.0].flags & SHF_TLS != 0,
+                    Some(_) => false,
+                };
+                if !in_tls {
+                    return e(
+                        "symbol (a TLS relocation against a symbol outside the TLS sections)",
+                        sym_index,
+                    );
+                }
+            }
             let section = &self.sections[r.section.0];
+            let dynamic_of = |r_type: u32, symbol: bool| Fate::Dynamic {
+                r_type,
+                symbol,
+                how,
+            };
             let fate = match how {
-                How::AbsWord if file_type == ET_DYN && sym_defined && !absolute => Fate::Relative {
+                How::Nothing => Fate::Static(how),
+                How::AbsWord if !exec && sym_defined && !absolute => Fate::Relative {
                     // RELR keeps the addend in the file, so the place needs bytes.
                     relr: self.relr
                         && section.align >= word
                         && r.offset % word == 0
                         && matches!(section.data, SectionData::Bytes(_)),
                 },
-                How::AbsWord if !sym_defined && dynamic => {
+                // x32's 64-bit word: RELATIVE64, which keeps no RELR form.
+                How::Abs64 if !exec && sym_defined && !absolute => {
+                    dynamic_of(R_X86_64_RELATIVE64, false)
+                }
+                How::AbsWord | How::Abs64 if !sym_defined && dynamic => {
                     // .dynsym keeps locals before sh_info; an undefined local
                     // cannot be bound by the dynamic linker anyway.
-                    if r.symbol
-                        .is_some_and(|s| self.symbols[s.0].bind == STB_LOCAL)
-                    {
-                        return Err(bad(
-                            "builder relocation",
+                    if sym.is_some_and(|s| s.bind == STB_LOCAL) {
+                        return e(
                             "symbol (an undefined local symbol cannot be resolved at run time)",
-                            r.symbol.map_or(0, |s| s.0 as u64),
-                        )
-                        .at_index(i as u64));
+                            sym_index,
+                        );
                     }
-                    Fate::Symbolic
+                    let abs = if how == How::Abs64 {
+                        R_X86_64_64
+                    } else {
+                        types.map_or(0, |t| t.1)
+                    };
+                    dynamic_of(abs, true)
                 }
-                How::Nothing => Fate::Static(how),
+                How::Tls { size: 8, .. } if !sym_defined && dynamic => {
+                    if sym.is_some_and(|s| s.bind == STB_LOCAL) {
+                        return e(
+                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            sym_index,
+                        );
+                    }
+                    dynamic_of(r.kind, true)
+                }
+                // The module ID of a shared object is known only at run
+                // time; an executable is always module 1.
+                How::Tls {
+                    value: TlsValue::Module,
+                    ..
+                } if !exec && sym_defined => dynamic_of(r.kind, false),
+                // Where a shared object's TLS block sits from the thread
+                // pointer is known only at run time.
+                How::Tls {
+                    value: TlsValue::TpOff,
+                    size: 8,
+                } if !exec && sym_defined => dynamic_of(r.kind, false),
+                How::Tls {
+                    value: TlsValue::TpOff,
+                    ..
+                }
+                | How::TpRelHi12
+                | How::TpRelLo12 { .. }
+                    if !exec =>
+                {
+                    return e(
+                        "type (local-exec TLS cannot be used in a shared object)",
+                        r.kind.into(),
+                    );
+                }
                 _ if !sym_defined => {
-                    return Err(bad(
-                        "builder relocation",
+                    return e(
                         "symbol (undefined, and the relocation cannot be dynamic)",
-                        r.symbol.map_or(0, |s| s.0 as u64),
-                    )
-                    .at_index(i as u64));
+                        sym_index,
+                    );
                 }
                 // S is fixed, P moves with the load address: no constant.
-                How::PcRel { .. } | How::Branch26 | How::AdrpPage21
-                    if file_type == ET_DYN && absolute =>
-                {
-                    return Err(bad(
-                        "builder relocation",
+                How::PcRel { .. } | How::Branch26 | How::AdrpPage21 if !exec && absolute => {
+                    return e(
                         "symbol (an absolute symbol cannot be reached PC-relatively in a position-independent file)",
-                        r.symbol.map_or(0, |s| s.0 as u64),
-                    )
-                    .at_index(i as u64));
+                        sym_index,
+                    );
                 }
-                How::Abs32 { .. } if file_type == ET_DYN => {
-                    return Err(bad("builder relocation", "type (a 32-bit absolute relocation cannot be used in a position-independent file)", r.kind.into()).at_index(i as u64));
+                How::Abs32 { .. } if !exec => {
+                    return e(
+                        "type (a 32-bit absolute relocation cannot be used in a position-independent file)",
+                        r.kind.into(),
+                    );
                 }
                 h => Fate::Static(h),
             };
-            if matches!(fate, Fate::Relative { .. } | Fate::Symbolic)
-                && dynamic_types(machine).is_none()
-            {
-                return Err(bad(
-                    "builder relocation",
+            let dynamic_reloc = matches!(fate, Fate::Relative { .. } | Fate::Dynamic { .. });
+            if dynamic_reloc && types.is_none() {
+                return e(
                     "machine (no dynamic relocation types known)",
                     machine.into(),
-                )
-                .at_index(i as u64));
+                );
             }
-            if matches!(fate, Fate::Relative { .. } | Fate::Symbolic) {
+            if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
-                    return Err(bad(
-                        "builder relocation",
+                    return e(
                         "section (a dynamic relocation in a read-only section would need text relocations)",
                         r.section.0 as u64,
-                    )
-                    .at_index(i as u64));
+                    );
                 }
                 if r.offset
-                    .checked_add(word)
+                    .checked_add(how.field_size(word))
                     .is_none_or(|end| end > section.data.size())
                 {
-                    return Err(bad(
-                        "builder relocation",
-                        "offset (the word runs past its section)",
-                        r.offset,
-                    )
-                    .at_index(i as u64));
+                    return e("offset (the field runs past its section)", r.offset);
                 }
             }
-            if self.sections[r.section.0].perms.is_none() {
-                return Err(bad(
-                    "builder relocation",
+            if section.perms.is_none() {
+                return e(
                     "section (not loaded; cannot relocate it in a linked file)",
                     r.section.0 as u64,
-                )
-                .at_index(i as u64));
+                );
             }
             fates.push(fate);
         }
@@ -162,7 +210,7 @@ impl Builder<'_> {
 
         let mut needed_undef = alloc::vec![false; self.symbols.len()];
         for (r, f) in self.relocations.iter().zip(fates) {
-            if *f == Fate::Symbolic {
+            if let Fate::Dynamic { symbol: true, .. } = f {
                 if let Some(s) = r.symbol {
                     needed_undef[s.0] = true;
                 }

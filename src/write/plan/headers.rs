@@ -39,6 +39,8 @@ pub(super) struct SegmentInputs<'s> {
     pub interp: Option<Span>,
     pub dynamic: Option<Span>,
     pub notes: Vec<Span>,
+    /// The TLS segment.
+    pub tls: Option<Span>,
     /// The first RELRO section and the end address of the last.
     pub relro: Option<(Span, u64)>,
     /// Whether to say the stack is not executable (linked files).
@@ -78,6 +80,7 @@ pub(super) fn program_headers(i: &SegmentInputs<'_>) -> Vec<ProgramHeader> {
     }
     out.extend(i.dynamic.map(|s| s.header(PT_DYNAMIC, PF_R | PF_W)));
     out.extend(i.notes.iter().map(|s| s.header(PT_NOTE, PF_R)));
+    out.extend(i.tls.map(|s| s.header(PT_TLS, PF_R)));
     if let Some((first, end)) = i.relro {
         let size = end - first.addr;
         let span = Span {

@@ -11,10 +11,12 @@ mod headers;
 mod place;
 mod sections;
 mod symbols;
+mod tls;
 
 use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
+use super::relocate::{How, TlsValue};
 use super::strtab::StringTableBuilder;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
@@ -27,8 +29,9 @@ use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
 use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
 use place::PlaceInputs;
-use sections::{Counts, Out, synth};
+use sections::{Counts, Out, header_order, synth, user_outputs};
 use symbols::shndx_of;
+use tls::{TlsLayout, is_tls, relro_span, tls_align};
 
 /// What an output section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,9 +127,23 @@ impl<'a> Builder<'a> {
 
         let fates = self.relocation_fates(dynamic)?;
         let count = |want: fn(&Fate) -> bool| fates.iter().filter(|f| want(f)).count() as u64;
-        let n_relative = count(|f| matches!(f, Fate::Relative { relr: false }));
+        let n_rela_dyn = count(Fate::in_rela_dyn);
         let n_relr = count(|f| matches!(f, Fate::Relative { relr: true }));
-        let n_symbolic = count(|f| matches!(f, Fate::Symbolic));
+        // Thread-pointer offsets resolved at load time need the object's
+        // TLS block in the static TLS area.
+        let static_tls = file_type == ET_DYN
+            && fates.iter().any(|f| {
+                matches!(
+                    f,
+                    Fate::Dynamic {
+                        how: How::Tls {
+                            value: TlsValue::TpOff,
+                            ..
+                        },
+                        ..
+                    }
+                )
+            });
 
         let dynsym = self.dynsym_order(if dynamic {
             self.dynamic_symbol_order(&fates)
@@ -154,7 +171,6 @@ impl<'a> Builder<'a> {
         let mut strtab = strtab.finish();
 
         // The dynamic table's entries, counted now, filled after placement.
-        let rela_dyn = n_relative + n_symbolic > 0;
         let facts = DynamicFacts {
             needed: needed_ids
                 .iter()
@@ -165,10 +181,11 @@ impl<'a> Builder<'a> {
             hash: self.sysv_hash.then_some(0),
             strsz: dynstr.data.len() as u64,
             syment: sym_size,
-            rela: rela_dyn.then_some((0, (n_relative + n_symbolic) * rela_size, rela_size)),
+            rela: (n_rela_dyn > 0).then_some((0, n_rela_dyn * rela_size, rela_size)),
             relr: (n_relr > 0).then_some((0, 0, word)),
             executable: self.interpreter.is_some(),
             pie: file_type == ET_DYN && self.interpreter.is_some(),
+            static_tls,
             ..DynamicFacts::default()
         };
         let n_dynamic = if dynamic {
@@ -184,46 +201,13 @@ impl<'a> Builder<'a> {
             defined_dynsyms: n_defined_dyn,
             gnu_buckets: nbuckets,
             dynstr_size: dynstr.data.len() as u64,
-            rela_dyn: n_relative + n_symbolic,
+            rela_dyn: n_rela_dyn,
             relr: n_relr,
             dynamic_entries: n_dynamic,
             first_global,
             strtab_size: strtab.data.len() as u64,
         })?;
-        // Symbols in sections past 0xff00 need `.symtab_shndx`. It goes
-        // right after `.symtab`, past every caller's section, so adding it
-        // moves none of the indices that decided it.
-        let (_, header_index) = header_order(&outs, rel);
-        let user_out = user_outputs(&outs, self.sections.len());
-        let big = |s: &super::builder::SymbolSpec<'_>| match s.place {
-            SymbolPlace::Section(sec) => header_index[user_out[sec.0]] >= u32::from(SHN_LORESERVE),
-            _ => false,
-        };
-        if self.symbols.iter().any(big) {
-            if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
-                return Err(bad(
-                    "builder",
-                    "dynamic symbols in sections past index 0xff00 (not supported)",
-                    outs.len() as u64,
-                ));
-            }
-            let at = outs
-                .iter()
-                .position(|o| o.origin == Origin::Symtab)
-                .map_or(outs.len(), |i| i + 1);
-            let mut x = synth(
-                Origin::SymtabShndx,
-                b".symtab_shndx",
-                SHT_SYMTAB_SHNDX,
-                0,
-                4,
-                4,
-                (self.symbols.len() as u64 + 1) * 4,
-                LoadClass::NotLoaded,
-            );
-            x.link = Some(Origin::Symtab);
-            outs.insert(at, x);
-        }
+        self.add_symtab_shndx(&mut outs, rel, &dynsym)?;
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
         let mut shstr = StringTableBuilder::new();
         let shstr_ids: Vec<_> = out_names.iter().map(|n| shstr.add(n)).collect();
@@ -260,9 +244,16 @@ impl<'a> Builder<'a> {
         let n_load = if rel {
             0
         } else {
-            1 + u64::from(has(LoadClass::RX))
-                + u64::from(has(LoadClass::RelRo) || has(LoadClass::RW) || has(LoadClass::Bss))
+            let writable = [
+                LoadClass::Tls,
+                LoadClass::TlsBss,
+                LoadClass::RelRo,
+                LoadClass::RW,
+                LoadClass::Bss,
+            ];
+            1 + u64::from(has(LoadClass::RX)) + u64::from(writable.into_iter().any(has))
         };
+        let tls = !rel && (has(LoadClass::Tls) || has(LoadClass::TlsBss));
         let interp = dynamic && self.interpreter.is_some();
         let notes: Vec<usize> = order
             .iter()
@@ -277,6 +268,7 @@ impl<'a> Builder<'a> {
                 + 2 * u64::from(interp)
                 + u64::from(dynamic)
                 + notes.len() as u64
+                + u64::from(tls)
                 + u64::from(relro)
                 + 1
         };
@@ -289,6 +281,7 @@ impl<'a> Builder<'a> {
             .base
             .unwrap_or(if file_type == ET_EXEC { 0x40_0000 } else { 0 });
         let relr_out = find_in(&outs, Origin::RelrDyn);
+        let tls_align = tls_align(&outs);
         let placement = self.place_pieces(
             &PlaceInputs {
                 outs: &outs,
@@ -300,6 +293,7 @@ impl<'a> Builder<'a> {
                 table_size: shnum * shentsize,
                 word,
                 relr_out,
+                tls_align,
                 base,
                 loaded: !rel,
             },
@@ -333,13 +327,24 @@ impl<'a> Builder<'a> {
             ));
         }
 
-        // Final symbol values.
+        let tls = TlsLayout::new(&outs, &order, &at, tls_align);
+        let tls_block = tls.block;
+        // Final symbol values: addresses in linked files, except that
+        // STT_TLS symbols are offsets in the TLS segment (gABI).
         let out_of = |sec: SectionId| user_out[sec.0];
         let symbol_values: Vec<u64> = self
             .symbols
             .iter()
             .map(|s| match s.place {
-                SymbolPlace::Section(sec) if !rel => at(out_of(sec)).addr.wrapping_add(s.value),
+                SymbolPlace::Section(sec) if !rel => {
+                    let addr = at(out_of(sec)).addr.wrapping_add(s.value);
+                    match tls_block {
+                        Some(t) if s.kind == STT_TLS && is_tls(outs[out_of(sec)].class) => {
+                            addr.wrapping_sub(t.addr)
+                        }
+                        _ => addr,
+                    }
+                }
                 _ => s.value,
             })
             .collect();
@@ -369,8 +374,13 @@ impl<'a> Builder<'a> {
             Vec::new()
         };
 
-        let applied =
-            self.apply_relocations(&fates, |sec| at(out_of(sec)), &symbol_values, &dynsym.index)?;
+        let applied = self.apply_relocations(
+            &fates,
+            |sec| at(out_of(sec)),
+            &symbol_values,
+            &dynsym.index,
+            tls_block,
+        )?;
         let dynsym_list: Vec<DynSymbol<'_>> = dynsym
             .order
             .iter()
@@ -469,11 +479,6 @@ impl<'a> Builder<'a> {
                 align: o.align,
             }
         };
-        let relro_sections: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| outs[i].class == LoadClass::RelRo)
-            .collect();
         let segments = program_headers(&SegmentInputs {
             loads: segs,
             phdr: interp.then_some((ehsize, phnum * phentsize)),
@@ -488,9 +493,11 @@ impl<'a> Builder<'a> {
                 None
             },
             notes: notes.iter().map(|&i| span(i)).collect(),
-            relro: match (relro, relro_sections.first(), relro_sections.last()) {
-                (true, Some(&a), Some(&b)) => Some((span(a), span(b).addr + outs[b].mem_size)),
-                _ => None,
+            tls: tls.segment(&span),
+            relro: if relro {
+                relro_span(&outs, &order, &span)
+            } else {
+                None
             },
             stack: !rel,
             word,
@@ -520,29 +527,4 @@ impl<'a> Builder<'a> {
             build_id,
         })
     }
-}
-
-/// Section header order (by load class in linked files, stable) and each
-/// output's header index.
-fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
-    let mut order: Vec<usize> = (0..outs.len()).collect();
-    if !rel {
-        order.sort_by_key(|&i| outs[i].class);
-    }
-    let mut header_index = alloc::vec![0u32; outs.len()];
-    for (k, &i) in order.iter().enumerate() {
-        header_index[i] = k as u32 + 1;
-    }
-    (order, header_index)
-}
-
-/// The output index of each of the caller's sections.
-fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
-    let mut user_out = alloc::vec![0usize; n];
-    for (k, o) in outs.iter().enumerate() {
-        if let Origin::User(id) = o.origin {
-            user_out[id.0] = k;
-        }
-    }
-    user_out
 }

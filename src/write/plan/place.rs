@@ -38,6 +38,8 @@ pub(super) struct PlaceInputs<'p, 'o> {
     pub table_size: u64,
     pub word: u64,
     pub relr_out: Option<usize>,
+    /// The largest TLS alignment, for the first TLS section.
+    pub tls_align: u64,
     pub base: u64,
     /// Whether the file is loaded (not a relocatable object).
     pub loaded: bool,
@@ -66,8 +68,15 @@ impl Builder<'_> {
                 mem_size: p.headers_size,
                 align: word,
             });
+            let mut first_tls = true;
             for &i in p.order {
                 let o = &p.outs[i];
+                let mut align = o.align;
+                if matches!(o.class, LoadClass::Tls | LoadClass::TlsBss) && first_tls {
+                    // The TLS segment starts aligned to PT_TLS's p_align.
+                    align = align.max(p.tls_align);
+                    first_tls = false;
+                }
                 let size = if Some(i) == p.relr_out {
                     relr_size
                 } else {
@@ -82,7 +91,7 @@ impl Builder<'_> {
                     class: o.class,
                     file_size: file,
                     mem_size: size,
-                    align: o.align,
+                    align,
                 });
             }
             pieces.push(Piece {

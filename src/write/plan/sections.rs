@@ -2,7 +2,7 @@
 //! the format needs (dynamic tables, symbol and string tables, relocation
 //! sections of objects), with their sizes known before placement.
 
-use super::{Origin, bad};
+use super::Origin;
 use crate::error::Result;
 use crate::raw::consts::*;
 use crate::read::{Rel, Rela, Symbol, Table};
@@ -39,11 +39,13 @@ pub(super) struct Out<'b> {
     pub info_origin: Option<Origin>,
 }
 
-fn class_of(perms: Option<Perms>, relro: bool, nobits: bool) -> LoadClass {
+fn class_of(perms: Option<Perms>, relro: bool, nobits: bool, tls: bool) -> LoadClass {
     match perms {
         None => LoadClass::NotLoaded,
         Some(Perms::R) => LoadClass::R,
         Some(Perms::RX) => LoadClass::RX,
+        Some(Perms::RW) if tls && nobits => LoadClass::TlsBss,
+        Some(Perms::RW) if tls => LoadClass::Tls,
         Some(Perms::RW) if nobits => LoadClass::Bss,
         Some(Perms::RW) if relro => LoadClass::RelRo,
         Some(Perms::RW) => LoadClass::RW,
@@ -141,13 +143,16 @@ impl Builder<'_> {
             }
             let bloom = crate::write::dynamic_tables::gnu_bloom_words(n_defined_dyn, word);
             let size = 16 + bloom * word + nbuckets * 4 + n_defined_dyn * 4;
+            // GNU ld and eu-elflint give 32-bit tables an entry size of 4
+            // (their words); 64-bit ones mix 4- and 8-byte words: none.
+            let gnu_entsize = if word == 4 { 4 } else { 0 };
             let mut h = synth(
                 Origin::GnuHash,
                 b".gnu.hash",
                 SHT_GNU_HASH,
                 SHF_ALLOC,
                 word,
-                0,
+                gnu_entsize,
                 size,
                 LoadClass::R,
             );
@@ -216,16 +221,8 @@ impl Builder<'_> {
             let class = if rel {
                 LoadClass::NotLoaded
             } else {
-                class_of(s.perms, s.relro, nobits)
+                class_of(s.perms, s.relro, nobits, s.flags & SHF_TLS != 0)
             };
-            if !rel && s.flags & SHF_TLS != 0 && s.perms.is_some() {
-                return Err(bad(
-                    "builder section",
-                    "flags (TLS sections are supported only in relocatable objects)",
-                    s.flags,
-                )
-                .at_index(i as u64));
-            }
             outs.push(Out {
                 origin: Origin::User(SectionId(i)),
                 name: Cow::Borrowed(&s.name),
@@ -302,4 +299,29 @@ impl Builder<'_> {
         ));
         Ok(outs)
     }
+}
+
+/// Section header order (by load class in linked files, stable) and each
+/// output's header index.
+pub(super) fn header_order(outs: &[Out<'_>], rel: bool) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..outs.len()).collect();
+    if !rel {
+        order.sort_by_key(|&i| outs[i].class);
+    }
+    let mut header_index = alloc::vec![0u32; outs.len()];
+    for (k, &i) in order.iter().enumerate() {
+        header_index[i] = k as u32 + 1;
+    }
+    (order, header_index)
+}
+
+/// The output index of each of the caller's sections.
+pub(super) fn user_outputs(outs: &[Out<'_>], n: usize) -> Vec<usize> {
+    let mut user_out = alloc::vec![0usize; n];
+    for (k, o) in outs.iter().enumerate() {
+        if let Origin::User(id) = o.origin {
+            user_out[id.0] = k;
+        }
+    }
+    user_out
 }

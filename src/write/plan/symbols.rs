@@ -1,8 +1,12 @@
 //! Where each symbol goes: its `.symtab` and `.dynsym` positions, its
 //! final value and its `st_shndx`.
 
+use super::sections::{Out, header_order, synth, user_outputs};
+use super::{Origin, bad};
+use crate::error::Result;
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, SymbolPlace, SymbolSpec};
+use crate::write::layout::LoadClass;
 use alloc::vec::Vec;
 
 /// The order of a symbol table and each builder symbol's index in it.
@@ -32,6 +36,50 @@ impl Builder<'_> {
         let first_global = order.len() as u32 + 1;
         order.extend((0..self.symbols.len()).filter(|i| !local(i)));
         (TableOrder::new(order, self.symbols.len()), first_global)
+    }
+
+    /// Adds `.symtab_shndx` to `outs` when a symbol is defined in a section
+    /// past index 0xff00. It goes right after `.symtab`, past every caller's
+    /// section, so adding it moves none of the indices that decided it.
+    pub(super) fn add_symtab_shndx(
+        &self,
+        outs: &mut Vec<Out<'_>>,
+        rel: bool,
+        dynsym: &TableOrder,
+    ) -> Result<()> {
+        let (_, header_index) = header_order(outs, rel);
+        let user_out = user_outputs(outs, self.sections.len());
+        let big = |s: &SymbolSpec<'_>| match s.place {
+            SymbolPlace::Section(sec) => header_index[user_out[sec.0]] >= u32::from(SHN_LORESERVE),
+            _ => false,
+        };
+        if !self.symbols.iter().any(big) {
+            return Ok(());
+        }
+        if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
+            return Err(bad(
+                "builder",
+                "dynamic symbols in sections past index 0xff00 (not supported)",
+                outs.len() as u64,
+            ));
+        }
+        let at = outs
+            .iter()
+            .position(|o| o.origin == Origin::Symtab)
+            .map_or(outs.len(), |i| i + 1);
+        let mut x = synth(
+            Origin::SymtabShndx,
+            b".symtab_shndx",
+            SHT_SYMTAB_SHNDX,
+            0,
+            4,
+            4,
+            (self.symbols.len() as u64 + 1) * 4,
+            LoadClass::NotLoaded,
+        );
+        x.link = Some(Origin::Symtab);
+        outs.insert(at, x);
+        Ok(())
     }
 
     /// `.dynsym` order from [`dynamic_symbol_order`](Self::dynamic_symbol_order).
