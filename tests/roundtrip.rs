@@ -1,4 +1,4 @@
-//! The writer's round-trip properties (`fuzz/roundtrip.rs`, shared with the
+//! The writer's round-trip properties (`fuzz/roundtrip/`, shared with the
 //! `build_roundtrip` and `rewrite_roundtrip` fuzz targets), driven on stable
 //! by a seeded generator:
 //!
@@ -12,7 +12,7 @@
 //! `ELFIN_ROUNDTRIP_CASES=<n>` changes how many cases run.
 #![cfg(feature = "alloc")]
 
-#[path = "../fuzz/roundtrip.rs"]
+#[path = "../fuzz/roundtrip/mod.rs"]
 mod roundtrip;
 #[path = "../fuzz/walk.rs"]
 mod walk;
@@ -392,7 +392,7 @@ fn rewrite_roundtrip_mutations() {
 
 /// The seeded builder run again with the known-bug avoidance off: fails
 /// until every builder bug listed in `Model::avoid_known_bugs`
-/// (fuzz/roundtrip.rs) is fixed. `cargo test --test roundtrip -- --ignored`.
+/// (fuzz/roundtrip/model_builder.rs) is fixed. `cargo test --test roundtrip -- --ignored`.
 #[test]
 fn build_roundtrip_seeded_strict() {
     const SALT: u64 = 0xb011d;
@@ -416,7 +416,7 @@ fn build_roundtrip_seeded_strict() {
 }
 
 /// Minimal reproducers of the builder and rewriter bugs the round-trip
-/// properties found, numbered as in `Model::avoid_known_bugs` (fuzz/roundtrip.rs)
+/// properties found, numbered as in `Model::avoid_known_bugs` (fuzz/roundtrip/model_builder.rs)
 /// and FUZZING.md. Each asserts the right behaviour and is ignored until the
 /// bug is fixed: `cargo test --test roundtrip known -- --ignored`.
 mod known {

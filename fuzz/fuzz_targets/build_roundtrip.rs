@@ -1,12 +1,12 @@
 //! Structured descriptions (decoded with `arbitrary`) → elfin's builder →
 //! `layout` → `write` → parse, and everything that went in must come back
-//! out; see `fuzz/roundtrip.rs`. Every file written is also walked with
+//! out; see `fuzz/roundtrip/`. Every file written is also walked with
 //! `fuzz/walk.rs`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../roundtrip.rs"]
+#[path = "../roundtrip/mod.rs"]
 mod roundtrip;
 #[path = "../walk.rs"]
 mod walk;

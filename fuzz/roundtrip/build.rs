@@ -1,0 +1,134 @@
+//! `build_roundtrip`: decode a description, build it twice, check
+//! determinism and `write_into`, then hand the file to the checker.
+
+use super::*;
+
+/// What one build case came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BuildOutcome {
+    /// The builder wrote a file and every check passed.
+    Built,
+    /// The builder refused the description (as it may).
+    Refused,
+}
+
+/// Decodes a description from `data` and checks it; see the module docs.
+/// `on_output` sees every file the builder writes (the fuzz target walks
+/// it with `walk.rs`).
+pub fn build_roundtrip(
+    data: &[u8],
+    strict: bool,
+    on_output: &mut dyn FnMut(&[u8]),
+) -> Result<BuildOutcome, String> {
+    let mut u = Unstructured::new(data);
+    let desc = BuildDesc::arbitrary(&mut u).map_err(|e| format!("arbitrary: {e}"))?;
+    check_build(&desc, strict, on_output)
+}
+
+/// Checks one description; see the module docs.
+pub fn check_build(
+    desc: &BuildDesc,
+    strict: bool,
+    on_output: &mut dyn FnMut(&[u8]),
+) -> Result<BuildOutcome, String> {
+    let m = Model::new(desc, strict);
+    let b = m.builder();
+    let plan = match b.layout(&m.opts) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg = format!("{e} / {e:?}");
+            if std::env::var_os("ELFIN_ROUNDTRIP_VERBOSE").is_some() {
+                eprintln!(
+                    "refused: machine {} type {} relocations {}: {e}; invalid: {:?}; may fail: {:?}",
+                    m.machine,
+                    m.file_type,
+                    m.relocs.len(),
+                    m.invalid,
+                    m.may_fail
+                );
+            }
+            ensure!(
+                !m.invalid.is_empty() || !m.may_fail.is_empty(),
+                "the builder refused a valid description: {msg}"
+            );
+            return Ok(BuildOutcome::Refused);
+        }
+    };
+    ensure!(
+        m.invalid.is_empty(),
+        "the builder accepted an invalid description: {}",
+        m.invalid.join(", ")
+    );
+    let bytes = b
+        .write(&plan)
+        .map_err(|e| format!("write failed after layout succeeded: {e}"))?;
+    ensure!(
+        bytes.len() as u64 == plan.file_size,
+        "wrote {} bytes, planned {}",
+        bytes.len(),
+        plan.file_size
+    );
+
+    // Determinism: a second builder from the same description, laid out and
+    // written again; and the first plan written twice.
+    let b2 = m.builder();
+    let plan2 = b2
+        .layout(&m.opts)
+        .map_err(|e| format!("a second layout failed: {e}"))?;
+    ensure!(
+        format!("{plan:?}") == format!("{plan2:?}"),
+        "two layouts of the same description differ"
+    );
+    let bytes2 = b2.write(&plan2).map_err(|e| format!("second write: {e}"))?;
+    ensure!(
+        bytes == bytes2,
+        "two writes of the same description differ: {}",
+        first_difference(&bytes, &bytes2)
+    );
+    ensure!(
+        b.write(&plan).ok().as_ref() == Some(&bytes),
+        "writing the same plan twice gives different bytes"
+    );
+    let mut dirty = vec![0xAAu8; bytes.len()];
+    b.write_into(&plan, &mut dirty)
+        .map_err(|e| format!("write_into a buffer of the planned size: {e}"))?;
+    ensure!(
+        dirty == bytes,
+        "write_into a 0xAA buffer differs from write: {}",
+        first_difference(&dirty, &bytes)
+    );
+    let mut short = vec![0u8; bytes.len() - 1];
+    ensure!(
+        b.write_into(&plan, &mut short).is_err(),
+        "write_into accepted a buffer one byte short"
+    );
+
+    on_output(&bytes);
+    if let Some(path) = std::env::var_os("ELFIN_ROUNDTRIP_DUMP") {
+        // For a closer look at one case with readelf.
+        let _ = std::fs::write(path, &bytes);
+    }
+    let file = ElfFile::parse(&bytes).map_err(|e| format!("the output does not parse: {e}"))?;
+    let c = Checker::new(&m, &plan, file, &bytes)?;
+    c.run()?;
+
+    // The builder's output must survive a no-op rewrite too.
+    match rewrite_roundtrip(&bytes, &mut |_| {})? {
+        RewriteOutcome::Rewritten => {}
+        o => fail!("the builder's output does not rewrite: {o:?}"),
+    }
+    if std::env::var_os("ELFIN_ROUNDTRIP_VERBOSE").is_some() {
+        eprintln!(
+            "built: {:?} machine {} type {} {:?} dynamic {} relocations {} symbols {} sections {}",
+            m.enc.class,
+            m.machine,
+            m.file_type,
+            m.opts.placement,
+            m.dynamic(),
+            m.relocs.len(),
+            m.symbols.len(),
+            m.sections.len()
+        );
+    }
+    Ok(BuildOutcome::Built)
+}

@@ -1,0 +1,132 @@
+//! The model's derived facts and the builder it makes, through the
+//! builder's public API only.
+
+use super::*;
+
+impl Model {
+    /// Changes the description so it does not hit a builder bug that is
+    /// reported but not fixed yet (FUZZING.md), so the fuzzer and the seeded
+    /// test keep looking past it; `ELFIN_ROUNDTRIP_STRICT=1` (or `strict`)
+    /// turns this off to reproduce them. Each gets an ignored reproducer in
+    /// tests/roundtrip.rs (`known::`) until it is fixed.
+    ///
+    /// None is open: the builder bugs the properties found (1–14, 2b, 6b,
+    /// 10b) are fixed (d5248bd, 7e57560) and their reproducers run as
+    /// regression tests.
+    pub(super) fn avoid_known_bugs(&mut self) {}
+
+    pub(super) fn rel(&self) -> bool {
+        self.file_type == ET_REL
+    }
+
+    pub(super) fn linked(&self) -> bool {
+        matches!(self.file_type, ET_EXEC | ET_DYN)
+    }
+
+    pub(super) fn dynamic(&self) -> bool {
+        self.linked()
+            && (self.file_type == ET_DYN || self.interpreter.is_some() || !self.needed.is_empty())
+    }
+
+    pub(super) fn word(&self) -> u64 {
+        self.enc.address_size() as u64
+    }
+
+    /// The builder, through its public API only.
+    pub(super) fn builder(&self) -> Builder<'static> {
+        let mut b = Builder::new(FileKind {
+            encoding: self.enc,
+            machine: self.machine,
+            file_type: self.file_type,
+        });
+        b.osabi = self.osabi;
+        b.flags = self.flags;
+        let ids: Vec<SectionId> = self
+            .sections
+            .iter()
+            .map(|s| {
+                let mut spec = match &s.data {
+                    SectionData::Bytes(d) => {
+                        SectionSpec::new(s.name.clone(), s.perms, d.clone().into_owned())
+                    }
+                    SectionData::Zeros(n) => {
+                        let mut z = SectionSpec::zeros(s.name.clone(), *n);
+                        z.perms = s.perms;
+                        z
+                    }
+                };
+                spec = spec.align(s.align).kind(s.sh_type).flags(s.flags);
+                if s.relro {
+                    spec = spec.relro();
+                }
+                spec.entsize = s.entsize;
+                spec.info = s.info;
+                b.add_section(spec)
+            })
+            .collect();
+        // Links may point past the end: make handles for those too.
+        for (k, s) in self.sections.iter().enumerate() {
+            let spec = b.section_mut(ids[k]).expect("just added");
+            spec.link = s.link.map(section_id);
+            spec.info_section = s.info_section.map(section_id);
+        }
+        let sym_ids: Vec<SymbolId> = self
+            .symbols
+            .iter()
+            .map(|s| {
+                let mut spec = SymbolSpec::undefined(s.name.clone());
+                spec.place = s.place;
+                spec.value = s.value;
+                spec.size = s.size;
+                spec.bind = s.bind;
+                spec.kind = s.kind;
+                spec.other = s.other;
+                spec.export = s.export;
+                b.add_symbol(spec)
+            })
+            .collect();
+        for r in &self.relocs {
+            b.add_relocation(RelocationSpec {
+                section: section_id(r.section),
+                offset: r.offset,
+                kind: r.kind,
+                symbol: r.symbol.map(|s| symbol_id(&sym_ids, s)),
+                addend: r.addend,
+            });
+        }
+        b.entry = self.entry.map(|e| symbol_id(&sym_ids, e));
+        b.interpreter = self.interpreter.clone().map(Cow::Owned);
+        b.needed = self.needed.iter().cloned().map(Cow::Owned).collect();
+        b.soname = self.soname.clone().map(Cow::Owned);
+        b.runpath = self.runpath.clone().map(Cow::Owned);
+        b.build_id = self.build_id;
+        b.sysv_hash = self.sysv_hash;
+        b.relr = self.relr;
+        b.rel_without_addends = self.rel_without_addends;
+        b
+    }
+}
+
+/// A `SectionId` for any index (the handle type has no public constructor,
+/// so out-of-range handles are made by adding throwaway sections to a
+/// scratch builder).
+pub(super) fn section_id(k: usize) -> SectionId {
+    let mut b = Builder::new(FileKind::x86_64(ET_REL));
+    let mut id = b.add_section(SectionSpec::new(&b""[..], None, &[][..]));
+    for _ in 0..k {
+        id = b.add_section(SectionSpec::new(&b""[..], None, &[][..]));
+    }
+    id
+}
+
+pub(super) fn symbol_id(ids: &[SymbolId], k: usize) -> SymbolId {
+    if let Some(&id) = ids.get(k) {
+        return id;
+    }
+    let mut b = Builder::new(FileKind::x86_64(ET_REL));
+    let mut id = b.add_symbol(SymbolSpec::undefined(&b""[..]));
+    for _ in 0..k {
+        id = b.add_symbol(SymbolSpec::undefined(&b""[..]));
+    }
+    id
+}
