@@ -101,7 +101,7 @@ use sha1::*;
 // The API of the includers (the two fuzz targets and tests/roundtrip.rs);
 // each uses part of it.
 #[allow(unused_imports)]
-pub use build::{BuildOutcome, build_roundtrip};
+pub use build::{BuildOutcome, build_roundtrip, check_build};
 #[allow(unused_imports)]
 pub use desc::*;
 #[allow(unused_imports)]
