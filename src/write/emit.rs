@@ -98,6 +98,13 @@ impl<'a> Builder<'a> {
         if zero_gaps && pos < out.len() {
             out[pos..].fill(0);
         }
+        if let Some((off, strings)) = &plan.strtab {
+            let at = *off as usize;
+            let dst = out
+                .get_mut(at..at + strings.size())
+                .ok_or_else(|| too_big(at as u64))?;
+            strings.write(self.symbols.iter().map(|s| &*s.name), dst);
+        }
         for (off, b, n) in &plan.patches {
             let at = *off as usize;
             out.get_mut(at..at + n)

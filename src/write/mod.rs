@@ -36,4 +36,4 @@ pub use builder::{
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
 pub use rewrite::{RewritePlan, RewriteSection, Rewriter};
-pub use strtab::{FinishedStrings, StringId, StringTableBuilder};
+pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};

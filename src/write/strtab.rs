@@ -47,6 +47,46 @@ impl FinishedStrings {
     }
 }
 
+/// Where each string of a table goes, without the bytes: what layout needs
+/// before anything is written. The bytes are written later, straight into
+/// the output, so a large `.strtab` is never held twice.
+#[derive(Debug, Clone, Default)]
+pub struct StringLayout {
+    size: usize,
+    offsets: Vec<u32>,
+}
+
+impl StringLayout {
+    /// The table's size in bytes, with the leading and every closing NUL.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The offset of a string.
+    pub fn offset(&self, id: StringId) -> u32 {
+        self.offsets.get(id.0).copied().unwrap_or(0)
+    }
+
+    /// Writes the table into `out` (`size()` bytes). `strings` are the
+    /// strings that were added, in the order they were added; a string
+    /// stored inside another is written again over the same bytes.
+    pub fn write<'s>(&self, strings: impl IntoIterator<Item = &'s [u8]>, out: &mut [u8]) {
+        if let Some(first) = out.first_mut() {
+            *first = 0;
+        }
+        for (s, &at) in strings.into_iter().zip(&self.offsets) {
+            if s.is_empty() {
+                continue;
+            }
+            let at = at as usize;
+            if let Some(dst) = out.get_mut(at..at + s.len() + 1) {
+                dst[..s.len()].copy_from_slice(s);
+                dst[s.len()] = 0;
+            }
+        }
+    }
+}
+
 impl<'a> StringTableBuilder<'a> {
     /// An empty builder.
     pub fn new() -> Self {
@@ -70,6 +110,18 @@ impl<'a> StringTableBuilder<'a> {
     /// Lays the strings out: longest-suffix-first order, so a string that
     /// ends another (or equals it) is stored inside it.
     pub fn finish(&self) -> FinishedStrings {
+        let layout = self.layout();
+        let mut data = alloc::vec![0u8; layout.size];
+        layout.write(self.strings.iter().copied(), &mut data);
+        FinishedStrings {
+            data,
+            offsets: layout.offsets,
+        }
+    }
+
+    /// The offsets and size [`finish`](Self::finish) would give, without
+    /// making the bytes; [`StringLayout::write`] makes them later.
+    pub fn layout(&self) -> StringLayout {
         // Descending reversed order as ascending complements of a key that
         // holds the last 8 bytes; only runs of equal keys need the full
         // comparison.
@@ -92,9 +144,7 @@ impl<'a> StringTableBuilder<'a> {
             }
             start = end;
         }
-        let total: usize = self.strings.iter().map(|s| s.len() + 1).sum();
-        let mut data = Vec::with_capacity(total + 1);
-        data.push(0);
+        let mut size = 1usize;
         let mut offsets = alloc::vec![0u32; self.strings.len()];
         let mut prev: &[u8] = &[];
         let mut prev_at = 0usize;
@@ -108,13 +158,12 @@ impl<'a> StringTableBuilder<'a> {
                 offsets[i] = (prev_at + prev.len() - s.len()) as u32;
                 continue;
             }
-            prev_at = data.len();
-            data.extend_from_slice(s);
-            data.push(0);
+            prev_at = size;
+            size += s.len() + 1;
             offsets[i] = prev_at as u32;
             prev = s;
         }
-        FinishedStrings { data, offsets }
+        StringLayout { size, offsets }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::write::builder::Builder;
 use crate::write::dynamic_tables::{DynSymbol, build_gnu_hash, build_sysv_hash, sysv_bucket_count};
 use crate::write::layout::Placed;
 use crate::write::records::{Encode, push_u32, push_word, r_info};
-use crate::write::strtab::{FinishedStrings, StringId};
+use crate::write::strtab::{StringId, StringLayout};
 use alloc::vec::Vec;
 
 /// Bytes to write at a file offset.
@@ -36,7 +36,8 @@ pub(super) struct ContentInputs<'c, 'o> {
     /// `.dynamic`'s facts, addresses still to fill in.
     pub facts: DynamicFacts,
     pub symtab: &'c TableOrder,
-    pub strtab: &'c mut FinishedStrings,
+    /// `.strtab`'s offsets; its bytes are written by `emit`.
+    pub strtab: &'c StringLayout,
     pub sym_names: &'c [StringId],
     pub symbol_values: &'c [u64],
     /// Each symbol's `st_shndx`.
@@ -141,7 +142,7 @@ impl Builder<'_> {
                         push_u32(enc, &mut b, c.xindex.get(si).copied().unwrap_or(0));
                     }
                 }
-                Origin::Strtab => b = core::mem::take(&mut c.strtab.data),
+                Origin::Strtab => {}
                 Origin::Shstrtab => b.extend_from_slice(c.shstrtab),
                 Origin::Relocations(sec) => {
                     for r in c.relocs_of[sec.0].iter().map(|&k| &self.relocations[k]) {

@@ -17,7 +17,7 @@ use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
 use super::relocate::{How, TlsValue};
-use super::strtab::StringTableBuilder;
+use super::strtab::{StringLayout, StringTableBuilder};
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
@@ -102,6 +102,9 @@ pub struct LayoutPlan {
     pub(crate) user_data: Vec<(u64, SectionId)>,
     pub(crate) patches: Vec<Patch>,
     pub(crate) build_id: Option<(u64, usize)>,
+    /// Where `.strtab` goes and its layout: its bytes are written straight
+    /// into the output from the symbols' names.
+    pub(crate) strtab: Option<(u64, StringLayout)>,
 }
 
 fn bad(structure: &'static str, field: &'static str, value: u64) -> Error {
@@ -168,7 +171,7 @@ impl<'a> Builder<'a> {
 
         let mut strtab = StringTableBuilder::with_capacity(self.symbols.len());
         let sym_name_ids: Vec<_> = self.symbols.iter().map(|s| strtab.add(&s.name)).collect();
-        let mut strtab = strtab.finish();
+        let strtab = strtab.layout();
 
         // The dynamic table's entries, counted now, filled after placement.
         let facts = DynamicFacts {
@@ -205,7 +208,7 @@ impl<'a> Builder<'a> {
             relr: n_relr,
             dynamic_entries: n_dynamic,
             first_global,
-            strtab_size: strtab.data.len() as u64,
+            strtab_size: strtab.size() as u64,
         })?;
         self.add_symtab_shndx(&mut outs, rel, &dynsym)?;
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
@@ -413,7 +416,7 @@ impl<'a> Builder<'a> {
             relr_words: &placement.relr_words,
             facts,
             symtab: &symtab,
-            strtab: &mut strtab,
+            strtab: &strtab,
             sym_names: &sym_name_ids,
             symbol_values: &symbol_values,
             shndx: &shndx,
@@ -525,6 +528,7 @@ impl<'a> Builder<'a> {
             user_data,
             patches: applied.patches,
             build_id,
+            strtab: find(Origin::Strtab).map(|i| (at(i).offset, strtab)),
         })
     }
 }
