@@ -2,7 +2,9 @@
 # Builds the seed corpus for the `parse` fuzz target in fuzz/corpus/parse
 # (gitignored) from the committed ELF corpus in tests/data, the crash inputs
 # in tests/data/fuzz, and a few small ELF files from this machine's /usr/bin
-# and /usr/lib. Idempotent; run from anywhere.
+# and /usr/lib; `rewrite_roundtrip` (fuzz/corpus/rewrite_roundtrip) gets the
+# same files. (`build_roundtrip` decodes its input with `arbitrary`, so ELF
+# files are no seeds for it.) Idempotent; run from anywhere.
 #
 #   bash fuzz/seed.sh            # then: cd fuzz && cargo +nightly fuzz run parse
 set -euo pipefail
@@ -59,4 +61,8 @@ for c in 1 2; do
     done
 done
 
-echo "seed.sh: $n files in $out ($(du -sh "$out" | cut -f1))"
+# The rewrite target reads the same kind of input.
+mkdir -p "$here/corpus/rewrite_roundtrip"
+cp "$out"/* "$here/corpus/rewrite_roundtrip/"
+
+echo "seed.sh: $n files in $out ($(du -sh "$out" | cut -f1)), also in corpus/rewrite_roundtrip"

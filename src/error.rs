@@ -96,11 +96,12 @@ pub enum Problem {
     Decompress(&'static str),
     /// A compression format elfin does not handle (or is not built with).
     UnsupportedCompression(u32),
-    /// The output would be larger than the limit the caller gave.
+    /// The output would be larger than its limit: the caller's, or the
+    /// bound a rewrite documents (`write::Rewriter::plan`).
     TooLarge {
         /// The size it would take.
         size: u64,
-        /// The caller's limit.
+        /// The limit.
         limit: u64,
     },
 }

@@ -11,12 +11,9 @@ mod roundtrip;
 #[path = "../walk.rs"]
 mod walk;
 
-static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
 fuzz_target!(|data: &[u8]| {
-    let strict = *STRICT.get_or_init(roundtrip::strict_from_env);
-    if let Err(e) = roundtrip::build_roundtrip(data, strict, &mut |out| walk::walk(out)) {
-        let desc = roundtrip::describe(data, strict);
+    if let Err(e) = roundtrip::build_roundtrip(data, &mut |out| walk::walk(out)) {
+        let desc = roundtrip::describe(data);
         panic!("build_roundtrip: {e}\n{desc}");
     }
 });

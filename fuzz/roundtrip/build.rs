@@ -17,21 +17,19 @@ pub enum BuildOutcome {
 /// it with `walk.rs`).
 pub fn build_roundtrip(
     data: &[u8],
-    strict: bool,
     on_output: &mut dyn FnMut(&[u8]),
 ) -> Result<BuildOutcome, String> {
     let mut u = Unstructured::new(data);
     let desc = BuildDesc::arbitrary(&mut u).map_err(|e| format!("arbitrary: {e}"))?;
-    check_build(&desc, strict, on_output)
+    check_build(&desc, on_output)
 }
 
 /// Checks one description; see the module docs.
 pub fn check_build(
     desc: &BuildDesc,
-    strict: bool,
     on_output: &mut dyn FnMut(&[u8]),
 ) -> Result<BuildOutcome, String> {
-    let m = Model::new(desc, strict);
+    let m = Model::new(desc);
     let b = m.builder();
     let plan = match b.layout(&m.opts) {
         Ok(p) => p,

@@ -3,10 +3,10 @@
 use super::*;
 
 /// What `data` decodes to, as builder inputs, for failure messages.
-pub fn describe(data: &[u8], strict: bool) -> String {
+pub fn describe(data: &[u8]) -> String {
     let mut u = Unstructured::new(data);
     match BuildDesc::arbitrary(&mut u) {
-        Ok(d) => Model::new(&d, strict).summary(),
+        Ok(d) => Model::new(&d).summary(),
         Err(e) => format!("(no description: {e})"),
     }
 }

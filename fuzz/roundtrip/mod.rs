@@ -67,12 +67,6 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
     )
 }
 
-/// Whether `ELFIN_ROUNDTRIP_STRICT` is set: the fuzz targets then also
-/// generate descriptions that hit known builder bugs.
-pub fn strict_from_env() -> bool {
-    std::env::var_os("ELFIN_ROUNDTRIP_STRICT").is_some_and(|v| v != "0")
-}
-
 mod build;
 mod build_check;
 mod choices;

@@ -111,10 +111,9 @@ pub(super) fn note_bytes(enc: Encoding, notes: &[NoteDesc], align: u64) -> Vec<u
 }
 
 impl Model {
-    /// The model of `d`. Unless `strict`, descriptions that would hit the
-    /// builder bugs listed at [`Model::avoid_known_bugs`] are changed so
-    /// they do not (and the rest of the checks keep running).
-    pub(super) fn new(d: &BuildDesc, strict: bool) -> Model {
+    /// The model of `d`: the description as it is (a builder bug it hits
+    /// is a finding, not something to steer around).
+    pub(super) fn new(d: &BuildDesc) -> Model {
         let enc = Encoding {
             class: if d.elf64 { Class::Elf64 } else { Class::Elf32 },
             endian: if d.big_endian {
@@ -475,7 +474,7 @@ impl Model {
         {
             invalid.push("an Mmap base that is not a multiple of a segment's alignment");
         }
-        let mut m = Model {
+        Model {
             enc,
             machine,
             file_type,
@@ -496,10 +495,6 @@ impl Model {
             flags: d.flags,
             invalid,
             may_fail,
-        };
-        if !strict {
-            m.avoid_known_bugs();
         }
-        m
     }
 }

@@ -4,17 +4,6 @@
 use super::*;
 
 impl Model {
-    /// Changes the description so it does not hit a builder bug that is
-    /// reported but not fixed yet (FUZZING.md), so the fuzzer and the seeded
-    /// test keep looking past it; `ELFIN_ROUNDTRIP_STRICT=1` (or `strict`)
-    /// turns this off to reproduce them. Each gets an ignored reproducer in
-    /// tests/roundtrip.rs (`known::`) until it is fixed.
-    ///
-    /// None is open: the builder bugs the properties found (1–14, 2b, 6b,
-    /// 10b) are fixed (d5248bd, 7e57560) and their reproducers run as
-    /// regression tests.
-    pub(super) fn avoid_known_bugs(&mut self) {}
-
     pub(super) fn rel(&self) -> bool {
         self.file_type == ET_REL
     }

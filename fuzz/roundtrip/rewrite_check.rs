@@ -6,10 +6,8 @@ use super::*;
 /// Rewrites `data` without changes and checks the result; see the module
 /// docs. `on_output` sees the rewritten file.
 ///
-/// (The three rewriter bugs this found — a section table appended again
-/// on every rewrite when a segment runs past the file, empty loaded
-/// sections left past the end, unstable placement around empty sections —
-/// are fixed; their reproducers are regression tests in tests/roundtrip.rs.)
+/// (The rewriter bugs this found, R1–R8 in FUZZING.md, are fixed; their
+/// reproducers are regression tests in tests/roundtrip.rs, `mod known`.)
 pub fn rewrite_roundtrip(
     data: &[u8],
     on_output: &mut dyn FnMut(&[u8]),
@@ -26,14 +24,16 @@ pub fn rewrite_roundtrip(
     };
     let plan = match rw.plan() {
         Ok(p) => p,
+        // Sections outside the kept part that overlap would each get a
+        // copy, past the documented bound.
+        Err(e) if matches!(e.problem, elfin::Problem::TooLarge { .. }) => {
+            return Ok(RewriteOutcome::TooLarge);
+        }
         Err(e) => {
             let _ = format!("{e} {e:?}");
             return Ok(RewriteOutcome::Refused);
         }
     };
-    if plan.file_size > (data.len() as u64).saturating_mul(16) + (1 << 20) {
-        return Ok(RewriteOutcome::TooLarge);
-    }
     let out = rw
         .write()
         .map_err(|e| format!("write failed after plan succeeded: {e}"))?;
@@ -54,85 +54,142 @@ pub fn rewrite_roundtrip(
         let _ = std::fs::write(&p, &out);
     }
     let f2 = ElfFile::parse(&out).map_err(|e| format!("the rewritten file does not parse: {e}"))?;
-    let ehsize = match file.class() {
-        Class::Elf32 => 52u64,
-        Class::Elf64 => 64,
+    let (ehsize, phentsize, shentsize) = match file.class() {
+        Class::Elf32 => (52u64, 32u64, 40u64),
+        Class::Elf64 => (64, 56, 64),
     };
-    // Sections (or program headers) whose bytes include the file header
-    // see the header's section-table fields change.
-    let masks: Vec<usize> = file
+    // The file header's fields a rewrite must change: the section table
+    // moves (e_shoff) and is written anew (its entry size, count and name
+    // index). Sections and program headers whose bytes include them
+    // change with them: their data is compared with these bytes masked.
+    let changed = header_fields_a_rewrite_changes(file.class());
+    let masks: Vec<Vec<(usize, usize)>> = file
         .sections()
         .map(|s| {
             let h = s.header();
-            if h.has_file_data() && h.sh_size > 0 && h.sh_offset < ehsize {
-                (ehsize - h.sh_offset) as usize
-            } else {
-                0
+            if !h.has_file_data() || h.sh_size == 0 {
+                return Vec::new();
             }
+            changed
+                .iter()
+                .filter(|&&(a, b)| h.sh_offset < b && a < h.sh_offset.saturating_add(h.sh_size))
+                .map(|&(a, b)| {
+                    let from = a.saturating_sub(h.sh_offset);
+                    let to = (b - h.sh_offset).min(h.sh_size);
+                    (from as usize, to as usize)
+                })
+                .collect()
         })
         .collect();
     let h = file.header();
-    let header_overlap = masks.iter().any(|&n| n > 0) || (h.e_phnum > 0 && h.e_phoff < ehsize);
+    let phdrs = (
+        h.e_phoff,
+        h.e_phoff
+            .saturating_add(file.segment_count() as u64 * phentsize),
+    );
+    let header_overlap = masks.iter().any(|m| !m.is_empty())
+        || (file.segment_count() > 0 && changed.iter().any(|&(a, b)| phdrs.0 < b && a < phdrs.1));
     let fp = Fp {
         header_overlap,
         masks,
     };
-    // Bugs R5 (fixed for sections in c18cf1d) and R7 (open, FUZZING.md):
-    // when the old section header table lies in the kept prefix, the
-    // rewrite writes the new one over it, changing whatever overlaps it.
-    let shentsize = if file.class() == Class::Elf32 { 40 } else { 64 };
-    let table = (
-        h.e_shoff,
-        h.e_shoff + file.section_count() as u64 * shentsize,
+    compare_fingerprints(&fingerprint(&file, &fp), &fingerprint(&f2, &fp))?;
+
+    // The kept prefix is the input's, byte for byte, but for the header's
+    // changed fields and a section table written in place (R7: over
+    // nothing kept: what it changes is no program header, segment byte or
+    // kept section's byte, and it leaves the file header alone).
+    let shend2 = plan
+        .shoff
+        .saturating_add((plan.sections.len() as u64 + 1) * shentsize);
+    let in_place = plan.shoff != 0 && plan.shoff < plan.loaded_end;
+    ensure!(
+        !in_place || plan.shoff >= ehsize,
+        "the section table written in place at {:#x} overlaps the file header",
+        plan.shoff
     );
-    // (Section 0 too: with a garbage header its "contents" are read.)
-    let table_overlap = plan.shoff == h.e_shoff
-        && file.sections().any(|s| {
-            let sh = s.header();
-            sh.has_file_data()
-                && sh.sh_size > 0
-                && sh.sh_offset < table.1
-                && sh.sh_offset.saturating_add(sh.sh_size) > table.0
-        });
-    // (The program headers and segments too: R7, the same in-place write
-    // over them.)
-    let phentsize = if file.class() == Class::Elf32 { 32 } else { 56 };
-    let phdrs = (h.e_phoff, h.e_phoff + u64::from(h.e_phnum) * phentsize);
-    let table_overlap = table_overlap
-        || (plan.shoff == h.e_shoff && h.e_phnum > 0 && phdrs.0 < table.1 && phdrs.1 > table.0)
-        // (And any segment's file bytes, e.g. a PT_DYNAMIC over it.)
-        || (plan.shoff == h.e_shoff
-            && file.segments().any(|p| {
-                p.p_filesz > 0
-                    && p.p_offset < table.1
-                    && p.p_offset.saturating_add(p.p_filesz) > table.0
-            }));
-    if !table_overlap || strict_from_env() {
-        compare_fingerprints(&fingerprint(&file, &fp), &fingerprint(&f2, &fp))?;
+    let mut kept: Vec<(u64, u64, String)> = vec![(phdrs.0, phdrs.1, "the program headers".into())];
+    for p in file.segments() {
+        let end = p.p_offset.saturating_add(p.p_filesz);
+        kept.push((p.p_offset, end, format!("segment {p:?}")));
     }
+    for (s, b) in f2.sections().zip(file.sections()).skip(1) {
+        let (h, b) = (s.header(), b.header());
+        if h.sh_offset == b.sh_offset && b.has_file_data() {
+            let end = b.sh_offset.saturating_add(b.sh_size);
+            kept.push((b.sh_offset, end, format!("section {}", s.index())));
+        }
+    }
+    for (i, (a, b)) in data[..plan.loaded_end as usize]
+        .iter()
+        .zip(&out)
+        .enumerate()
+    {
+        if a == b {
+            continue;
+        }
+        let i = i as u64;
+        if changed.iter().any(|&(x, y)| (x..y).contains(&i)) {
+            continue;
+        }
+        ensure!(
+            in_place && (plan.shoff..shend2).contains(&i),
+            "byte {i:#x} of the kept prefix changed from {a:#x} to {b:#x}"
+        );
+        if let Some((_, _, what)) = kept.iter().find(|(x, y, _)| (*x..*y).contains(&i)) {
+            fail!(
+                "the section table written in place at {:#x} changed byte {i:#x} of {what}",
+                plan.shoff
+            );
+        }
+    }
+    // The documented bound (Rewriter::plan): the input, a little padding
+    // per re-placed section, and the new section table.
+    let moved = f2
+        .sections()
+        .skip(1)
+        .filter(|s| s.header().sh_offset >= plan.loaded_end)
+        .count() as u64;
+    let bound = data.len() as u64
+        + moved * elfin::write::REPLACED_ALIGN_MAX
+        + (plan.sections.len() as u64 + 1) * shentsize
+        + 8;
+    ensure!(
+        plan.file_size <= bound,
+        "the output is {:#x} bytes, over the bound {bound:#x} (input {:#x}, {moved} sections re-placed)",
+        plan.file_size,
+        data.len()
+    );
 
     // Sections the rewrite placed lie after the kept part, before the
-    // section header table, and apart from each other.
+    // section header table, and apart from each other, unless their input
+    // bytes overlapped: those move together, keeping their relative place.
     {
-        let mut placed: Vec<(u64, u64, usize)> = Vec::new();
+        // (new start, new end, index, old start)
+        let mut placed: Vec<(u64, u64, usize, u64)> = Vec::new();
         for (s, b) in f2.sections().zip(file.sections()).skip(1) {
             let (h, b) = (s.header(), b.header());
             if h.sh_offset != b.sh_offset && h.has_file_data() && h.sh_size > 0 {
-                placed.push((h.sh_offset, h.sh_offset + h.sh_size, s.index()));
+                placed.push((h.sh_offset, h.sh_offset + h.sh_size, s.index(), b.sh_offset));
             }
         }
         placed.sort();
         let shoff = f2.header().e_shoff;
-        for w in placed.windows(2) {
-            ensure!(
-                w[0].1 <= w[1].0,
-                "the rewrite placed section {} [{:#x}, {:#x}) over section {} at {:#x}",
-                w[0].2,
-                w[0].0,
-                w[0].1,
-                w[1].2,
-                w[1].0
-            );
+        for (j, a) in placed.iter().enumerate() {
+            for b in placed[j + 1..].iter().take_while(|b| b.0 < a.1) {
+                let old_overlap = b.3 < a.3 + (a.1 - a.0) && a.3 < b.3 + (b.1 - b.0);
+                ensure!(
+                    old_overlap && b.0 - a.0 == b.3.wrapping_sub(a.3),
+                    "the rewrite placed section {} [{:#x}, {:#x}) over section {} at {:#x} (at {:#x} and {:#x} in the input)",
+                    a.2,
+                    a.0,
+                    a.1,
+                    b.2,
+                    b.0,
+                    a.3,
+                    b.3
+                );
+            }
         }
         let shend = shoff + f2.section_count() as u64 * shentsize;
         for p in &placed {
@@ -148,39 +205,22 @@ pub fn rewrite_roundtrip(
     }
     let rw2 = Rewriter::new(&f2)
         .map_err(|e| format!("the rewritten file does not open for rewriting: {e}"))?;
-    let plan2 = rw2
-        .plan()
-        .map_err(|e| format!("the rewritten file does not plan: {e}"))?;
-    if plan2.file_size > (out.len() as u64).saturating_mul(16) + (1 << 20) {
-        // Open bug R8 (FUZZING.md): alignments are honoured whatever their
-        // size, so rewriting the output may take gigabytes of padding.
-        ensure!(
-            !strict_from_env(),
-            "rewriting the output again would take {:#x} bytes",
-            plan2.file_size
-        );
-        return Ok(RewriteOutcome::TooLarge);
-    }
     let out2 = rw2
         .write()
         .map_err(|e| format!("the rewritten file does not rewrite: {e}"))?;
-    if out2 != out && table_overlap && !strict_from_env() {
-        // R5/R7: the table written in place over kept sections
-        // changes them, and with them what the second rewrite keeps.
-        return Ok(RewriteOutcome::Rewritten);
-    }
-    if out2 != out && plan2.loaded_end != plan.loaded_end && !strict_from_env() {
-        // R6 (fixed in c18cf1d; kept for variants): section 0's header counts in the kept
-        // prefix, and anything reaching past the end of the input makes the
-        // whole input the kept prefix; the output's length then decides
-        // what a second rewrite keeps (more, or, once the table written in
-        // place (R5) changed section 0, less).
-        return Ok(RewriteOutcome::Rewritten);
-    }
     ensure!(
         out2 == out,
         "rewriting the output again changes it: {}",
         first_difference(&out, &out2)
     );
     Ok(RewriteOutcome::Rewritten)
+}
+
+/// The file header's section-table fields, as file ranges: `e_shoff`, and
+/// `e_shentsize`, `e_shnum`, `e_shstrndx` (adjacent).
+fn header_fields_a_rewrite_changes(class: Class) -> [(u64, u64); 2] {
+    match class {
+        Class::Elf32 => [(32, 36), (46, 52)],
+        Class::Elf64 => [(40, 48), (58, 64)],
+    }
 }

@@ -10,8 +10,8 @@ pub enum RewriteOutcome {
     NotElf,
     /// The rewriter refused the file (a section's data is not in it).
     Refused,
-    /// The output would be more than 16 times the input plus 1 MiB
-    /// (overlapping sections each get their own copy); not written.
+    /// The rewriter refused the plan as over its documented bound
+    /// (sections outside the kept part that overlap would each get a copy).
     TooLarge,
     /// Rewritten, and every check passed.
     Rewritten,
@@ -20,10 +20,11 @@ pub enum RewriteOutcome {
 /// Everything the reader sees that a no-op rewrite must keep, one line per
 /// item, with errors reduced to "ERR" (their offsets may move).
 ///
-/// With `header_overlap` (some section's bytes include the file header,
-/// whose section-table fields a rewrite must change), section data is
-/// compared with the header bytes masked and the views that read through
-/// section data (names, symbols, notes, relocations, dynamic) are left out.
+/// With `header_overlap` (some section's bytes, or the program headers,
+/// include the file header's section-table fields, which a rewrite must
+/// change), section data is compared with those fields masked and the
+/// views that read through section data (names, symbols, notes,
+/// relocations, dynamic) or the program headers are left out.
 pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
     let header_overlap = fp.header_overlap;
     pub(super) fn r<T: std::fmt::Debug>(x: &Result<T, elfin::Error>) -> String {
@@ -88,11 +89,13 @@ pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
             // Section 0's "data" follows its header, which the rewrite
             // rewrites.
             _ if i == 0 => "-".to_string(),
-            Ok(d) if fp.masks.get(i).is_some_and(|&n| n > 0) => {
+            Ok(d) if fp.masks.get(i).is_some_and(|m| !m.is_empty()) => {
                 let mut d = d.to_vec();
-                let n = fp.masks[i].min(d.len());
-                d[..n].fill(0);
-                format!("{d:?} (header masked)")
+                for &(from, to) in &fp.masks[i] {
+                    let n = d.len();
+                    d[from.min(n)..to.min(n)].fill(0);
+                }
+                format!("{d:?} (header fields masked)")
             }
             d => r(&d),
         };
@@ -168,9 +171,9 @@ pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
 /// How to fingerprint both sides of a rewrite.
 pub(super) struct Fp {
     pub(super) header_overlap: bool,
-    /// Per input section: how many leading bytes of its data are the file
-    /// header (masked).
-    pub(super) masks: Vec<usize>,
+    /// Per input section: the ranges of its data that are the file
+    /// header's section-table fields (masked).
+    pub(super) masks: Vec<Vec<(usize, usize)>>,
 }
 
 pub(super) fn compare_fingerprints(

@@ -325,11 +325,13 @@ impl<'a> ElfFile<'a> {
         })
     }
 
-    /// The first section of type `sh_type`.
+    /// The first section of type `sh_type` (never section 0: that entry is
+    /// reserved, and holds extended counts rather than a section).
     pub fn section_by_type(&self, sh_type: u32) -> Option<Section<'a>> {
         self.sections
             .iter()
             .enumerate()
+            .skip(1)
             .find(|(_, h)| h.sh_type == sh_type)
             .map(|(i, h)| self.make_section(i, h))
     }

@@ -265,7 +265,12 @@ impl<'a> super::file::ElfFile<'a> {
             Some(GnuNote::BuildId(id)) => Some(id),
             _ => None,
         };
-        for s in self.sections().filter(|s| s.header().sh_type == SHT_NOTE) {
+        // (Section 0 is reserved, whatever its type says.)
+        for s in self
+            .sections()
+            .skip(1)
+            .filter(|s| s.header().sh_type == SHT_NOTE)
+        {
             for n in self.section_notes(&s)? {
                 if let Some(id) = pick(n?) {
                     return Ok(Some(id));

@@ -40,6 +40,7 @@ impl<'a> ElfFile<'a> {
         let strings = self.string_table(h.sh_link)?;
         let shndx = self
             .sections()
+            .skip(1)
             .find(|s| {
                 s.header().sh_type == SHT_SYMTAB_SHNDX
                     && s.header().sh_link as usize == section.index()
@@ -217,7 +218,8 @@ impl<'a> ElfFile<'a> {
             verdef: None,
             verneed: None,
         };
-        for s in self.sections() {
+        // (Section 0 is reserved, whatever its type says.)
+        for s in self.sections().skip(1) {
             let h = s.header();
             match h.sh_type {
                 SHT_GNU_VERSYM => {

@@ -10,8 +10,15 @@
 use super::Rewriter;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
-use crate::read::{Dyn, ProgramHeader, Table};
+use crate::read::{Dyn, ProgramHeader, SectionHeader, Table};
 use alloc::vec::Vec;
+
+/// The most zero padding a growing file may take before its new segment.
+/// The segment's offset must be its address minus the first `PT_LOAD`'s
+/// address-minus-offset, and it goes past every segment's memory, so the
+/// file is padded over whatever memory the segments take beyond their
+/// file bytes (`.bss`); hostile sizes there are refused, not allocated.
+pub(super) const MAX_GROWTH_GAP: u64 = 256 << 20;
 
 /// What the rewrite adds beyond the input's loaded part.
 #[derive(Debug, Clone, Default)]
@@ -244,6 +251,38 @@ impl<'a> Rewriter<'a> {
         Ok(out)
     }
 
+    /// Points the headers of the sections the extension moved (`.dynstr`,
+    /// `.interp`, added segments' sections) at their new places.
+    pub(super) fn retarget_extended(&self, e: &ExtensionPlan, headers: &mut [SectionHeader]) {
+        let mut retarget = |idx: Option<usize>, place: Option<(u64, u64, u64)>| {
+            if let (Some(i), Some((addr, offset, size))) = (idx, place) {
+                if let Some(h) = headers.get_mut(i) {
+                    (h.sh_addr, h.sh_offset, h.sh_size) = (addr, offset, size);
+                }
+            }
+        };
+        let dynstr = self
+            .sections
+            .iter()
+            .find(|s| s.header.sh_type == SHT_DYNAMIC)
+            .map(|s| s.header.sh_link as usize);
+        retarget(dynstr, e.dynstr);
+        let old_interp = self
+            .segments
+            .iter()
+            .find(|p| p.p_type == PT_INTERP)
+            .map(|p| p.p_offset);
+        let interp = self
+            .sections
+            .iter()
+            .position(|s| s.header.is_alloc() && Some(s.header.sh_offset) == old_interp);
+        retarget(interp, e.interp);
+        for &(i, addr, offset) in &e.sections {
+            let size = self.sections[i].header.sh_size;
+            retarget(Some(i), Some((addr, offset, size)));
+        }
+    }
+
     /// Plans the extension after `loaded_end`.
     pub(super) fn plan_extension(&self) -> Result<Option<ExtensionPlan>> {
         if self.ext.is_empty() {
@@ -280,6 +319,16 @@ impl<'a> Rewriter<'a> {
                 .ok_or(err("address (overflow)", x))
         };
         let start = up(self.loaded_end.max(mem_end.wrapping_sub(delta)))?;
+        if start - self.loaded_end > MAX_GROWTH_GAP {
+            return Err(Error::new(
+                "rewrite",
+                0,
+                Problem::TooLarge {
+                    size: start,
+                    limit: self.loaded_end + MAX_GROWTH_GAP,
+                },
+            ));
+        }
         let data_of = |i: usize| self.sections[i].data();
         let extra_loads: Vec<(usize, u32)> = self
             .ext

@@ -1,24 +1,29 @@
 //! Read-modify-write of any parsed file.
 //!
 //! The loaded part of the file (everything any segment covers, the file
-//! and program headers, and every allocated section) is kept byte for byte
-//! at its offsets and addresses, so what ran before runs the same; sections
-//! outside it are laid out again after it, in their original order,
-//! followed by a new section header table. Section types elfin does not
-//! understand are carried as opaque bytes, and odd values (a symbol whose
-//! section index is out of range) pass through unchanged.
+//! and program headers, every allocated section, and any section that
+//! starts inside that) is kept byte for byte at its offsets and addresses,
+//! so what ran before runs the same; sections outside it are laid out again
+//! after it, in their original order (sections whose bytes overlap move
+//! together), aligned to at most [`REPLACED_ALIGN_MAX`], followed by a new
+//! section header table. The table is written over the old one instead when
+//! that starts in the kept part and the new one changes nothing kept there.
+//! Section types elfin does not understand are carried as opaque bytes, and
+//! odd values (a symbol whose section index is out of range) pass through
+//! unchanged. [`Rewriter::plan`] says how large the output may get.
 
 mod extend;
+mod place;
+pub use place::REPLACED_ALIGN_MAX;
 mod renumber;
 mod strip;
+mod write;
 
-use super::records::Encode;
 use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-use renumber::renumber;
 
 /// A section of a file being rewritten.
 #[derive(Debug, Clone)]
@@ -37,6 +42,11 @@ impl<'a> RewriteSection<'a> {
     /// The section's bytes.
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// Whether the bytes are the caller's (new or replaced), not the input's.
+    fn is_owned(&self) -> bool {
+        matches!(self.data, Cow::Owned(_))
     }
 }
 
@@ -130,6 +140,23 @@ impl<'a> Rewriter<'a> {
             });
         }
         loaded_end = loaded_end.min(input.len() as u64);
+        // A section whose bytes start in the kept part stays whole there:
+        // moved, it would need a copy of what is kept anyway, and its
+        // offset would change for no reason. (In offset order, one pass
+        // takes in the sections that start in what an earlier one added.)
+        let mut spans: Vec<(u64, u64)> = sections
+            .iter()
+            .skip(1)
+            .map(|s| s.header)
+            .filter(|h| h.has_file_data() && h.sh_size > 0)
+            .map(|h| (h.sh_offset, h.sh_offset.saturating_add(h.sh_size)))
+            .collect();
+        spans.sort_unstable();
+        for (start, end) in spans {
+            if start < loaded_end {
+                loaded_end = loaded_end.max(end.min(input.len() as u64));
+            }
+        }
         Ok(Rewriter {
             input,
             encoding: enc,
@@ -285,233 +312,9 @@ impl<'a> Rewriter<'a> {
         });
         Ok(self.sections.len() - 1)
     }
-
-    /// Plans the output: kept sections and where the ones outside the
-    /// loaded part go.
-    pub fn plan(&self) -> Result<RewritePlan> {
-        let word = self.encoding.address_size() as u64;
-        let shentsize: u64 = if self.encoding.class == Class::Elf32 {
-            40
-        } else {
-            64
-        };
-        let mut kept: Vec<usize> = (1..self.sections.len())
-            .filter(|&i| !self.sections[i].removed)
-            .collect();
-        // Re-placed sections go in their original file order.
-        let mut moved: Vec<usize> = kept
-            .iter()
-            .copied()
-            .filter(|&i| !self.is_loaded(i))
-            .collect();
-        // Header order, not offset order: offsets change in the rewrite and
-        // ties between empty sections would order differently next time.
-        moved.sort_unstable();
-        let mut headers: Vec<SectionHeader> = self.sections.iter().map(|s| s.header).collect();
-        let extension = self.plan_extension()?;
-        let mut off = extension.as_ref().map_or(self.loaded_end, |e| e.end);
-        for &i in &moved {
-            let h = &mut headers[i];
-            let align = h.sh_addralign.max(1);
-            if h.has_file_data() {
-                off = align_up(off, align)?;
-                h.sh_offset = off;
-                off = off.checked_add(h.sh_size).ok_or_else(overflow)?;
-            } else {
-                h.sh_offset = off;
-            }
-        }
-        // Sections the extension moved.
-        if let Some(e) = &extension {
-            let mut retarget = |idx: Option<usize>, place: Option<(u64, u64, u64)>| {
-                if let (Some(i), Some((addr, offset, size))) = (idx, place) {
-                    if let Some(h) = headers.get_mut(i) {
-                        (h.sh_addr, h.sh_offset, h.sh_size) = (addr, offset, size);
-                    }
-                }
-            };
-            let dynstr = self
-                .sections
-                .iter()
-                .find(|s| s.header.sh_type == SHT_DYNAMIC)
-                .map(|s| s.header.sh_link as usize);
-            retarget(dynstr, e.dynstr);
-            let old_interp = self
-                .segments
-                .iter()
-                .find(|p| p.p_type == PT_INTERP)
-                .map(|p| p.p_offset);
-            let interp = self
-                .sections
-                .iter()
-                .position(|s| s.header.is_alloc() && Some(s.header.sh_offset) == old_interp);
-            retarget(interp, e.interp);
-            let sizes: Vec<u64> = e
-                .sections
-                .iter()
-                .map(|&(i, _, _)| self.sections[i].header.sh_size)
-                .collect();
-            for (&(i, addr, offset), size) in e.sections.iter().zip(sizes) {
-                retarget(Some(i), Some((addr, offset, size)));
-            }
-        }
-        // Renumber links to the kept sections' new indices.
-        let mut new_index = alloc::vec![0u32; self.sections.len()];
-        for (k, &i) in kept.iter().enumerate() {
-            new_index[i] = k as u32 + 1;
-        }
-        let remap = |x: u32| -> u32 {
-            match new_index.get(x as usize) {
-                Some(&n) if x != 0 => n,
-                _ => x,
-            }
-        };
-        for &i in &kept {
-            let h = &mut headers[i];
-            h.sh_link = remap(h.sh_link);
-            if h.sh_flags & SHF_INFO_LINK != 0 || matches!(h.sh_type, SHT_REL | SHT_RELA | SHT_CREL)
-            {
-                h.sh_info = remap(h.sh_info);
-            }
-        }
-        if !self.had_sections && self.sections.len() <= 1 {
-            kept.clear();
-        }
-        let table = (kept.len() as u64 + 1) * shentsize;
-        let old = self.header.e_shoff;
-        let old_size =
-            u64::from(self.header.e_shnum.max(1)).max(self.sections.len() as u64) * shentsize;
-        let (shoff, end) = if kept.is_empty() && !self.had_sections {
-            (0, off)
-        } else if old != 0
-            && old.is_multiple_of(word)
-            && table <= old_size
-            && old.saturating_add(old_size) <= self.loaded_end
-            && !kept.iter().any(|&i| {
-                // A kept section's bytes there would be overwritten.
-                let h = &headers[i];
-                h.has_file_data()
-                    && h.sh_size > 0
-                    && h.sh_offset < old.saturating_add(old_size)
-                    && old < h.sh_offset.saturating_add(h.sh_size)
-            })
-        {
-            // The old table sits in the kept prefix (a segment covers it):
-            // overwrite it there, or every rewrite would add another.
-            (old, off)
-        } else {
-            let shoff = align_up(off, word)?;
-            (shoff, shoff + table)
-        };
-        Ok(RewritePlan {
-            sections: kept.iter().map(|&i| headers[i]).collect(),
-            origins: kept
-                .iter()
-                .map(|&i| self.sections[i].original_index)
-                .collect(),
-            shoff,
-            file_size: end,
-            loaded_end: self.loaded_end,
-            segments: extension
-                .as_ref()
-                .map_or_else(|| self.segments.clone(), |e| e.phdrs.clone()),
-            extension,
-        })
-    }
-
-    /// Writes the rewritten file.
-    pub fn write(&self) -> Result<Vec<u8>> {
-        let plan = self.plan()?;
-        let enc = self.encoding;
-        let size = usize::try_from(plan.file_size).map_err(|_| overflow())?;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&self.input[..plan.loaded_end as usize]);
-        out.resize(size, 0);
-        let kept: Vec<usize> = (1..self.sections.len())
-            .filter(|&i| !self.sections[i].removed)
-            .collect();
-        let mut new_index = alloc::vec![0u32; self.sections.len()];
-        for (k, &i) in kept.iter().enumerate() {
-            new_index[i] = k as u32 + 1;
-        }
-        let renumbered = kept.iter().enumerate().any(|(k, &i)| k + 1 != i);
-        for (k, &i) in kept.iter().enumerate() {
-            let h = &plan.sections[k];
-            if !h.has_file_data() {
-                continue;
-            }
-            let s = &self.sections[i];
-            let mut data: Cow<'_, [u8]> = Cow::Borrowed(&s.data);
-            if renumbered {
-                data = renumber(enc, s.header.sh_type, data, &new_index);
-            }
-            let at = h.sh_offset as usize;
-            // Loaded sections already sit in the copied prefix; only
-            // changed ones are written again.
-            if self.is_loaded(i)
-                && matches!(s.data, Cow::Borrowed(_))
-                && matches!(data, Cow::Borrowed(_))
-            {
-                continue;
-            }
-            out.get_mut(at..at + data.len())
-                .ok_or_else(overflow)?
-                .copy_from_slice(&data);
-        }
-        if let Some(e) = &plan.extension {
-            for (at, bytes) in &e.pieces {
-                let at = *at as usize;
-                out.get_mut(at..at + bytes.len())
-                    .ok_or_else(overflow)?
-                    .copy_from_slice(bytes);
-            }
-        }
-        let mut header = self.header;
-        header.e_shoff = plan.shoff;
-        if let Some(e) = &plan.extension {
-            header.e_phoff = e.offset;
-            header.e_phnum = u16::try_from(e.phdrs.len()).map_err(|_| overflow())?;
-        }
-        let shnum = if plan.shoff == 0 {
-            0
-        } else {
-            plan.sections.len() as u64 + 1
-        };
-        let shstrndx = new_index.get(self.shstrndx).copied().unwrap_or(0);
-        let big = shnum >= u64::from(SHN_LORESERVE);
-        header.e_shnum = if big { 0 } else { shnum as u16 };
-        header.e_shstrndx = if shstrndx >= u32::from(SHN_LORESERVE) {
-            SHN_XINDEX
-        } else {
-            shstrndx as u16
-        };
-        if shnum > 0 {
-            header.e_shentsize = if enc.class == Class::Elf32 { 40 } else { 64 };
-        }
-        let mut ehdr = Vec::new();
-        header.encode(enc, &mut ehdr);
-        out[..ehdr.len()].copy_from_slice(&ehdr);
-        if plan.shoff != 0 {
-            let mut shdrs = Vec::new();
-            let mut first = self.sections.first().map(|s| s.header).unwrap_or_default();
-            first.sh_size = if big { shnum } else { 0 };
-            first.sh_link = if header.e_shstrndx == SHN_XINDEX {
-                shstrndx
-            } else {
-                0
-            };
-            first.encode(enc, &mut shdrs);
-            for h in &plan.sections {
-                h.encode(enc, &mut shdrs);
-            }
-            let at = plan.shoff as usize;
-            out[at..at + shdrs.len()].copy_from_slice(&shdrs);
-        }
-        Ok(out)
-    }
 }
 
-fn overflow() -> Error {
+pub(super) fn overflow() -> Error {
     Error::new(
         "rewrite",
         0,
@@ -523,7 +326,7 @@ fn overflow() -> Error {
     )
 }
 
-fn align_up(x: u64, a: u64) -> Result<u64> {
+pub(super) fn align_up(x: u64, a: u64) -> Result<u64> {
     x.checked_add(a - 1)
         .map(|v| v & !(a - 1))
         .ok_or_else(overflow)
