@@ -207,7 +207,9 @@ impl Rewriter<'_> {
         }
         out.push(null);
         if moved_to.is_none() {
-            if out.len() > slots.max(1) {
+            // (`dynamic_moves` said they fit; a table without a `DT_NULL`
+            // to begin with, only changed, stays without one.)
+            if out.len() > slots && !self.ext.dyn_adds.is_empty() {
                 return Err(err(
                     "dynamic entries to add (no room in place)",
                     out.len() as u64,

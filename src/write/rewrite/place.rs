@@ -27,9 +27,11 @@ impl Rewriter<'_> {
     /// gave (new or replaced section data, new names), plus
     /// [`REPLACED_ALIGN_MAX`] bytes of padding per re-placed section, plus
     /// the new section header table and, when the file grows, the new
-    /// segment with the padding before it. A plan over that (sections
-    /// outside the kept part that overlap each get their own copy) is
-    /// refused with [`Problem::TooLarge`], before anything is allocated.
+    /// segment with the padding before it (at most 256 MiB). A plan over
+    /// that is refused with [`Problem::TooLarge`] before anything is
+    /// allocated. (Nothing is copied twice: sections that start in the
+    /// kept part stay there, and re-placed ones whose bytes overlap move
+    /// together.)
     pub fn plan(&self) -> Result<RewritePlan> {
         let word = self.encoding.address_size() as u64;
         let shentsize: u64 = if self.encoding.class == Class::Elf32 {
