@@ -1,9 +1,16 @@
 //! Read-modify-write: a rewrite with no change reads back the same on every
 //! ELF file on the machine and is stable; rewritten and stripped programs
-//! still run; a rewritten libc still serves `ls`.
+//! still run; a rewritten libc still serves `ls`; grown files (a longer
+//! interpreter, renamed and added libraries, new run paths and sonames:
+//! `rewrite/dynamic.rs`) run and pass readelf and eu-elflint
+//! (`rewrite/tools.rs`).
 #![cfg(feature = "alloc")]
 
 mod common;
+#[path = "rewrite/dynamic.rs"]
+mod dynamic;
+#[path = "rewrite/tools.rs"]
+mod tools;
 
 use elfin::ElfFile;
 use elfin::write::Rewriter;

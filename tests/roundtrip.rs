@@ -1185,6 +1185,56 @@ mod known {
         assert_eq!(f.build_id().unwrap(), g.build_id().unwrap());
     }
 
+    /// Bug R12 (found by the growth property added with `add_needed`): a
+    /// section table rewritten in place over `.dynamic` (garbage
+    /// `e_shoff` in a mutation of i686/exe) was checked against the
+    /// input's bytes there, not against the grown table the rewrite had
+    /// just written, and overwrote it: the added `DT_NEEDED` and
+    /// `DT_SONAME` were lost. (`rewrite_roundtrip_mutations`, seed 2, case
+    /// 8520.)
+    #[test]
+    fn growing_keeps_a_dynamic_table_under_the_old_section_table() {
+        let data = corpus("roundtrip/grow-table-over-dynamic.elf");
+        let f = ElfFile::parse(&data).unwrap();
+        let mut r = Rewriter::new(&f).unwrap();
+        r.add_needed(b"libadded.so").unwrap();
+        r.set_soname(b"libsoname.so").unwrap();
+        let out = r.write().unwrap();
+        let g = ElfFile::parse(&out).unwrap();
+        let names: Vec<(i64, Vec<u8>)> = g
+            .dynamic()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .take_while(|d| d.d_tag != DT_NULL)
+            .filter(|d| matches!(d.d_tag, DT_NEEDED | DT_SONAME))
+            .map(|d| (d.d_tag, g.dynamic_string(d.d_val).unwrap().to_vec()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (DT_NEEDED, b"lib.so".to_vec()),
+                (DT_NEEDED, b"libc.so.6".to_vec()),
+                (DT_NEEDED, b"libadded.so".to_vec()),
+                (DT_SONAME, b"libsoname.so".to_vec()),
+            ]
+        );
+    }
+
+    /// Bug R13 (the same property): a PT_LOAD whose `p_filesz` (8 MiB,
+    /// garbage) exceeds its `p_memsz` covers the new segment's addresses
+    /// through its file bytes, so readers mapped the new `.dynstr` to the
+    /// wrong bytes. gABI forbids it; growing such a file is refused.
+    /// (Seed 1, case 1255, a mutation of x86_64/nosections.)
+    #[test]
+    fn growing_a_file_with_filesz_over_memsz_is_refused() {
+        let data = corpus("roundtrip/grow-filesz-over-memsz.elf");
+        let f = ElfFile::parse(&data).unwrap();
+        let mut r = Rewriter::new(&f).unwrap();
+        r.add_needed(b"libadded.so").unwrap();
+        assert!(r.write().is_err());
+    }
+
     /// A hostile plan is an error before anything is allocated: growing a
     /// file whose last segment claims a terabyte of memory would pad the
     /// file up to there (the new segment goes after every segment's
@@ -1228,6 +1278,8 @@ fn fuzz_findings_round_trip() {
         "rewrite-table-past-kept-end.elf",
         "rewrite-section-zero-dynamic.elf",
         "rewrite-section-zero-note.elf",
+        "grow-table-over-dynamic.elf",
+        "grow-filesz-over-memsz.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();

@@ -23,8 +23,8 @@
 //! `psabi` and `sha1` (independent relocation and digest semantics),
 //! `build` (the build property), `build_check`, `symtab_check`,
 //! `segment_check`, `dynamic_check`, `image_check` (its checks of the
-//! output), `strict_walk`, `rewrite_fingerprint` and `rewrite_check` (the
-//! rewrite property), `describe` (failure messages).
+//! output), `strict_walk`, `rewrite_fingerprint`, `rewrite_check` and `grow_check`
+//! (the rewrite property), `describe` (failure messages).
 //!
 //! A property violation is returned as `Err(String)`; the callers panic.
 
@@ -73,6 +73,7 @@ mod choices;
 mod desc;
 mod describe;
 mod dynamic_check;
+mod grow_check;
 mod image_check;
 mod model;
 mod model_builder;
@@ -86,6 +87,7 @@ mod symtab_check;
 
 use build_check::*;
 use choices::*;
+use grow_check::*;
 use model::*;
 use model_builder::*;
 use psabi::*;

@@ -86,8 +86,8 @@ pub fn machine_elf_files(max_size: u64) -> Vec<PathBuf> {
                 continue; // the target is reached through its own directory
             }
             if meta.is_dir() {
-                // The fuzzer's broken round-trip inputs (open rewriter
-                // findings) belong to tests/roundtrip.rs.
+                // The fuzzer's round-trip inputs (mutated, broken on
+                // purpose) belong to tests/roundtrip.rs.
                 if !p.ends_with("tests/data/roundtrip") {
                     subdirs.push(p);
                 }

@@ -12,7 +12,7 @@ mod walk;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: elfin info [--json] FILE\n       elfin strip IN -o OUT\n       elfin rewrite IN -o OUT [--set-interpreter PATH] [--set-runpath PATH]\n                 [--set-soname NAME] [--replace-needed OLD NEW] [--set-entry ADDR]";
+const USAGE: &str = "usage: elfin info [--json] FILE\n       elfin strip IN -o OUT\n       elfin rewrite IN -o OUT [--set-interpreter PATH] [--set-runpath PATH]\n                 [--set-soname NAME] [--add-needed LIB] [--replace-needed OLD NEW]\n                 [--set-entry ADDR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

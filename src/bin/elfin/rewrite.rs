@@ -8,6 +8,7 @@ enum Edit {
     Runpath(String),
     Soname(String),
     Needed(String, String),
+    AddNeeded(String),
     Entry(u64),
 }
 
@@ -29,7 +30,8 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
                 Some(o) => output = Some(o),
                 None => return crate::usage(),
             },
-            "--set-interpreter" | "--set-runpath" | "--set-soname" | "--set-entry" => {
+            "--set-interpreter" | "--set-runpath" | "--set-soname" | "--set-entry"
+            | "--add-needed" => {
                 let Some(v) = value() else {
                     return crate::usage();
                 };
@@ -37,6 +39,7 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
                     "--set-interpreter" => Edit::Interpreter(v),
                     "--set-runpath" => Edit::Runpath(v),
                     "--set-soname" => Edit::Soname(v),
+                    "--add-needed" => Edit::AddNeeded(v),
                     _ => match parse_number(&v) {
                         Some(n) => Edit::Entry(n),
                         None => return crate::usage(),
@@ -75,6 +78,7 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
                 Edit::Runpath(v) => r.set_runpath(v.as_bytes())?,
                 Edit::Soname(v) => r.set_soname(v.as_bytes())?,
                 Edit::Needed(old, new) => r.replace_needed(old.as_bytes(), new.as_bytes())?,
+                Edit::AddNeeded(v) => r.add_needed(v.as_bytes())?,
                 Edit::Entry(a) => r.set_entry(*a),
             }
         }

@@ -11,8 +11,16 @@
 //! Section types elfin does not understand are carried as opaque bytes, and
 //! odd values (a symbol whose section index is out of range) pass through
 //! unchanged. [`Rewriter::plan`] says how large the output may get.
+//!
+//! An executable or shared object can also grow: a longer interpreter,
+//! changed or added `DT_NEEDED`, `DT_SONAME`, `DT_RUNPATH` (through a moved
+//! `.dynstr`, and a `.dynamic` moved to a writable segment when its spare
+//! slots run out), and added segments, all in new `PT_LOAD`s after the
+//! old ones ([`Rewriter::add_needed`], [`Rewriter::set_runpath`], …).
 
+mod dynamic;
 mod extend;
+mod extend_plan;
 mod place;
 pub use place::REPLACED_ALIGN_MAX;
 mod renumber;
@@ -80,7 +88,7 @@ pub struct RewritePlan {
     pub loaded_end: u64,
     /// The program headers of the output.
     pub segments: Vec<ProgramHeader>,
-    extension: Option<extend::ExtensionPlan>,
+    extension: Option<extend_plan::ExtensionPlan>,
 }
 
 pub(super) fn is_debug(name: &[u8]) -> bool {

@@ -27,9 +27,11 @@ impl Rewriter<'_> {
     /// gave (new or replaced section data, new names), plus
     /// [`REPLACED_ALIGN_MAX`] bytes of padding per re-placed section, plus
     /// the new section header table and, when the file grows, the new
-    /// segment with the padding before it. A plan over that (sections
-    /// outside the kept part that overlap each get their own copy) is
-    /// refused with [`Problem::TooLarge`], before anything is allocated.
+    /// segment with the padding before it (at most 256 MiB). A plan over
+    /// that is refused with [`Problem::TooLarge`] before anything is
+    /// allocated. (Nothing is copied twice: sections that start in the
+    /// kept part stay there, and re-placed ones whose bytes overlap move
+    /// together.)
     pub fn plan(&self) -> Result<RewritePlan> {
         let word = self.encoding.address_size() as u64;
         let shentsize: u64 = if self.encoding.class == Class::Elf32 {
@@ -61,7 +63,7 @@ impl Rewriter<'_> {
                 let start = base.max(old + table);
                 let (headers, end) =
                     self.place_sections(&kept, &moved, start, extension.as_ref())?;
-                if self.table_fits_in_place(&headers, &kept) {
+                if self.table_fits_in_place(&headers, &kept, extension.as_ref()) {
                     placed = Some((headers, old, end.max(old + table)));
                 }
             }
@@ -114,7 +116,7 @@ impl Rewriter<'_> {
         kept: &[usize],
         moved: &[usize],
         start: u64,
-        extension: Option<&super::extend::ExtensionPlan>,
+        extension: Option<&super::extend_plan::ExtensionPlan>,
     ) -> Result<(Vec<SectionHeader>, u64)> {
         let mut headers: Vec<SectionHeader> = self.sections.iter().map(|s| s.header).collect();
         let mut off = start;
@@ -257,7 +259,12 @@ impl Rewriter<'_> {
     /// the end of the file covers every table a rewrite could add, and
     /// only writing in place keeps such a rewrite from growing the file
     /// each time.) Elsewhere, or else, the table goes at the end.
-    fn table_fits_in_place(&self, headers: &[SectionHeader], kept: &[usize]) -> bool {
+    fn table_fits_in_place(
+        &self,
+        headers: &[SectionHeader],
+        kept: &[usize],
+        extension: Option<&super::extend_plan::ExtensionPlan>,
+    ) -> bool {
         let phentsize = if self.encoding.class == Class::Elf32 {
             32
         } else {
@@ -280,6 +287,20 @@ impl Rewriter<'_> {
                 .saturating_sub(old);
             from >= to || new[from as usize..to as usize] == was[from as usize..to as usize]
         };
+        // What the rewrite writes there itself (the extension's pieces, a
+        // section's new data) is not the input's, and must not be overwritten.
+        let clear = |start: u64, len: u64| {
+            len == 0 || start.saturating_add(len) <= old || start >= old + size
+        };
+        let pieces = extension.map_or(&[][..], |e| &e.pieces[..]);
+        if !pieces.iter().all(|(at, b)| clear(*at, b.len() as u64))
+            || !kept.iter().all(|&i| {
+                let h = &headers[i];
+                !self.sections[i].is_owned() || !h.has_file_data() || clear(h.sh_offset, h.sh_size)
+            })
+        {
+            return false;
+        }
         let phdrs = self.segments.len() as u64 * phentsize;
         same(self.header.e_phoff, phdrs)
             && self.segments.iter().all(|p| same(p.p_offset, p.p_filesz))
@@ -295,7 +316,7 @@ impl Rewriter<'_> {
         moved: u64,
         table: u64,
         word: u64,
-        extension: Option<&super::extend::ExtensionPlan>,
+        extension: Option<&super::extend_plan::ExtensionPlan>,
     ) -> u64 {
         let given: u64 = self
             .sections

@@ -2,6 +2,7 @@
 //! sections and the extension's pieces written at their planned offsets,
 //! then the file header and the new section header table.
 
+use super::dynamic::retarget_dynamic_symbol;
 use super::renumber::renumber;
 use super::{Rewriter, overflow};
 use crate::error::Result;
@@ -22,6 +23,11 @@ impl Rewriter<'_> {
         out.resize(size, 0);
         let (kept, new_index) = self.numbering();
         let renumbered = kept.iter().enumerate().any(|(k, &i)| k + 1 != i);
+        // `.dynamic`'s old and new address, when the extension moved it.
+        let moved_dynamic = match plan.extension.as_ref().and_then(|e| e.dynamic) {
+            Some((new, _, _)) => Some((self.dynamic_segment()?.p_vaddr, new)),
+            None => None,
+        };
         for (k, &i) in kept.iter().enumerate() {
             let h = &plan.sections[k];
             if !h.has_file_data() {
@@ -31,6 +37,11 @@ impl Rewriter<'_> {
             let mut data: Cow<'_, [u8]> = Cow::Borrowed(&s.data);
             if renumbered {
                 data = renumber(enc, s.header.sh_type, data, &new_index);
+            }
+            if let Some(moved) = moved_dynamic {
+                let strings = self.sections.get(s.header.sh_link as usize);
+                let strings = strings.map_or(&[][..], |t| t.data());
+                data = retarget_dynamic_symbol(enc, s.header.sh_type, data, strings, moved);
             }
             let at = h.sh_offset as usize;
             // Loaded sections already sit in the copied prefix; only
