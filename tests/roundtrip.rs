@@ -18,7 +18,7 @@ mod roundtrip;
 mod walk;
 
 use arbitrary::{Arbitrary, Unstructured};
-use roundtrip::{BuildDesc, BuildOutcome, RewriteOutcome};
+use roundtrip::{BuildDesc, BuildOutcome, Features, RewriteOutcome};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -104,43 +104,39 @@ fn report(what: &str, failures: &[String]) {
     );
 }
 
-/// Takes out of a description what the builder learned after the model in
-/// fuzz/roundtrip.rs was written and the model still checks by older rules.
-/// The builder refused both before, so the seeded cases lose no coverage
-/// they had; tests/build checks both against real consumers. Remove once
-/// the model knows them:
-///
-/// * TLS sections in executables and shared objects: `.tbss` takes no room
-///   in its PT_LOAD (what follows overlaps its addresses, and it may end
-///   past the segment), and PT_GNU_RELRO covers the TLS image, as with GNU
-///   ld and lld;
-/// * relocations in 32-bit x86-64 and AArch64 executables and shared
-///   objects: x32's `R_X86_64_64` is 8 bytes and `R_X86_64_32` its address
-///   word (`RELATIVE64` and `RELATIVE`), ILP32 numbers its types apart.
-fn without_unmodelled(mut d: BuildDesc) -> BuildDesc {
-    // The model's reading of these bytes (fuzz/roundtrip.rs: file_type_of,
-    // MACHINES, flags_of, where bit 4 picks SHF_TLS).
-    let linked = !matches!(d.file_type, 254 | 255) && !d.file_type.is_multiple_of(3);
-    if linked {
-        for s in &mut d.sections.0 {
-            s.flags &= !0x10;
-        }
-        if !d.elf64 && d.machine % 3 < 2 {
-            d.relocs.0.clear();
-        }
-    }
-    d
-}
-
-/// One seeded build case, through [`without_unmodelled`].
+/// One seeded build case, and what it exercises.
 fn build_case(
     data: &[u8],
     strict: bool,
     on_output: &mut dyn FnMut(&[u8]),
-) -> Result<BuildOutcome, String> {
+) -> Result<(BuildOutcome, Features), String> {
     let desc = BuildDesc::arbitrary(&mut Unstructured::new(data))
         .map_err(|e| format!("arbitrary: {e}"))?;
-    roundtrip::check_build(&without_unmodelled(desc), strict, on_output)
+    let outcome = roundtrip::check_build(&desc, strict, on_output)?;
+    Ok((outcome, roundtrip::features(&desc)))
+}
+
+/// How many built cases exercised what.
+#[derive(Debug, Default)]
+struct Coverage {
+    linked: u64,
+    with_relocations: u64,
+    tls: u64,
+    narrow: u64,
+    narrow_with_relocations: u64,
+    many_sections: u64,
+}
+
+impl Coverage {
+    fn add(&mut self, f: Features) {
+        let n = |b: bool| u64::from(b);
+        self.linked += n(f.linked);
+        self.with_relocations += n(f.linked && f.relocations);
+        self.tls += n(f.tls);
+        self.narrow += n(f.narrow);
+        self.narrow_with_relocations += n(f.narrow && f.relocations);
+        self.many_sections += n(f.many_sections);
+    }
 }
 
 /// Builder descriptions decoded from seeded random bytes.
@@ -151,13 +147,19 @@ fn build_roundtrip_seeded() {
     let range = cases(3000);
     let total = range.end - range.start;
     let mut outcomes: BTreeMap<BuildOutcome, u64> = BTreeMap::new();
+    let mut built = Coverage::default();
     let mut failures = Vec::new();
     for case in range {
         let mut rng = case_rng(seed, SALT, case);
         let len = 64 + rng.below(1500) as usize;
         let bytes = rng.bytes(len);
         match run(|| build_case(&bytes, false, &mut |out| walk::walk(out))) {
-            Ok(o) => *outcomes.entry(o).or_default() += 1,
+            Ok((o, f)) => {
+                *outcomes.entry(o).or_default() += 1;
+                if o == BuildOutcome::Built {
+                    built.add(f);
+                }
+            }
             Err(e) => {
                 failures.push(format!(
                     "seed {seed:#x} case {case}: {e}\n  rerun: ELFIN_ROUNDTRIP_SEED={seed:#x} ELFIN_ROUNDTRIP_CASE={case} cargo test --test roundtrip build_roundtrip_seeded\n{}",
@@ -169,9 +171,17 @@ fn build_roundtrip_seeded() {
             }
         }
     }
-    println!("build_roundtrip: seed {seed:#x}, {total} cases: {outcomes:?}");
+    println!("build_roundtrip: seed {seed:#x}, {total} cases: {outcomes:?}; built: {built:?}");
     report("build_roundtrip", &failures);
     if total >= 500 {
+        // Linked files must often resolve relocations, TLS and the 32-bit
+        // psABIs, or those checks would rarely run.
+        assert!(
+            built.with_relocations * 4 >= built.linked
+                && built.tls * 10 >= built.linked
+                && built.narrow_with_relocations * 20 >= built.linked,
+            "too few linked files with relocations, TLS or x32/ILP32 relocations: {built:?}"
+        );
         // The generator must mostly make files the builder accepts, or the
         // checks after `write` would rarely run.
         let built = outcomes.get(&BuildOutcome::Built).copied().unwrap_or(0);

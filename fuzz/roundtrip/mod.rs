@@ -19,7 +19,8 @@
 //!   relocations; rewriting the output again gives the same bytes.
 //!
 //! The files: `desc` (what an input decodes to), `choices` (its numbers as
-//! ELF values), `model` and `model_builder` (what to build and expect),
+//! ELF values), `model`, `model_relocs` and `model_builder` (what to build
+//! and expect),
 //! `psabi` and `sha1` (independent relocation and digest semantics),
 //! `build` (the build property), `build_check`, `symtab_check`,
 //! `segment_check`, `dynamic_check`, `image_check` (its checks of the
@@ -82,6 +83,7 @@ mod dynamic_check;
 mod image_check;
 mod model;
 mod model_builder;
+mod model_relocs;
 mod psabi;
 mod rewrite_check;
 mod rewrite_fingerprint;
@@ -94,6 +96,7 @@ use build_check::*;
 use choices::*;
 use model::*;
 use model_builder::*;
+use model_relocs::*;
 use psabi::*;
 use rewrite_fingerprint::*;
 use sha1::*;
@@ -101,7 +104,7 @@ use sha1::*;
 // The API of the includers (the two fuzz targets and tests/roundtrip.rs);
 // each uses part of it.
 #[allow(unused_imports)]
-pub use build::{BuildOutcome, build_roundtrip, check_build};
+pub use build::{BuildOutcome, Features, build_roundtrip, check_build, features};
 #[allow(unused_imports)]
 pub use desc::*;
 #[allow(unused_imports)]

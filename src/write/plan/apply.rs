@@ -67,6 +67,8 @@ impl Builder<'_> {
                 s.wrapping_add(r.addend as u64)
             };
             match *fate {
+                // R_*_NONE: nothing to patch, even in zeros.
+                Fate::Static(How::Nothing) => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
                         return Err(bad(
