@@ -151,7 +151,7 @@ fn build_roundtrip_seeded() {
     let mut failures = Vec::new();
     for case in range {
         let mut rng = case_rng(seed, SALT, case);
-        let len = 64 + rng.below(1500) as usize;
+        let len = 64 + rng.below(2500) as usize;
         let bytes = rng.bytes(len);
         match run(|| build_case(&bytes, false, &mut |out| walk::walk(out))) {
             Ok((o, f)) => {
@@ -410,7 +410,7 @@ fn build_roundtrip_seeded_strict() {
     let mut failures = Vec::new();
     for case in cases(3000) {
         let mut rng = case_rng(seed, SALT, case);
-        let len = 64 + rng.below(1500) as usize;
+        let len = 64 + rng.below(2500) as usize;
         let bytes = rng.bytes(len);
         if let Err(e) = run(|| build_case(&bytes, true, &mut |_| {})) {
             failures.push(format!(

@@ -251,10 +251,11 @@ pub struct BuildDesc {
     /// section, symbol, offset), which the builder mostly refuses;
     /// otherwise ones it can resolve.
     pub wild_relocs: u8,
-    // Before the sections, whose bytes would leave little input for them.
+    // Before the sections and symbols, whose bytes would leave little
+    // input for them.
     pub relocs: Bounded<RelocDesc, MAX_RELOCS>,
-    pub symbols: Bounded<SymbolDesc, MAX_SYMBOLS>,
     pub sections: Bounded<SectionDesc, MAX_SECTIONS>,
+    pub symbols: Bounded<SymbolDesc, MAX_SYMBOLS>,
     pub entry: Option<Index>,
     pub interpreter: Option<Name>,
     pub needed: Bounded<Name, 3>,

@@ -471,7 +471,7 @@ fn symbol_model(
     let (mut value, mut size) = (s.value.get(), s.size.get());
     if machine == EM_AARCH64
         && sections.get(section).is_some_and(|x| x.perms == Some(Perms::RX))
-        && s.value.pick < 192
+        && s.value.pick < 240
     {
         // Code symbols start instructions.
         value &= !3;

@@ -62,14 +62,16 @@ impl Model {
                     || s.place == SymbolPlace::Absolute
                     || undefined_ok
             }
-            // Code, where B and BL go.
+            // Code, where B and BL go, near.
             How::Branch26 => {
                 defined_in.is_some_and(|k| self.sections[k].perms == Some(Perms::RX))
                     && !self.tls_symbol(i)
+                    && s.value < 0x1_0000
             }
             _ => {
-                (defined_in.is_some() && !self.tls_symbol(i))
-                    || (exec && s.place == SymbolPlace::Absolute)
+                let near = s.value < 0x1_0000 || !how.range_limited(self.word());
+                near && ((defined_in.is_some() && !self.tls_symbol(i))
+                    || (exec && s.place == SymbolPlace::Absolute))
             }
         }
     }
