@@ -181,7 +181,9 @@ fn audit_refusal(m: &Model, err: &str) -> Result<(), String> {
             return Ok(());
         }
     }
-    fail!("the builder refused a valid description: {err} (yet every range-limited relocation fits)")
+    fail!(
+        "the builder refused a valid description: {err} (yet every range-limited relocation fits)"
+    )
 }
 
 /// What a description exercises, for the seeded test's statistics.

@@ -191,7 +191,12 @@ impl<'m, 'f> Checker<'m, 'f> {
             h.e_shnum
         );
         ensure!(
-            u64::from(h.e_shstrndx) == if shstrndx >= big { SHN_XINDEX.into() } else { shstrndx },
+            u64::from(h.e_shstrndx)
+                == if shstrndx >= big {
+                    SHN_XINDEX.into()
+                } else {
+                    shstrndx
+                },
             "e_shstrndx {:#x} for .shstrtab at {shstrndx}",
             h.e_shstrndx
         );

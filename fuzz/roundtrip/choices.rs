@@ -52,12 +52,12 @@ pub(super) const A64_SUPPORTED: &[u32] = &[
     a64::TLS_TPREL,
 ];
 pub(super) const A64_UNSUPPORTED: &[u32] = &[
-    259, /* ABS16 */
-    286, /* LDST64_ABS_LO12_NC */
+    259,  /* ABS16 */
+    286,  /* LDST64_ABS_LO12_NC */
     1025, /* GLOB_DAT */
     1026, /* JUMP_SLOT */
     a64::RELATIVE,
-    311, /* ADR_GOT_PAGE */
+    311,        /* ADR_GOT_PAGE */
     p32::ABS32, /* an ILP32 number in an LP64 file */
 ];
 /// AArch64 ILP32 types the builder resolves.

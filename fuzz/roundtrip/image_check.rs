@@ -28,7 +28,9 @@ impl Checker<'_, '_> {
     pub(super) fn addrs(&self) -> Addrs {
         Addrs {
             sections: self.headers.iter().map(|h| h.sh_addr).collect(),
-            tls: self.tls.map_or((0, 0, 1), |t| (t.p_vaddr, t.p_memsz, t.p_align)),
+            tls: self
+                .tls
+                .map_or((0, 0, 1), |t| (t.p_vaddr, t.p_memsz, t.p_align)),
             bias: self.bias(),
         }
     }
@@ -53,7 +55,10 @@ impl Checker<'_, '_> {
         let mut fields: Vec<Option<(u64, u64)>> = Vec::new();
         for (j, r) in m.relocs.iter().enumerate() {
             let Some(how) = r.expect.how() else {
-                fail!("relocation {j}: accepted, but the model expects {:?}", r.expect);
+                fail!(
+                    "relocation {j}: accepted, but the model expects {:?}",
+                    r.expect
+                );
             };
             let n = field_size(how, word);
             let s = &m.sections[r.section];

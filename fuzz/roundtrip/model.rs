@@ -182,7 +182,15 @@ impl Model {
         let n = sections.len();
         let mut symbols = Vec::new();
         for s in &d.symbols.0 {
-            let sym = symbol_model(s, &sections, machine, enc, linked, &mut invalid, &mut may_fail);
+            let sym = symbol_model(
+                s,
+                &sections,
+                machine,
+                enc,
+                linked,
+                &mut invalid,
+                &mut may_fail,
+            );
             symbols.push(sym);
         }
         let entry = d.entry.and_then(|i| i.resolve(symbols.len()));
@@ -277,9 +285,9 @@ impl Model {
             // the builder refuses dynamic symbols (the model does not
             // count where linked files put the unloaded sections).
             let late = |k: usize| k >= m.filler_at && m.sections[k].perms.is_none();
-            if (0..m.symbols.len()).any(|i| {
-                m.symbols[i].section_index().is_some_and(late) && m.may_export(i)
-            }) {
+            if (0..m.symbols.len())
+                .any(|i| m.symbols[i].section_index().is_some_and(late) && m.may_export(i))
+            {
                 m.may_fail
                     .push("a dynamic symbol in a section that may be past 0xff00");
             }
@@ -470,7 +478,9 @@ fn symbol_model(
     }
     let (mut value, mut size) = (s.value.get(), s.size.get());
     if machine == EM_AARCH64
-        && sections.get(section).is_some_and(|x| x.perms == Some(Perms::RX))
+        && sections
+            .get(section)
+            .is_some_and(|x| x.perms == Some(Perms::RX))
         && s.value.pick < 240
     {
         // Code symbols start instructions.

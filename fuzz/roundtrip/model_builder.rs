@@ -35,7 +35,11 @@ impl Model {
     /// The builder's index of model section `k` (the fillers go before
     /// section `filler_at`). Out-of-range handles stay out of range.
     pub(super) fn bidx(&self, k: usize) -> usize {
-        if k < self.filler_at { k } else { k + self.filler }
+        if k < self.filler_at {
+            k
+        } else {
+            k + self.filler
+        }
     }
 
     /// The builder's handle of model section `k`.

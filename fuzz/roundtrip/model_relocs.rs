@@ -38,8 +38,7 @@ impl Model {
     pub(super) fn tls_symbol(&self, i: usize) -> bool {
         let s = &self.symbols[i];
         s.kind == STT_TLS
-            && s
-                .section_index()
+            && s.section_index()
                 .is_some_and(|k| self.sections.get(k).is_some_and(|x| x.in_tls_segment()))
     }
 
@@ -50,7 +49,8 @@ impl Model {
         let loaded = |k: usize| self.sections.get(k).is_some_and(|x| x.perms.is_some());
         let defined_in = s.section_index().filter(|&k| loaded(k));
         let exec = self.file_type == ET_EXEC;
-        let undefined_ok = self.dynamic() && s.bind != STB_LOCAL && s.place == SymbolPlace::Undefined;
+        let undefined_ok =
+            self.dynamic() && s.bind != STB_LOCAL && s.place == SymbolPlace::Undefined;
         match how {
             How::Nothing => true,
             _ if how.is_tls() => {
@@ -98,7 +98,11 @@ impl Model {
         let n = self.sections.len();
         let (supported, unsupported) = machine_types(self.machine, self.enc.class);
         let class = self.enc.class;
-        let max = if linked { MAX_LINKED_RELOCS } else { MAX_RELOCS };
+        let max = if linked {
+            MAX_LINKED_RELOCS
+        } else {
+            MAX_RELOCS
+        };
         for r in d.relocs.0.iter().take(max) {
             let Some(mut section) = r.section.resolve(n) else {
                 continue;
@@ -152,7 +156,9 @@ impl Model {
                 // Instructions go in code, if there is any.
                 let insn = matches!(
                     how,
-                    Some(How::Branch26 | How::Adrp | How::AddLo12 | How::TpHi12 | How::TpLo12 { .. })
+                    Some(
+                        How::Branch26 | How::Adrp | How::AddLo12 | How::TpHi12 | How::TpLo12 { .. }
+                    )
                 );
                 let ok = |s: &SectionModel, code: bool| {
                     s.perms.is_some()
@@ -354,7 +360,9 @@ impl Model {
             }
             _ if !defined => return Refused("an undefined symbol no dynamic relocation can reach"),
             How::Pc(_) | How::Branch26 | How::Adrp if !exec && absolute => {
-                return Refused("a PC-relative relocation against an absolute symbol in a shared object");
+                return Refused(
+                    "a PC-relative relocation against an absolute symbol in a shared object",
+                );
             }
             How::Abs32 { .. } if !exec => {
                 return Refused("a 32-bit absolute relocation in a shared object");
@@ -427,17 +435,26 @@ impl Model {
     /// relocations resolve as the checker's "loader" does
     /// (`resolve_undefined`, `OWN_MODULE`, ...). `Err` when the value does
     /// not fit its field.
-    pub(super) fn expected_field(&self, j: usize, a: &Addrs, orig: &[u8]) -> Result<Vec<u8>, String> {
+    pub(super) fn expected_field(
+        &self,
+        j: usize,
+        a: &Addrs,
+        orig: &[u8],
+    ) -> Result<Vec<u8>, String> {
         let r = &self.relocs[j];
         let how = r.expect.how().ok_or("a refused relocation")?;
-        let p = a.sections[r.section].wrapping_add(r.offset).wrapping_add(a.bias);
+        let p = a.sections[r.section]
+            .wrapping_add(r.offset)
+            .wrapping_add(a.bias);
         let sym = r.symbol.map(|i| &self.symbols[i]);
         let addend = r.addend as u64;
         let (tls_start, tls_size, tls_align) = a.tls;
         let v = if how.is_tls() {
             let undefined = sym.filter(|s| !s.place.is_defined());
             let off = match sym.and_then(SymbolModel::section_index) {
-                Some(k) => a.sections[k].wrapping_add(sym.unwrap().value).wrapping_sub(tls_start),
+                Some(k) => a.sections[k]
+                    .wrapping_add(sym.unwrap().value)
+                    .wrapping_sub(tls_start),
                 None => 0,
             }
             .wrapping_add(addend);

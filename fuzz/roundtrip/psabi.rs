@@ -83,7 +83,10 @@ pub(super) enum How {
     Abs64,
     /// S + A in a narrower 32-bit field: the range it must fit, read
     /// signed (`min`) and unsigned (`max`).
-    Abs32 { min: i128, max: i128 },
+    Abs32 {
+        min: i128,
+        max: i128,
+    },
     /// S + A - P in 4 or 8 bytes.
     Pc(u8),
     /// AArch64 B/BL.
@@ -97,7 +100,9 @@ pub(super) enum How {
     /// AArch64 ADD :tprel_hi12: (bits 23:12 of a TP offset below 2^24).
     TpHi12,
     /// AArch64 ADD :tprel_lo12: (checked below 2^12 unless `_NC`).
-    TpLo12 { check: bool },
+    TpLo12 {
+        check: bool,
+    },
 }
 
 impl How {

@@ -347,7 +347,11 @@ impl Checker<'_, '_> {
             return Ok(());
         };
         ensure!(t.p_flags == PF_R, "PT_TLS flags {:#x}", t.p_flags);
-        let align = tls.iter().map(|&k| m.sections[k].align.max(1)).max().unwrap_or(1);
+        let align = tls
+            .iter()
+            .map(|&k| m.sections[k].align.max(1))
+            .max()
+            .unwrap_or(1);
         ensure!(
             t.p_align == align,
             "PT_TLS p_align {:#x}, expected {align:#x}",
@@ -360,7 +364,11 @@ impl Checker<'_, '_> {
         );
         let h = |k: usize| self.headers[k];
         let start = tls.iter().map(|&k| h(k).sh_addr).min().unwrap_or(0);
-        let end = tls.iter().map(|&k| h(k).sh_addr + h(k).sh_size).max().unwrap_or(0);
+        let end = tls
+            .iter()
+            .map(|&k| h(k).sh_addr + h(k).sh_size)
+            .max()
+            .unwrap_or(0);
         let image: Vec<usize> = tls
             .iter()
             .copied()
