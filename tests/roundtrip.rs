@@ -116,6 +116,14 @@ fn build_case(
     Ok((outcome, roundtrip::features(&desc)))
 }
 
+/// What seeded `data` asks the builder for (as [`build_case`] decodes it).
+fn describe(data: &[u8], strict: bool) -> String {
+    match BuildDesc::arbitrary(&mut Unstructured::new(data)) {
+        Ok(d) => roundtrip::describe_desc(&d, strict),
+        Err(e) => format!("(no description: {e})"),
+    }
+}
+
 /// How many built cases exercised what.
 #[derive(Debug, Default)]
 struct Coverage {
@@ -163,7 +171,7 @@ fn build_roundtrip_seeded() {
             Err(e) => {
                 failures.push(format!(
                     "seed {seed:#x} case {case}: {e}\n  rerun: ELFIN_ROUNDTRIP_SEED={seed:#x} ELFIN_ROUNDTRIP_CASE={case} cargo test --test roundtrip build_roundtrip_seeded\n{}",
-                    roundtrip::describe(&bytes, false)
+                    describe(&bytes, false)
                 ));
                 if failures.len() >= max_failures() {
                     break;
@@ -415,7 +423,7 @@ fn build_roundtrip_seeded_strict() {
         if let Err(e) = run(|| build_case(&bytes, true, &mut |_| {})) {
             failures.push(format!(
                 "seed {seed:#x} case {case}: {e}\n{}",
-                roundtrip::describe(&bytes, true)
+                describe(&bytes, true)
             ));
             if failures.len() >= max_failures() {
                 break;
@@ -1090,6 +1098,38 @@ mod known {
             bytes.len()
         );
         assert!(f.segment_data(&t).is_ok());
+    }
+
+    /// Bug 21 (found fixing the model's 32-bit loader): a 32-bit file's
+    /// `R_*_RELATIVE` in `.rela.dyn` holds the link-time S + A in its
+    /// addend: a value that does not fit the 32-bit word is refused, as
+    /// the RELR form and resolved words are, not truncated.
+    #[test]
+    fn elf32_relative_addends_that_do_not_fit_are_refused() {
+        let build = |addend: i64| {
+            let mut b = Builder::new(kind(Class::Elf32, Endian::Little, EM_X86_64, ET_DYN));
+            let d = b.add_section(SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                &[0u8; 4][..],
+            ));
+            let far = b.add_symbol(SymbolSpec::local(&b"far"[..], d, 0xf000_0000));
+            b.add_relocation(RelocationSpec {
+                section: d,
+                offset: 0,
+                kind: R_X86_64_32,
+                symbol: Some(far),
+                addend,
+            });
+            b
+        };
+        assert!(write(&build(0x10), &LayoutOptions::default()).is_some());
+        assert!(
+            build(0x2000_0000)
+                .layout(&LayoutOptions::default())
+                .is_err(),
+            "S + A past 4 GiB in an Elf32_Rela addend"
+        );
     }
 
     /// A linked file cannot hold common blocks (a linker allocates them):

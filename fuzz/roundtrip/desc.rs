@@ -274,9 +274,9 @@ pub struct BuildDesc {
 /// which needs extended numbering and `.symtab_shndx`.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub struct Filler {
-    /// 252 and up: add them.
+    /// 255 (with `count` from 128 on): add them.
     pub pick: u8,
-    /// How far around 0xff00 the count lands.
+    /// How far around 0xff00 the count lands (its low five bits).
     pub count: u8,
     /// Before which of the description's sections they go.
     pub at: u8,

@@ -4,11 +4,15 @@ use super::*;
 
 /// What `data` decodes to, as builder inputs, for failure messages.
 pub fn describe(data: &[u8], strict: bool) -> String {
-    let mut u = Unstructured::new(data);
-    match BuildDesc::arbitrary(&mut u) {
-        Ok(d) => Model::new(&d, strict).summary(),
+    match build::decode(data) {
+        Ok(d) => describe_desc(&d, strict),
         Err(e) => format!("(no description: {e})"),
     }
+}
+
+/// What `desc` asks the builder for, as for [`describe`].
+pub fn describe_desc(desc: &BuildDesc, strict: bool) -> String {
+    Model::new(desc, strict).summary()
 }
 
 impl Model {

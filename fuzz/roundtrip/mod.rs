@@ -6,9 +6,12 @@
 //! * [`build_roundtrip`]: bytes → a structured [`BuildDesc`] (through
 //!   `arbitrary`) → builder calls → `layout` → `write` → parse with elfin, and
 //!   everything that went in must come back out: sections, symbols,
-//!   relocations (emitted ones in objects; applied and dynamic ones in
-//!   executables and shared objects, checked by loading the image at a
-//!   non-zero base and applying the dynamic relocations as a loader would),
+//!   relocations (emitted ones in objects; in executables and shared
+//!   objects each predicted from the psABIs — refused, resolved, or made a
+//!   dynamic relocation of a given type — and checked by loading the image
+//!   at a non-zero base and applying the dynamic relocations as a loader
+//!   would, TLS ones included), the TLS segment, extended section numbering
+//!   and `.symtab_shndx` past section 0xff00,
 //!   segments that cover every loaded section with its permissions, no page
 //!   both writable and executable, and a file the reader walks without a
 //!   single error. Invalid descriptions must give `Err`, never a panic; a
@@ -108,7 +111,7 @@ pub use build::{BuildOutcome, Features, build_roundtrip, check_build, features};
 #[allow(unused_imports)]
 pub use desc::*;
 #[allow(unused_imports)]
-pub use describe::describe;
+pub use describe::{describe, describe_desc};
 #[allow(unused_imports)]
 pub use rewrite_check::rewrite_roundtrip;
 #[allow(unused_imports)]

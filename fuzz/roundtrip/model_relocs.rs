@@ -497,6 +497,12 @@ impl Model {
             };
             s.wrapping_add(addend)
         };
+        if r.expect == Expect::Relative && self.word() == 4 {
+            // The link-time S + A must fit the 32-bit word; the loader adds
+            // its bias modulo 2^32.
+            expected_field(how, self.enc, v.wrapping_sub(a.bias), p, orig)?;
+            return Ok(put(self.enc.endian, v, 4));
+        }
         expected_field(how, self.enc, v, p, orig)
     }
 }
