@@ -18,7 +18,7 @@ mod roundtrip;
 mod walk;
 
 use arbitrary::{Arbitrary, Unstructured};
-use roundtrip::{BuildDesc, BuildOutcome, RewriteOutcome};
+use roundtrip::{BuildDesc, BuildOutcome, Features, RewriteOutcome};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -104,39 +104,46 @@ fn report(what: &str, failures: &[String]) {
     );
 }
 
-/// Takes out of a description what the builder learned after the model in
-/// fuzz/roundtrip.rs was written and the model still checks by older rules.
-/// The builder refused both before, so the seeded cases lose no coverage
-/// they had; tests/build checks both against real consumers. Remove once
-/// the model knows them:
-///
-/// * TLS sections in executables and shared objects: `.tbss` takes no room
-///   in its PT_LOAD (what follows overlaps its addresses, and it may end
-///   past the segment), and PT_GNU_RELRO covers the TLS image, as with GNU
-///   ld and lld;
-/// * relocations in 32-bit x86-64 and AArch64 executables and shared
-///   objects: x32's `R_X86_64_64` is 8 bytes and `R_X86_64_32` its address
-///   word (`RELATIVE64` and `RELATIVE`), ILP32 numbers its types apart.
-fn without_unmodelled(mut d: BuildDesc) -> BuildDesc {
-    // The model's reading of these bytes (fuzz/roundtrip.rs: file_type_of,
-    // MACHINES, flags_of, where bit 4 picks SHF_TLS).
-    let linked = !matches!(d.file_type, 254 | 255) && !d.file_type.is_multiple_of(3);
-    if linked {
-        for s in &mut d.sections.0 {
-            s.flags &= !0x10;
-        }
-        if !d.elf64 && d.machine % 3 < 2 {
-            d.relocs.0.clear();
-        }
-    }
-    d
-}
-
-/// One seeded build case, through [`without_unmodelled`].
-fn build_case(data: &[u8], on_output: &mut dyn FnMut(&[u8])) -> Result<BuildOutcome, String> {
+/// One seeded build case, and what it exercises.
+fn build_case(
+    data: &[u8],
+    on_output: &mut dyn FnMut(&[u8]),
+) -> Result<(BuildOutcome, Features), String> {
     let desc = BuildDesc::arbitrary(&mut Unstructured::new(data))
         .map_err(|e| format!("arbitrary: {e}"))?;
-    roundtrip::check_build(&without_unmodelled(desc), on_output)
+    let outcome = roundtrip::check_build(&desc, on_output)?;
+    Ok((outcome, roundtrip::features(&desc)))
+}
+
+/// What seeded `data` asks the builder for (as [`build_case`] decodes it).
+fn describe(data: &[u8]) -> String {
+    match BuildDesc::arbitrary(&mut Unstructured::new(data)) {
+        Ok(d) => roundtrip::describe_desc(&d),
+        Err(e) => format!("(no description: {e})"),
+    }
+}
+
+/// How many built cases exercised what.
+#[derive(Debug, Default)]
+struct Coverage {
+    linked: u64,
+    with_relocations: u64,
+    tls: u64,
+    narrow: u64,
+    narrow_with_relocations: u64,
+    many_sections: u64,
+}
+
+impl Coverage {
+    fn add(&mut self, f: Features) {
+        let n = |b: bool| u64::from(b);
+        self.linked += n(f.linked);
+        self.with_relocations += n(f.linked && f.relocations);
+        self.tls += n(f.tls);
+        self.narrow += n(f.narrow);
+        self.narrow_with_relocations += n(f.narrow && f.relocations);
+        self.many_sections += n(f.many_sections);
+    }
 }
 
 /// Builder descriptions decoded from seeded random bytes.
@@ -147,17 +154,23 @@ fn build_roundtrip_seeded() {
     let range = cases(3000);
     let total = range.end - range.start;
     let mut outcomes: BTreeMap<BuildOutcome, u64> = BTreeMap::new();
+    let mut built = Coverage::default();
     let mut failures = Vec::new();
     for case in range {
         let mut rng = case_rng(seed, SALT, case);
-        let len = 64 + rng.below(1500) as usize;
+        let len = 64 + rng.below(2500) as usize;
         let bytes = rng.bytes(len);
         match run(|| build_case(&bytes, &mut |out| walk::walk(out))) {
-            Ok(o) => *outcomes.entry(o).or_default() += 1,
+            Ok((o, f)) => {
+                *outcomes.entry(o).or_default() += 1;
+                if o == BuildOutcome::Built {
+                    built.add(f);
+                }
+            }
             Err(e) => {
                 failures.push(format!(
                     "seed {seed:#x} case {case}: {e}\n  rerun: ELFIN_ROUNDTRIP_SEED={seed:#x} ELFIN_ROUNDTRIP_CASE={case} cargo test --test roundtrip build_roundtrip_seeded\n{}",
-                    roundtrip::describe(&bytes)
+                    describe(&bytes)
                 ));
                 if failures.len() >= max_failures() {
                     break;
@@ -165,9 +178,17 @@ fn build_roundtrip_seeded() {
             }
         }
     }
-    println!("build_roundtrip: seed {seed:#x}, {total} cases: {outcomes:?}");
+    println!("build_roundtrip: seed {seed:#x}, {total} cases: {outcomes:?}; built: {built:?}");
     report("build_roundtrip", &failures);
     if total >= 500 {
+        // Linked files must often resolve relocations, TLS and the 32-bit
+        // psABIs, or those checks would rarely run.
+        assert!(
+            built.with_relocations * 4 >= built.linked
+                && built.tls * 10 >= built.linked
+                && built.narrow_with_relocations * 20 >= built.linked,
+            "too few linked files with relocations, TLS or x32/ILP32 relocations: {built:?}"
+        );
         // The generator must mostly make files the builder accepts, or the
         // checks after `write` would rarely run.
         let built = outcomes.get(&BuildOutcome::Built).copied().unwrap_or(0);
@@ -395,8 +416,8 @@ mod known {
     use elfin::raw::consts::*;
     use elfin::read::{Class, Encoding, Endian, HashTable, Relocation};
     use elfin::write::{
-        Builder, FileKind, LayoutOptions, Perms, Placement, RelocationSpec, Rewriter, SectionSpec,
-        SymbolPlace, SymbolSpec,
+        Builder, FileKind, LayoutOptions, Perms, Placement, RelocationSpec, Rewriter, SectionId,
+        SectionSpec, SymbolId, SymbolPlace, SymbolSpec,
     };
 
     fn kind(class: Class, endian: Endian, machine: u16, file_type: u16) -> FileKind {
@@ -599,32 +620,122 @@ mod known {
         }
     }
 
-    /// Bug 7: 32-bit AArch64: dynamic relocation types survive the 8-bit
-    /// `r_info` type field (or such files are refused).
+    /// Bug 7: AArch64 ILP32 shared objects use ILP32's own dynamic types:
+    /// `R_AARCH64_P32_ABS32` (1) becomes `R_AARCH64_P32_RELATIVE` (183) for
+    /// a symbol of the file and stays `P32_ABS32` against an undefined one
+    /// (180 is `P32_COPY`); LP64's `R_AARCH64_ABS64` (257, which a 32-bit
+    /// `r_info` cannot hold) is refused. GNU ld, when installed, makes the
+    /// same dynamic relocations of the relocatable twin.
     #[test]
     fn elf32_aarch64_dynamic_relocation_types() {
-        let mut b = Builder::new(kind(Class::Elf32, Endian::Little, EM_AARCH64, ET_DYN));
-        let d =
-            b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 8][..]).align(8));
-        b.add_relocation(RelocationSpec {
-            section: d,
-            offset: 0,
-            kind: R_AARCH64_ABS64,
-            symbol: None,
-            addend: 0x10,
-        });
-        let Some(bytes) = write(&b, &LayoutOptions::default()) else {
-            return;
-        };
-        let f = ElfFile::parse(&bytes).unwrap();
-        for r in dynamic_relocations(&f) {
-            // R_AARCH64_RELATIVE, or ILP32's R_AARCH64_P32_RELATIVE (180).
-            assert!(
-                r.kind == R_AARCH64_RELATIVE || r.kind == 180,
-                "dynamic relocation type {} in a 32-bit AArch64 file",
-                r.kind
+        const P32_ABS32: u32 = 1;
+        const P32_RELATIVE: u32 = 183;
+        let build = |file_type: u16, kind: u32| {
+            let mut b = Builder::new(self::kind(
+                Class::Elf32,
+                Endian::Little,
+                EM_AARCH64,
+                file_type,
+            ));
+            let d = b.add_section(
+                SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 8][..]).align(4),
             );
+            // Local: GNU ld binds a global one at run time (preemptible).
+            let here = b.add_symbol(SymbolSpec::local(&b"here"[..], d, 4).object(4));
+            let ext = b.add_symbol(SymbolSpec::undefined(&b"ext"[..]));
+            for (offset, symbol, addend) in [(0, here, 0x10), (4, ext, 4)] {
+                b.add_relocation(RelocationSpec {
+                    section: d,
+                    offset,
+                    kind,
+                    symbol: Some(symbol),
+                    addend,
+                });
+            }
+            b
+        };
+        assert!(
+            build(ET_DYN, R_AARCH64_ABS64)
+                .layout(&LayoutOptions::default())
+                .is_err(),
+            "an ILP32 file accepted R_AARCH64_ABS64"
+        );
+        let b = build(ET_DYN, P32_ABS32);
+        let bytes = write(&b, &LayoutOptions::default()).expect("an ILP32 shared object");
+        let f = ElfFile::parse(&bytes).unwrap();
+        let data = f.section_by_name(b".data").unwrap().header().sh_addr;
+        let named = |f: &ElfFile<'_>| -> Vec<(u64, u32, String, i64)> {
+            let ds = f.dynamic_symbols().unwrap().unwrap();
+            let mut v: Vec<_> = dynamic_relocations(f)
+                .into_iter()
+                .map(|r| {
+                    let s = ds.symbols().get(r.symbol as usize).unwrap();
+                    let name = ds.symbols().name(&s).unwrap();
+                    let d = f.section_by_name(b".data").unwrap().header().sh_addr;
+                    // Addresses relative to .data, so that two layouts compare.
+                    let addend = r.addend.unwrap_or(0);
+                    let addend = if r.kind == P32_RELATIVE {
+                        addend - d as i64
+                    } else {
+                        addend
+                    };
+                    (
+                        r.offset - d,
+                        r.kind,
+                        String::from_utf8_lossy(name).into_owned(),
+                        addend,
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let ours = named(&f);
+        assert_eq!(
+            ours,
+            vec![
+                (0, P32_RELATIVE, String::new(), 4 + 0x10),
+                (4, P32_ABS32, "ext".to_string(), 4),
+            ],
+            "dynamic relocations of an ILP32 shared object (.data at {data:#x})"
+        );
+
+        // GNU ld on the relocatable twin, .data where elfin put it.
+        let ld = "aarch64-linux-gnu-ld";
+        if std::process::Command::new(ld)
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            println!("SKIP: {ld} not found");
+            return;
         }
+        let dir = std::env::temp_dir().join(format!("elfin-roundtrip-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let obj = dir.join("ilp32-dyn.o");
+        let out = dir.join("ilp32-dyn.so");
+        let mut twin = b.clone();
+        twin.kind.file_type = ET_REL;
+        std::fs::write(&obj, write(&twin, &LayoutOptions::default()).unwrap()).unwrap();
+        let st = std::process::Command::new(ld)
+            .args(["-m", "aarch64linux32", "-shared", "-z", "norelro"])
+            .arg(format!("--section-start=.data={data:#x}"))
+            .arg("-o")
+            .arg(&out)
+            .arg(&obj)
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{ld}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        let theirs = std::fs::read(&out).unwrap();
+        assert_eq!(
+            named(&ElfFile::parse(&theirs).unwrap()),
+            ours,
+            "GNU ld differs"
+        );
     }
 
     /// Bug 8: Dynamic relocations in a read-only section are refused (or flagged
@@ -803,6 +914,233 @@ mod known {
                 r.symbol, 0,
                 "a relocation against `ext` names symbol 0: {r:?}"
             );
+        }
+    }
+
+    /// Bug 15 (found by the model, seed 0xe1f5eed2026 case 552): AArch64's
+    /// `R_AARCH64_ABS32` takes -2^31 <= S + A < 2^32 (the psABI's check),
+    /// not only unsigned values.
+    #[test]
+    fn aarch64_abs32_takes_negative_values() {
+        let build = |addend: i64| {
+            let mut b = Builder::new(kind(Class::Elf64, Endian::Little, EM_AARCH64, ET_EXEC));
+            let d = b.add_section(SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                &[0u8; 4][..],
+            ));
+            b.add_relocation(RelocationSpec {
+                section: d,
+                offset: 0,
+                kind: R_AARCH64_ABS32,
+                symbol: None,
+                addend,
+            });
+            b
+        };
+        let bytes = write(&build(-268), &LayoutOptions::default()).expect("S + A = -268");
+        let f = ElfFile::parse(&bytes).unwrap();
+        let d = f.section_by_name(b".data").unwrap();
+        assert_eq!(d.data().unwrap(), &(-268i32).to_le_bytes()[..]);
+        for addend in [-(1i64 << 31) - 1, 1 << 32] {
+            assert!(
+                build(addend).layout(&LayoutOptions::default()).is_err(),
+                "S + A = {addend:#x} accepted"
+            );
+        }
+    }
+
+    /// A thread-local section and a variable in it, for the TLS cases.
+    fn with_tls(b: &mut Builder<'static>, loaded: bool) -> (SectionId, SymbolId) {
+        let mut t = SectionSpec::new(&b".tdata"[..], Some(Perms::RW), &[1u8; 8][..])
+            .align(8)
+            .tls();
+        if !loaded {
+            t.perms = None;
+        }
+        let t = b.add_section(t);
+        let v = b.add_symbol(SymbolSpec::global(&b"tv"[..], t, 4).tls(4));
+        (t, v)
+    }
+
+    /// Bug 16 (found by the model, seed 0xe1f5eed2026 case 805): a
+    /// relocation that is not a TLS one against a thread-local variable
+    /// (whose value is an offset in the TLS segment, not an address) is
+    /// refused rather than made `RELATIVE` or PC-relative to an offset.
+    #[test]
+    fn non_tls_relocations_against_thread_local_variables_are_refused() {
+        for (file_type, kind) in [
+            (ET_DYN, R_X86_64_64),
+            (ET_DYN, R_X86_64_PC32),
+            (ET_EXEC, R_X86_64_32),
+        ] {
+            let mut b = Builder::new(FileKind::x86_64(file_type));
+            let (_, v) = with_tls(&mut b, true);
+            let d = b.add_section(SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                &[0u8; 8][..],
+            ));
+            b.add_relocation(RelocationSpec {
+                section: d,
+                offset: 0,
+                kind,
+                symbol: Some(v),
+                addend: 0,
+            });
+            assert!(
+                b.layout(&LayoutOptions::default()).is_err(),
+                "type {kind} against a TLS variable in file type {file_type}"
+            );
+        }
+    }
+
+    /// Bug 17 (found writing the model's rules): a TLS relocation against a
+    /// symbol in a TLS section that is not loaded (so in no TLS segment)
+    /// is refused, not resolved against address 0.
+    #[test]
+    fn tls_relocations_against_unloaded_tls_sections_are_refused() {
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        let (_, v) = with_tls(&mut b, false);
+        let d = b.add_section(SectionSpec::new(
+            &b".data"[..],
+            Some(Perms::RW),
+            &[0u8; 8][..],
+        ));
+        b.add_relocation(RelocationSpec {
+            section: d,
+            offset: 0,
+            kind: R_X86_64_DTPOFF64,
+            symbol: Some(v),
+            addend: 0,
+        });
+        assert!(b.layout(&LayoutOptions::default()).is_err());
+    }
+
+    /// Bug 18 (found writing the model's rules): relocations in TLS zeros
+    /// (`.tbss`, which takes no room in its segment: its addresses are the
+    /// next sections') are refused, not applied over those sections.
+    #[test]
+    fn relocations_in_tls_zeros_are_refused() {
+        let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+        let tbss = b.add_section(SectionSpec::zeros(&b".tbss"[..], 16).align(8).tls());
+        b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[7u8; 16][..]).align(8));
+        b.add_relocation(RelocationSpec {
+            section: tbss,
+            offset: 0,
+            kind: R_X86_64_64,
+            symbol: None,
+            addend: 0,
+        });
+        assert!(b.layout(&LayoutOptions::default()).is_err());
+    }
+
+    /// Bug 19 (found writing the model's rules): `R_*_NONE` does nothing,
+    /// in zeros too (it was refused for having no bytes to patch).
+    #[test]
+    fn none_relocations_in_zeros_are_accepted() {
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        let bss = b.add_section(SectionSpec::zeros(&b".bss"[..], 16));
+        b.add_relocation(RelocationSpec {
+            section: bss,
+            offset: 4,
+            kind: R_X86_64_NONE,
+            symbol: None,
+            addend: 0,
+        });
+        assert!(write(&b, &LayoutOptions::default()).is_some());
+    }
+
+    /// Bug 20 (found by the model, seed 0xe1f5eed2026 case 1036): a TLS
+    /// segment of zeros only keeps its `p_offset` inside the file (the
+    /// offset congruent to its address lay past the end).
+    #[test]
+    fn tls_zeros_alone_keep_pt_tls_inside_the_file() {
+        let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        b.add_section(SectionSpec::zeros(&b".tbss"[..], 0x100).align(0x1000).tls());
+        let opts = LayoutOptions {
+            page_size: 0x10000,
+            ..LayoutOptions::default()
+        };
+        let bytes = write(&b, &opts).unwrap();
+        let f = ElfFile::parse(&bytes).unwrap();
+        let t = f.segments().find(|p| p.p_type == PT_TLS).unwrap();
+        assert_eq!((t.p_filesz, t.p_memsz, t.p_align), (0, 0x100, 0x1000));
+        assert!(
+            t.p_offset <= bytes.len() as u64,
+            "{t:?} in {:#x} bytes",
+            bytes.len()
+        );
+        assert!(f.segment_data(&t).is_ok());
+    }
+
+    /// Bug 21 (found fixing the model's 32-bit loader): a 32-bit file's
+    /// `R_*_RELATIVE` in `.rela.dyn` holds the link-time S + A in its
+    /// addend: a value that does not fit the 32-bit word is refused, as
+    /// the RELR form and resolved words are, not truncated.
+    #[test]
+    fn elf32_relative_addends_that_do_not_fit_are_refused() {
+        let build = |addend: i64| {
+            let mut b = Builder::new(kind(Class::Elf32, Endian::Little, EM_X86_64, ET_DYN));
+            let d = b.add_section(SectionSpec::new(
+                &b".data"[..],
+                Some(Perms::RW),
+                &[0u8; 4][..],
+            ));
+            let far = b.add_symbol(SymbolSpec::local(&b"far"[..], d, 0xf000_0000));
+            b.add_relocation(RelocationSpec {
+                section: d,
+                offset: 0,
+                kind: R_X86_64_32,
+                symbol: Some(far),
+                addend,
+            });
+            b
+        };
+        assert!(write(&build(0x10), &LayoutOptions::default()).is_some());
+        assert!(
+            build(0x2000_0000)
+                .layout(&LayoutOptions::default())
+                .is_err(),
+            "S + A past 4 GiB in an Elf32_Rela addend"
+        );
+    }
+
+    /// A linked file cannot hold common blocks (a linker allocates them):
+    /// refused in executables and shared objects, kept in objects.
+    #[test]
+    fn common_symbols_only_in_objects() {
+        for (file_type, ok) in [(ET_REL, true), (ET_EXEC, false), (ET_DYN, false)] {
+            let mut b = Builder::new(FileKind::x86_64(file_type));
+            let mut c = SymbolSpec::undefined(&b"common"[..]).object(8);
+            c.place = SymbolPlace::Common;
+            c.value = 8;
+            b.add_symbol(c);
+            assert_eq!(
+                b.layout(&LayoutOptions::default()).is_ok(),
+                ok,
+                "a common symbol in file type {file_type}"
+            );
+        }
+    }
+
+    /// A static executable has no dynamic table: a soname or runpath is
+    /// refused rather than dropped; with an interpreter it is written.
+    #[test]
+    fn static_executables_refuse_soname_and_runpath() {
+        for soname in [true, false] {
+            let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+            if soname {
+                b.soname = Some((&b"libx.so.1"[..]).into());
+            } else {
+                b.runpath = Some((&b"$ORIGIN"[..]).into());
+            }
+            assert!(b.layout(&LayoutOptions::default()).is_err());
+            b.interpreter = Some((&b"/lib64/ld-linux-x86-64.so.2"[..]).into());
+            let bytes = write(&b, &LayoutOptions::default()).unwrap();
+            let d = ElfFile::parse(&bytes).unwrap().dynamic().unwrap().unwrap();
+            let tag = if soname { DT_SONAME } else { DT_RUNPATH };
+            assert!(d.iter().any(|e| e.d_tag == tag));
         }
     }
 

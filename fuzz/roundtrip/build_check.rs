@@ -15,6 +15,8 @@ pub(super) struct Checker<'m, 'f> {
     /// Each symbol's position in `.symtab`.
     pub(super) symtab_pos: Vec<usize>,
     pub(super) locals: usize,
+    /// `PT_TLS`, if any (checked in `segments`).
+    pub(super) tls: Option<ProgramHeader>,
 }
 
 impl<'m, 'f> Checker<'m, 'f> {
@@ -30,7 +32,7 @@ impl<'m, 'f> Checker<'m, 'f> {
                 .sections
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.origin == Origin::User(section_id(k)))
+                .filter(|(_, s)| s.origin == Origin::User(m.sid(k)))
                 .map(|(i, _)| i + 1)
                 .collect();
             ensure!(
@@ -57,6 +59,7 @@ impl<'m, 'f> Checker<'m, 'f> {
         for (p, &i) in order.iter().enumerate() {
             symtab_pos[i] = p + 1;
         }
+        let tls = file.segments().find(|p| p.p_type == PT_TLS);
         Ok(Checker {
             m,
             plan,
@@ -66,6 +69,7 @@ impl<'m, 'f> Checker<'m, 'f> {
             headers,
             symtab_pos,
             locals,
+            tls,
         })
     }
 
@@ -85,25 +89,48 @@ impl<'m, 'f> Checker<'m, 'f> {
         strict_walk(&self.file)
     }
 
-    /// The value a symbol must have in the output.
+    /// Where the TLS segment starts (0 without one).
+    pub(super) fn tls_start(&self) -> u64 {
+        self.tls.map_or(0, |p| p.p_vaddr)
+    }
+
+    /// The value a symbol must have in the output: in linked files its
+    /// address, or for a thread-local variable its offset in the TLS
+    /// segment (gABI).
     pub(super) fn symbol_value(&self, i: usize) -> u64 {
         let s = &self.m.symbols[i];
         match s.place {
             SymbolPlace::Section(_) if self.m.linked() => {
-                self.headers[s.section].sh_addr.wrapping_add(s.value)
+                let addr = self.headers[s.section].sh_addr.wrapping_add(s.value);
+                if self.m.tls_symbol(i) {
+                    addr.wrapping_sub(self.tls_start())
+                } else {
+                    addr
+                }
             }
             _ => s.value,
         }
     }
 
-    pub(super) fn symbol_shndx(&self, i: usize) -> u16 {
+    /// The section index a symbol must have, before `SHN_XINDEX` is
+    /// resolved.
+    pub(super) fn symbol_section(&self, i: usize) -> u32 {
         let s = &self.m.symbols[i];
         match s.place {
-            SymbolPlace::Undefined => SHN_UNDEF,
-            SymbolPlace::Absolute => SHN_ABS,
-            SymbolPlace::Common => SHN_COMMON,
-            SymbolPlace::Raw(x) => x,
-            SymbolPlace::Section(_) => self.index[s.section] as u16,
+            SymbolPlace::Undefined => SHN_UNDEF.into(),
+            SymbolPlace::Absolute => SHN_ABS.into(),
+            SymbolPlace::Common => SHN_COMMON.into(),
+            SymbolPlace::Raw(x) => x.into(),
+            SymbolPlace::Section(_) => self.index[s.section] as u32,
+        }
+    }
+
+    /// `st_shndx`: `SHN_XINDEX` for sections from `SHN_LORESERVE` on.
+    pub(super) fn symbol_shndx(&self, i: usize) -> u16 {
+        let s = &self.m.symbols[i];
+        match (s.place, self.symbol_section(i)) {
+            (SymbolPlace::Section(_), x) if x >= u32::from(SHN_LORESERVE) => SHN_XINDEX,
+            (_, x) => x as u16,
         }
     }
 
@@ -152,10 +179,36 @@ impl<'m, 'f> Checker<'m, 'f> {
             "the program headers read back as {segments:?}, planned {:?}",
             self.plan.segments
         );
+        // Section 0 is null, but for the counts that do not fit the file
+        // header (gABI extended numbering).
+        let shnum = self.plan.sections.len() as u64 + 1;
+        let shstrndx = f.shstrndx() as u64;
+        let big = u64::from(SHN_LORESERVE);
+        let h = f.header();
+        ensure!(
+            u64::from(h.e_shnum) == if shnum >= big { 0 } else { shnum },
+            "e_shnum {} for {shnum} sections",
+            h.e_shnum
+        );
+        ensure!(
+            u64::from(h.e_shstrndx)
+                == if shstrndx >= big {
+                    SHN_XINDEX.into()
+                } else {
+                    shstrndx
+                },
+            "e_shstrndx {:#x} for .shstrtab at {shstrndx}",
+            h.e_shstrndx
+        );
+        let want0 = SectionHeader {
+            sh_size: if shnum >= big { shnum } else { 0 },
+            sh_link: if shstrndx >= big { shstrndx as u32 } else { 0 },
+            ..SectionHeader::default()
+        };
         let s0 = f.section(0).map_err(|e| e.to_string())?;
         ensure!(
-            *s0.header() == SectionHeader::default(),
-            "section 0 is not null: {:?}",
+            *s0.header() == want0,
+            "section 0 is {:?}, expected {want0:?}",
             s0.header()
         );
         for (i, p) in self.plan.sections.iter().enumerate() {

@@ -5,51 +5,90 @@ use super::*;
 
 pub(super) const MACHINES: [u16; 3] = [EM_X86_64, EM_AARCH64, EM_RISCV];
 
+/// x86-64 types the builder resolves (LP64 and x32 alike; x32's address
+/// word is `R_X86_64_32`).
 pub(super) const X86_SUPPORTED: &[u32] = &[
-    R_X86_64_NONE,
-    R_X86_64_64,
-    R_X86_64_PC32,
-    R_X86_64_PLT32,
-    R_X86_64_32,
-    R_X86_64_32S,
-    R_X86_64_PC64,
+    x86::NONE,
+    x86::R64,
+    x86::PC32,
+    x86::PLT32,
+    x86::R32,
+    x86::R32S,
+    x86::PC64,
+    x86::DTPMOD64,
+    x86::DTPOFF64,
+    x86::TPOFF64,
+    x86::DTPOFF32,
+    x86::TPOFF32,
 ];
 pub(super) const X86_UNSUPPORTED: &[u32] = &[
-    R_X86_64_COPY,
-    R_X86_64_GLOB_DAT,
-    R_X86_64_JUMP_SLOT,
-    R_X86_64_RELATIVE,
+    5, /* COPY */
+    6, /* GLOB_DAT */
+    7, /* JUMP_SLOT */
+    x86::RELATIVE,
     9,  /* GOTPCREL */
     12, /* 16 */
-    R_X86_64_IRELATIVE,
+    37, /* IRELATIVE */
     42, /* REX_GOTPCRELX */
+    x86::RELATIVE64,
+    19, /* TLSGD */
+    22, /* GOTTPOFF */
 ];
 pub(super) const A64_SUPPORTED: &[u32] = &[
-    R_AARCH64_NONE,
-    R_AARCH64_ABS64,
-    R_AARCH64_ABS32,
-    R_AARCH64_PREL64,
-    R_AARCH64_PREL32,
-    R_AARCH64_ADR_PREL_PG_HI21,
-    R_AARCH64_ADD_ABS_LO12_NC,
-    R_AARCH64_JUMP26,
-    R_AARCH64_CALL26,
+    a64::NONE,
+    a64::ABS64,
+    a64::ABS32,
+    a64::PREL64,
+    a64::PREL32,
+    a64::ADR_PREL_PG_HI21,
+    a64::ADD_ABS_LO12_NC,
+    a64::JUMP26,
+    a64::CALL26,
+    a64::TLSLE_ADD_TPREL_HI12,
+    a64::TLSLE_ADD_TPREL_LO12,
+    a64::TLSLE_ADD_TPREL_LO12_NC,
+    a64::TLS_DTPMOD,
+    a64::TLS_DTPREL,
+    a64::TLS_TPREL,
 ];
 pub(super) const A64_UNSUPPORTED: &[u32] = &[
-    259, /* ABS16 */
-    286, /* LDST64_ABS_LO12_NC */
-    R_AARCH64_GLOB_DAT,
-    R_AARCH64_JUMP_SLOT,
-    R_AARCH64_RELATIVE,
-    311, /* ADR_GOT_PAGE */
+    259,  /* ABS16 */
+    286,  /* LDST64_ABS_LO12_NC */
+    1025, /* GLOB_DAT */
+    1026, /* JUMP_SLOT */
+    a64::RELATIVE,
+    311,        /* ADR_GOT_PAGE */
+    p32::ABS32, /* an ILP32 number in an LP64 file */
+];
+/// AArch64 ILP32 types the builder resolves.
+pub(super) const P32_SUPPORTED: &[u32] = &[
+    a64::NONE,
+    p32::ABS32,
+    p32::PREL32,
+    p32::ADR_PREL_PG_HI21,
+    p32::ADD_ABS_LO12_NC,
+    p32::JUMP26,
+    p32::CALL26,
+    p32::TLSLE_ADD_TPREL_HI12,
+    p32::TLSLE_ADD_TPREL_LO12,
+    p32::TLSLE_ADD_TPREL_LO12_NC,
+];
+pub(super) const P32_UNSUPPORTED: &[u32] = &[
+    p32::ABS16,
+    p32::COPY,
+    p32::RELATIVE,
+    p32::TLS_DTPMOD,
+    p32::TLS_TPREL,
+    a64::ABS64, /* an LP64 number (and past a 32-bit r_info's type field) */
 ];
 /// RISC-V: the builder resolves none of these (objects only).
 pub(super) const RISCV_TYPES: &[u32] = &[0, 1, 2, 16, 17, 18, 19, 23, 24, 26, 27, 28, 35, 39, 51];
 
-pub(super) fn machine_types(machine: u16) -> (&'static [u32], &'static [u32]) {
-    match machine {
-        EM_X86_64 => (X86_SUPPORTED, X86_UNSUPPORTED),
-        EM_AARCH64 => (A64_SUPPORTED, A64_UNSUPPORTED),
+pub(super) fn machine_types(machine: u16, class: Class) -> (&'static [u32], &'static [u32]) {
+    match (machine, class) {
+        (EM_X86_64, _) => (X86_SUPPORTED, X86_UNSUPPORTED),
+        (EM_AARCH64, Class::Elf64) => (A64_SUPPORTED, A64_UNSUPPORTED),
+        (EM_AARCH64, _) => (P32_SUPPORTED, P32_UNSUPPORTED),
         _ => (RISCV_TYPES, RISCV_TYPES),
     }
 }
@@ -106,8 +145,9 @@ pub(super) fn perms_of(v: u8) -> Option<Perms> {
     [None, Some(Perms::R), Some(Perms::RX), Some(Perms::RW)][v as usize % 4]
 }
 
-/// Extra `sh_flags` bits: each bit of `v` picks one (TLS is unsupported in
-/// linked files; the high bit does not fit a 32-bit file).
+/// Extra `sh_flags` bits: each bit of `v` picks one (rarely TLS, which
+/// [`SectionDesc::tls`] asks for more often; the high bit does not fit a
+/// 32-bit file).
 pub(super) fn flags_of(v: u8) -> u64 {
     const BITS: [u64; 8] = [
         SHF_MERGE,

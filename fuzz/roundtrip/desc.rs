@@ -147,6 +147,9 @@ pub struct SectionDesc {
     pub entsize: u8,
     pub link: Option<Index>,
     pub info: Info,
+    /// 224 and up: thread-local (`SHF_TLS`); RW when loaded in a linked
+    /// file unless 255.
+    pub tls: u8,
 }
 
 /// `sh_info`.
@@ -197,8 +200,9 @@ pub struct SymbolDesc {
     pub export: Option<bool>,
 }
 
-/// A relocation type: mostly one the builder resolves for the machine,
-/// else one it does not, or any number.
+/// A relocation type: mostly one the builder resolves for the machine
+/// and class (in linked files with a symbol, section and offset it can
+/// resolve, see `model_relocs`), else one it does not, or any number.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub struct KindDesc {
     pub pick: u8,
@@ -242,9 +246,16 @@ pub struct BuildDesc {
     pub mmap: bool,
     pub page: u8,
     pub base: u8,
+    pub filler: Filler,
+    /// 240 and up: in linked files, relocations as they come (any type,
+    /// section, symbol, offset), which the builder mostly refuses;
+    /// otherwise ones it can resolve.
+    pub wild_relocs: u8,
+    // Before the sections and symbols, whose bytes would leave little
+    // input for them.
+    pub relocs: Bounded<RelocDesc, MAX_RELOCS>,
     pub sections: Bounded<SectionDesc, MAX_SECTIONS>,
     pub symbols: Bounded<SymbolDesc, MAX_SYMBOLS>,
-    pub relocs: Bounded<RelocDesc, MAX_RELOCS>,
     pub entry: Option<Index>,
     pub interpreter: Option<Name>,
     pub needed: Bounded<Name, 3>,
@@ -257,3 +268,19 @@ pub struct BuildDesc {
     pub osabi: u8,
     pub flags: u32,
 }
+
+/// Empty, unloaded sections added among the description's: rarely enough
+/// that the sections after them get indices past `SHN_LORESERVE` (0xff00),
+/// which needs extended numbering and `.symtab_shndx`.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct Filler {
+    /// 255 (with `count` from 128 on): add them.
+    pub pick: u8,
+    /// How far around 0xff00 the count lands (its low five bits).
+    pub count: u8,
+    /// Before which of the description's sections they go.
+    pub at: u8,
+}
+
+/// The filler sections' count lands in `FILLER_LOW..FILLER_LOW + 32`.
+pub const FILLER_LOW: usize = 0xff00 - 24;

@@ -4,11 +4,15 @@ use super::*;
 
 /// What `data` decodes to, as builder inputs, for failure messages.
 pub fn describe(data: &[u8]) -> String {
-    let mut u = Unstructured::new(data);
-    match BuildDesc::arbitrary(&mut u) {
-        Ok(d) => Model::new(&d).summary(),
+    match build::decode(data) {
+        Ok(d) => describe_desc(&d),
         Err(e) => format!("(no description: {e})"),
     }
+}
+
+/// What `desc` asks the builder for, as for [`describe`].
+pub fn describe_desc(desc: &BuildDesc) -> String {
+    Model::new(desc).summary()
 }
 
 impl Model {

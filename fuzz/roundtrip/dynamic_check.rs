@@ -11,9 +11,9 @@ impl Checker<'_, '_> {
         // Undefined symbols that dynamic relocations need are in, whatever
         // `export` says.
         let needed = !s.place.is_defined()
-            && m.relocs
-                .iter()
-                .any(|r| r.symbol == Some(i) && classify(m.machine, r.kind) == Some(How::Word));
+            && m.relocs.iter().any(|r| {
+                r.symbol == Some(i) && matches!(r.expect, Expect::Dynamic { symbol: true, .. })
+            });
         if let Some(e) = s.export {
             return e || needed;
         }
@@ -89,6 +89,21 @@ impl Checker<'_, '_> {
                 e.d_tag
             );
         }
+        // A shared object whose thread-pointer offsets the loader fills in
+        // needs its TLS block in the static TLS area.
+        let static_tls = m.file_type == ET_DYN
+            && m.relocs.iter().any(|r| match r.expect {
+                Expect::Dynamic { how, .. } => how == How::Tls(Tls::TpOff, 8),
+                _ => false,
+            });
+        let flags = entries
+            .iter()
+            .find(|e| e.d_tag == DT_FLAGS)
+            .map_or(0, |e| e.d_val);
+        ensure!(
+            (flags & DF_STATIC_TLS != 0) == static_tls,
+            "DT_FLAGS {flags:#x}, DF_STATIC_TLS expected: {static_tls}"
+        );
         let info = d.info();
         let sec = |t: u32| f.section_by_type(t).map(|s| *s.header());
         let dynsym = sec(SHT_DYNSYM).ok_or("no .dynsym")?;

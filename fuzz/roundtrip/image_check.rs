@@ -23,6 +23,18 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Where things are, for [`Model::expected_field`]: this file's
+    /// section addresses, TLS segment and load bias.
+    pub(super) fn addrs(&self) -> Addrs {
+        Addrs {
+            sections: self.headers.iter().map(|h| h.sh_addr).collect(),
+            tls: self
+                .tls
+                .map_or((0, 0, 1), |t| (t.p_vaddr, t.p_memsz, t.p_align)),
+            bias: self.bias(),
+        }
+    }
+
     /// Loads the file at its bias, applies the dynamic relocations as a
     /// loader would, and checks every loaded user section's bytes: the
     /// caller's, with every relocation's field holding what its type
@@ -32,43 +44,40 @@ impl Checker<'_, '_> {
         let enc = m.enc;
         let word = m.word();
         let b = self.bias();
+        let addrs = self.addrs();
         let mut img = Image {
             loads: self.loads(),
             data: self.bytes,
             overlay: BTreeMap::new(),
         };
-        // Which relocations to check: fields of supported types that do not
-        // overlap another's, against symbols with a run-time value.
-        let mut fields: Vec<Option<(u64, u64, How)>> = Vec::new();
+        // Which relocations to check: fields that do not overlap another's,
+        // against symbols with a run-time value.
+        let mut fields: Vec<Option<(u64, u64)>> = Vec::new();
         for (j, r) in m.relocs.iter().enumerate() {
-            let how = classify(m.machine, r.kind).ok_or_else(|| {
-                format!(
-                    "relocation {j}: accepted type {:#x}, which it cannot resolve",
-                    r.kind
-                )
-            })?;
-            let s = &m.sections[r.section];
-            ensure!(
-                s.perms.is_some(),
-                "relocation {j}: accepted in a section that is not loaded"
-            );
+            let Some(how) = r.expect.how() else {
+                fail!(
+                    "relocation {j}: accepted, but the model expects {:?}",
+                    r.expect
+                );
+            };
             let n = field_size(how, word);
+            let s = &m.sections[r.section];
             ensure!(
                 r.offset + n <= s.size(),
                 "relocation {j}: accepted a {n}-byte field at {:#x} in a section of {:#x} bytes",
                 r.offset,
                 s.size()
             );
-            fields.push((n > 0).then_some((r.offset, r.offset + n, how)));
+            fields.push((n > 0).then_some((r.offset, r.offset + n)));
         }
         let mut checked = vec![true; m.relocs.len()];
         for (j, r) in m.relocs.iter().enumerate() {
-            let Some((lo, hi, _)) = fields[j] else {
+            let Some((lo, hi)) = fields[j] else {
                 checked[j] = false;
                 continue;
             };
             for (k, q) in m.relocs.iter().enumerate() {
-                if let Some((qlo, qhi, _)) = fields[k] {
+                if let Some((qlo, qhi)) = fields[k] {
                     if k != j && q.section == r.section && qlo < hi && lo < qhi {
                         checked[j] = false;
                     }
@@ -86,7 +95,8 @@ impl Checker<'_, '_> {
             }
         }
 
-        // The dynamic relocations, applied.
+        // The dynamic relocations: each where the model expects one, of the
+        // type it expects, applied.
         let dr = f
             .dynamic_relocations()
             .map_err(|e| format!("dynamic_relocations: {e}"))?;
@@ -94,17 +104,18 @@ impl Checker<'_, '_> {
             dr.rel.is_none() && dr.plt.is_none(),
             "REL or PLT dynamic relocations"
         );
-        let word_places: Vec<u64> = m
-            .relocs
-            .iter()
-            .zip(&fields)
-            .filter(|(_, f)| matches!(f, Some((_, _, How::Word))))
-            .map(|(r, _)| self.headers[r.section].sh_addr + r.offset)
-            .collect();
+        let place = |r: &RelocModel| self.headers[r.section].sh_addr + r.offset;
+        let expected_at = |at: u64| -> Vec<Expect> {
+            m.relocs
+                .iter()
+                .filter(|r| r.expect.is_dynamic() && place(r) == at)
+                .map(|r| r.expect)
+                .collect()
+        };
+        let want_dynamic = m.relocs.iter().filter(|r| r.expect.is_dynamic()).count();
         let mut n_dynamic = 0;
+        let (relative, _) = dynamic_types(m.machine, m.enc.class).unwrap_or((0, 0));
         if let Some(t) = dr.rela {
-            let (relative, abs) = dynamic_types(m.machine)
-                .ok_or("dynamic relocations for a machine without dynamic types")?;
             let ds = f
                 .dynamic_symbols()
                 .map_err(|e| e.to_string())?
@@ -112,30 +123,37 @@ impl Checker<'_, '_> {
             for r in t.iter() {
                 let r = r.map_err(|e| format!("dynamic relocation: {e}"))?;
                 n_dynamic += 1;
+                let sym = ds
+                    .symbols()
+                    .get(r.symbol as usize)
+                    .map_err(|e| e.to_string())?;
+                let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
+                let here = expected_at(r.offset);
+                let fits = |e: &Expect| match *e {
+                    Expect::Relative => r.kind == relative && r.symbol == 0,
+                    Expect::Dynamic {
+                        r_type,
+                        symbol: false,
+                        ..
+                    } => r.kind == r_type && r.symbol == 0,
+                    Expect::Dynamic { r_type, .. } => {
+                        r.kind == r_type
+                            && r.symbol != 0
+                            && m.relocs.iter().any(|q| {
+                                place(q) == r.offset
+                                    && q.symbol.is_some_and(|i| m.symbols[i].name == name)
+                            })
+                    }
+                    _ => false,
+                };
                 ensure!(
-                    word_places.contains(&r.offset),
-                    "a dynamic relocation at {:#x}, where no word relocation is",
+                    here.iter().any(fits),
+                    "a dynamic relocation {r:?} at {:#x}, where the model expects {here:?}",
                     r.offset
                 );
-                let value = if r.kind == relative {
-                    ensure!(r.symbol == 0, "R_*_RELATIVE with a symbol");
-                    b.wrapping_add(r.addend.unwrap_or(0) as u64)
-                } else if r.kind == abs {
-                    let sym = ds
-                        .symbols()
-                        .get(r.symbol as usize)
-                        .map_err(|e| e.to_string())?;
-                    let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
-                    let s = match sym.st_shndx {
-                        SHN_UNDEF => resolve_undefined(name),
-                        SHN_ABS => sym.st_value,
-                        _ => sym.st_value.wrapping_add(b),
-                    };
-                    s.wrapping_add(r.addend.unwrap_or(0) as u64)
-                } else {
-                    fail!("dynamic relocation type {:#x}", r.kind);
-                };
-                img.write(r.offset, &put(enc.endian, value, word as usize))?;
+                let (value, n) =
+                    self.loader_value(r.kind, r.symbol, &sym, name, r.addend.unwrap_or(0))?;
+                img.write(r.offset, &put(enc.endian, value, n))?;
             }
         }
         if let Some(t) = dr.relr {
@@ -143,19 +161,28 @@ impl Checker<'_, '_> {
                 let r = r.map_err(|e| format!("RELR: {e}"))?;
                 n_dynamic += 1;
                 ensure!(
-                    word_places.contains(&r.offset),
-                    "a RELR relocation at {:#x}, where no word relocation is",
-                    r.offset
+                    expected_at(r.offset).contains(&Expect::Relative),
+                    "a RELR relocation at {:#x}, where the model expects {:?}",
+                    r.offset,
+                    expected_at(r.offset)
                 );
                 let old = img.read(r.offset, word).ok_or("RELR place not mapped")?;
                 let v = get(enc.endian, &old).wrapping_add(b);
                 img.write(r.offset, &put(enc.endian, v, word as usize))?;
             }
         }
+        // One each, but RELR's set of addresses keeps one for a place
+        // relocated twice.
+        let places: std::collections::BTreeSet<u64> = m
+            .relocs
+            .iter()
+            .filter(|r| r.expect.is_dynamic())
+            .map(place)
+            .collect();
         ensure!(
-            n_dynamic <= word_places.len(),
-            "{n_dynamic} dynamic relocations for {} word relocations",
-            word_places.len()
+            (places.len()..=want_dynamic).contains(&n_dynamic),
+            "{n_dynamic} dynamic relocations, where the model expects {want_dynamic} at {} places",
+            places.len()
         );
 
         // Each checked relocation's field.
@@ -163,62 +190,38 @@ impl Checker<'_, '_> {
             if !checked[j] {
                 continue;
             }
-            let (lo, hi, how) = fields[j].unwrap();
+            let (lo, hi) = fields[j].unwrap();
             let sec = &m.sections[r.section];
-            let place = self.headers[r.section].sh_addr + r.offset;
-            let s_rt = match r.symbol.map(|i| (i, &m.symbols[i])) {
-                None => b,
-                Some((_, s)) => match s.place {
-                    SymbolPlace::Undefined => resolve_undefined(&s.name),
-                    SymbolPlace::Absolute => s.value,
-                    SymbolPlace::Section(_) => self.headers[s.section]
-                        .sh_addr
-                        .wrapping_add(s.value)
-                        .wrapping_add(b),
-                    SymbolPlace::Common | SymbolPlace::Raw(_) => unreachable!(),
-                },
-            };
-            let sa = s_rt.wrapping_add(r.addend as u64);
             let orig: Vec<u8> = match &sec.data {
                 SectionData::Bytes(d) => d[lo as usize..hi as usize].to_vec(),
                 SectionData::Zeros(_) => vec![0; (hi - lo) as usize],
             };
-            let want = expected_field(how, enc, sa, place.wrapping_add(b), &orig)
+            let want = m
+                .expected_field(j, &addrs, &orig)
                 .map_err(|e| format!("relocation {j} ({r:?}): accepted, but {e}"))?;
-            let got = img
-                .read(place, hi - lo)
-                .ok_or("relocation place not mapped")?;
+            let at = place(r);
+            let got = img.read(at, hi - lo).ok_or("relocation place not mapped")?;
             ensure!(
                 got == want,
-                "relocation {j} ({r:?}, {how:?}) at {place:#x} (bias {b:#x}): the field holds {got:02x?} at run time, expected {want:02x?}",
+                "relocation {j} ({r:?}) at {at:#x} (bias {b:#x}): the field holds {got:02x?} at run time, expected {want:02x?}",
             );
         }
 
         // Every other byte of every loaded user section is the caller's.
         for (k, s) in m.sections.iter().enumerate() {
-            if s.perms.is_none() {
+            let h = &self.headers[k];
+            if s.perms.is_none() || h.sh_type == SHT_NOBITS {
+                // Zeros are checked against the file in `segments`;
+                // dynamic relocations only write to relocation fields.
                 continue;
             }
-            let h = &self.headers[k];
-            let mut mask = vec![
-                false;
-                if h.sh_type == SHT_NOBITS {
-                    0
-                } else {
-                    s.size() as usize
-                }
-            ];
+            let mut mask = vec![false; s.size() as usize];
             for (j, r) in m.relocs.iter().enumerate() {
-                if let (true, Some((lo, hi, _))) = (r.section == k, fields[j]) {
+                if let (true, Some((lo, hi))) = (r.section == k, fields[j]) {
                     for x in mask.iter_mut().take(hi as usize).skip(lo as usize) {
                         *x = true;
                     }
                 }
-            }
-            if h.sh_type == SHT_NOBITS {
-                // Zeros (checked against the file in `segments`); dynamic
-                // relocations only write to relocation fields.
-                continue;
             }
             let want = s.bytes();
             for (x, &w) in want.iter().enumerate() {
@@ -233,6 +236,53 @@ impl Checker<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// What the "loader" stores for a dynamic relocation of type `kind`
+    /// against `.dynsym` entry `index` (`sym`, named `name`), and in how
+    /// many bytes.
+    fn loader_value(
+        &self,
+        kind: u32,
+        index: u32,
+        sym: &Symbol,
+        name: &[u8],
+        addend: i64,
+    ) -> Result<(u64, usize), String> {
+        let m = self.m;
+        let b = self.bias();
+        let word = m.word() as usize;
+        let a = addend as u64;
+        let (relative, abs) =
+            dynamic_types(m.machine, m.enc.class).ok_or("dynamic relocations for this machine")?;
+        let x32 = m.machine == EM_X86_64 && m.enc.class == Class::Elf32;
+        let address = || match sym.st_shndx {
+            SHN_UNDEF => resolve_undefined(name),
+            SHN_ABS => sym.st_value,
+            _ => sym.st_value.wrapping_add(b),
+        };
+        Ok(if kind == relative {
+            (b.wrapping_add(a), word)
+        } else if kind == abs {
+            (address().wrapping_add(a), word)
+        } else if x32 && kind == x86::RELATIVE64 {
+            (b.wrapping_add(a), 8)
+        } else if x32 && kind == x86::R64 {
+            (address().wrapping_add(a), 8)
+        } else if let Some(t) = dynamic_tls(m.machine, m.enc.class, kind) {
+            // Entry 0: this file's own TLS block.
+            let own = index == 0 || sym.st_shndx != SHN_UNDEF;
+            let v = match (t, own) {
+                (Tls::Module, true) => OWN_MODULE,
+                (Tls::DtpOff, true) => sym.st_value.wrapping_add(a),
+                (Tls::TpOff, true) => OWN_TP_OFFSET.wrapping_add(sym.st_value).wrapping_add(a),
+                (Tls::Module, false) => resolve_undefined_tls(name, t),
+                (_, false) => resolve_undefined_tls(name, t).wrapping_add(a),
+            };
+            (v, 8)
+        } else {
+            fail!("dynamic relocation type {kind:#x}");
+        })
     }
 
     /// The build ID note: present when asked for, and the SHA-1 of the file

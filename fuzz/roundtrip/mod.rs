@@ -6,9 +6,12 @@
 //! * [`build_roundtrip`]: bytes → a structured [`BuildDesc`] (through
 //!   `arbitrary`) → builder calls → `layout` → `write` → parse with elfin, and
 //!   everything that went in must come back out: sections, symbols,
-//!   relocations (emitted ones in objects; applied and dynamic ones in
-//!   executables and shared objects, checked by loading the image at a
-//!   non-zero base and applying the dynamic relocations as a loader would),
+//!   relocations (emitted ones in objects; in executables and shared
+//!   objects each predicted from the psABIs — refused, resolved, or made a
+//!   dynamic relocation of a given type — and checked by loading the image
+//!   at a non-zero base and applying the dynamic relocations as a loader
+//!   would, TLS ones included), the TLS segment, extended section numbering
+//!   and `.symtab_shndx` past section 0xff00,
 //!   segments that cover every loaded section with its permissions, no page
 //!   both writable and executable, and a file the reader walks without a
 //!   single error. Invalid descriptions must give `Err`, never a panic; a
@@ -19,7 +22,8 @@
 //!   relocations; rewriting the output again gives the same bytes.
 //!
 //! The files: `desc` (what an input decodes to), `choices` (its numbers as
-//! ELF values), `model` and `model_builder` (what to build and expect),
+//! ELF values), `model`, `model_relocs` and `model_builder` (what to build
+//! and expect),
 //! `psabi` and `sha1` (independent relocation and digest semantics),
 //! `build` (the build property), `build_check`, `symtab_check`,
 //! `segment_check`, `dynamic_check`, `image_check` (its checks of the
@@ -77,6 +81,7 @@ mod grow_check;
 mod image_check;
 mod model;
 mod model_builder;
+mod model_relocs;
 mod psabi;
 mod rewrite_check;
 mod rewrite_fingerprint;
@@ -90,6 +95,7 @@ use choices::*;
 use grow_check::*;
 use model::*;
 use model_builder::*;
+use model_relocs::*;
 use psabi::*;
 use rewrite_fingerprint::*;
 use sha1::*;
@@ -97,11 +103,11 @@ use sha1::*;
 // The API of the includers (the two fuzz targets and tests/roundtrip.rs);
 // each uses part of it.
 #[allow(unused_imports)]
-pub use build::{BuildOutcome, build_roundtrip, check_build};
+pub use build::{BuildOutcome, Features, build_roundtrip, check_build, features};
 #[allow(unused_imports)]
 pub use desc::*;
 #[allow(unused_imports)]
-pub use describe::describe;
+pub use describe::{describe, describe_desc};
 #[allow(unused_imports)]
 pub use rewrite_check::rewrite_roundtrip;
 #[allow(unused_imports)]

@@ -11,6 +11,8 @@ pub(super) struct RelocModel {
     pub(super) kind: u32,
     pub(super) symbol: Option<usize>,
     pub(super) addend: i64,
+    /// What a linked file makes of it (`Static(Nothing)` in objects).
+    pub(super) expect: Expect,
 }
 
 /// A symbol as the model sees it.
@@ -44,6 +46,14 @@ pub(super) struct SectionModel {
 }
 
 impl SectionModel {
+    /// Whether it is thread-local.
+    pub(super) fn tls(&self) -> bool {
+        self.flags & SHF_TLS != 0
+    }
+    /// Whether it is part of a linked file's TLS segment.
+    pub(super) fn in_tls_segment(&self) -> bool {
+        self.tls() && self.perms.is_some()
+    }
     pub(super) fn size(&self) -> u64 {
         self.data.size()
     }
@@ -55,6 +65,7 @@ impl SectionModel {
     }
 }
 
+#[derive(Clone)]
 pub(super) struct Model {
     pub(super) enc: Encoding,
     pub(super) machine: u16,
@@ -74,11 +85,16 @@ pub(super) struct Model {
     pub(super) rel_without_addends: bool,
     pub(super) osabi: u8,
     pub(super) flags: u32,
+    /// How many empty, unloaded filler sections the builder gets, and
+    /// before which of `sections` (see [`Filler`]).
+    pub(super) filler: usize,
+    pub(super) filler_at: usize,
     /// Why the description is invalid (the builder must refuse it).
     pub(super) invalid: Vec<&'static str>,
     /// Whether the builder may refuse it for a reason the model does not
-    /// predict exactly (relocations it cannot resolve, sizes a 32-bit file
-    /// cannot hold, TLS in a linked file).
+    /// predict exactly (sizes and addresses a 32-bit file cannot hold).
+    /// Relocation values that may not fit their fields are checked after a
+    /// refusal instead (`build::audit_refusal`).
     pub(super) may_fail: Vec<&'static str>,
 }
 
@@ -124,7 +140,6 @@ impl Model {
         };
         let machine = MACHINES[d.machine as usize % 3];
         let file_type = file_type_of(d.file_type);
-        let rel = file_type == ET_REL;
         let linked = matches!(file_type, ET_EXEC | ET_DYN);
         let elf32 = enc.class == Class::Elf32;
         let opts = LayoutOptions {
@@ -154,278 +169,28 @@ impl Model {
         {
             invalid.push("an Mmap base that is not a multiple of the page size");
         }
-        let n = d.sections.0.len();
-        let mut sections = Vec::new();
-        for s in &d.sections.0 {
-            let name = s.name.bytes();
-            if name.contains(&0) {
-                invalid.push("section name with NUL");
-            }
-            let align = align_of(s.align);
-            if align > 1 && !align.is_power_of_two() {
-                invalid.push("section alignment");
-            }
-            let sh_type = match s.kind {
-                SecKind::Progbits => SHT_PROGBITS,
-                SecKind::Nobits => SHT_NOBITS,
-                SecKind::Note => SHT_NOTE,
-                SecKind::Other(k) => OTHER_TYPES[k as usize % OTHER_TYPES.len()],
-            };
-            let bytes = || -> Vec<u8> {
-                match (&s.kind, &s.contents) {
-                    (SecKind::Note, _) => note_bytes(enc, &s.notes.0, align),
-                    (_, Contents::Bytes(b)) => b.0.clone(),
-                    (_, Contents::Fill { byte, len }) => {
-                        vec![*byte; *len as usize % (MAX_DATA + 1)]
-                    }
-                }
-            };
-            let zeros = || {
-                let v = u64::from(s.nobits >> 1);
-                SectionData::Zeros(if s.nobits & 1 == 1 {
-                    v % (MAX_NOBITS + 1)
-                } else {
-                    v % 0x1001
-                })
-            };
-            let nobits = sh_type == SHT_NOBITS;
-            let data = match (nobits, s.mismatch == 255) {
-                (true, false) | (false, true) => zeros(),
-                (false, false) | (true, true) => SectionData::Bytes(Cow::Owned(bytes())),
-            };
-            if s.mismatch == 255 {
-                invalid.push("section data that does not match its type");
-            }
-            let mut perms = perms_of(s.perms);
-            if linked && nobits && perms.is_some() && s.perms < 240 {
-                // Zeros without file bytes end the writable segment (other
-                // permissions are refused: rarely asked for).
-                perms = Some(Perms::RW);
-            }
-            let relro = s.relro >= 192
-                && (perms == Some(Perms::RW) || s.relro == 255)
-                && !(linked && nobits && s.relro != 255);
-            if relro && perms != Some(Perms::RW) {
-                invalid.push("relro on a section that is not RW");
-            }
-            // Zeros without file bytes can only end the writable segment:
-            // the builder refuses them elsewhere in linked files.
-            if linked
-                && matches!(data, SectionData::Zeros(_))
-                && sh_type == SHT_NOBITS
-                && perms.is_some()
-                && (perms != Some(Perms::RW) || relro)
-            {
-                invalid.push("NOBITS outside the writable, non-RELRO sections");
-            }
-            let mut flags = flags_of(s.flags);
-            if elf32 && s.flags != 0xff {
-                flags &= 0xffff_ffff; // mostly what a 32-bit file holds
-            }
-            if linked && flags & SHF_TLS != 0 && perms.is_some() {
-                may_fail.push("TLS in a linked file");
-            }
-            if elf32 && flags > u64::from(u32::MAX) {
-                may_fail.push("sh_flags that do not fit 32 bits");
-            }
-            let entsize = match s.entsize {
-                255 => 0x1_0000_0001,
-                v => u64::from(v % 32),
-            };
-            if elf32 && entsize > u64::from(u32::MAX) {
-                may_fail.push("sh_entsize that does not fit 32 bits");
-            }
-            let link = s.link.and_then(|i| i.resolve(n));
-            let (info, info_section) = match s.info {
-                Info::Number(v) => (u32::from(v), None),
-                Info::Section(i) => (0, i.resolve(n)),
-            };
-            for l in [link, info_section].into_iter().flatten() {
-                if l >= n {
-                    invalid.push("section link or info out of range");
-                }
-            }
-            sections.push(SectionModel {
-                name,
-                sh_type,
-                data,
-                align,
-                perms,
-                relro,
-                flags,
-                entsize,
-                link,
-                info,
-                info_section,
-            });
-        }
+        let sections: Vec<SectionModel> = d
+            .sections
+            .0
+            .iter()
+            .map(|s| {
+                let n = d.sections.0.len();
+                section_model(s, n, machine, enc, linked, &mut invalid, &mut may_fail)
+            })
+            .collect();
+        let n = sections.len();
         let mut symbols = Vec::new();
         for s in &d.symbols.0 {
-            let name = s.name.bytes();
-            if name.contains(&0) {
-                invalid.push("symbol name with NUL");
-            }
-            let (place, section) = match s.place {
-                PlaceDesc::Undefined => (SymbolPlace::Undefined, 0),
-                PlaceDesc::Section(i) => match i.resolve(n) {
-                    None => (SymbolPlace::Undefined, 0),
-                    Some(k) => {
-                        if k >= n {
-                            invalid.push("symbol section out of range");
-                        }
-                        (SymbolPlace::Section(section_id(k)), k)
-                    }
-                },
-                PlaceDesc::Absolute => (SymbolPlace::Absolute, 0),
-                PlaceDesc::Common => (SymbolPlace::Common, 0),
-                PlaceDesc::Raw(v) => (SymbolPlace::Raw(raw_shndx(v)), 0),
-            };
-            let (bind, kind) = (bind_of(s.bind), type_of(s.kind));
-            if bind > 15 || kind > 15 {
-                invalid.push("symbol bind or type over 15");
-            }
-            let (mut value, mut size) = (s.value.get(), s.size.get());
-            if elf32 && s.value.pick != 255 {
-                // Mostly what a 32-bit file holds.
-                value &= 0xffff_ffff;
-                size &= 0xffff_ffff;
-            }
-            if elf32 && (value > u64::from(u32::MAX) || size > u64::from(u32::MAX)) {
-                may_fail.push("symbol value or size that does not fit 32 bits");
-            }
-            symbols.push(SymbolModel {
-                name,
-                place,
-                section,
-                value,
-                size,
-                bind,
-                kind,
-                other: other_of(s.other),
-                // An exported local is refused: rarely asked for.
-                export: match s.export {
-                    Some(true) if bind == STB_LOCAL && s.size.pick != 255 => None,
-                    e => e,
-                },
-            });
-            if linked
-                && bind == STB_LOCAL
-                && symbols.last().and_then(|x: &SymbolModel| x.export) == Some(true)
-            {
-                invalid.push("an exported local symbol");
-            }
-        }
-        let (supported, unsupported) = machine_types(machine);
-        let mut relocs = Vec::new();
-        // Linked files refuse a whole description for one relocation they
-        // cannot resolve: fewer relocations there build more often.
-        // The builder resolves relocations in 64-bit files only.
-        let max_relocs = match (linked, elf32) {
-            (true, true) if d.osabi & 0xf != 0 => 0,
-            (true, _) => 4,
-            (false, _) => MAX_RELOCS,
-        };
-        let dynamic_file =
-            linked && (file_type == ET_DYN || d.interpreter.is_some() || !d.needed.0.is_empty());
-        for r in d.relocs.0.iter().take(max_relocs) {
-            let Some(mut section) = r.section.resolve(n) else {
-                continue;
-            };
-            let v = r.kind.v as usize;
-            let kind = match r.kind.pick {
-                0..=247 => supported[v % supported.len()],
-                248..=251 => unsupported[v % unsupported.len()],
-                _ => r.kind.v,
-            };
-            // Shared objects refuse 32-bit absolute kinds: mostly the word.
-            let kind = match (classify(machine, kind), dynamic_types(machine)) {
-                (Some(How::Abs32 { .. }), Some((_, word)))
-                    if file_type == ET_DYN && r.kind.pick < 200 =>
-                {
-                    word
-                }
-                _ => kind,
-            };
-            if linked && r.section.0 < 240 {
-                // Mostly a section a linked file can relocate: loaded, with
-                // bytes, and writable for what may become a dynamic
-                // relocation.
-                let word = classify(machine, kind) == Some(How::Word);
-                let ok = |s: &SectionModel| {
-                    s.perms.is_some()
-                        && s.sh_type != SHT_NOTE
-                        && matches!(&s.data, SectionData::Bytes(b) if !b.is_empty())
-                        && !(word && dynamic_file && s.perms != Some(Perms::RW))
-                };
-                if let Some(k) = (0..n)
-                    .map(|k| (section + k) % n)
-                    .find(|&k| ok(&sections[k]))
-                {
-                    section = k;
-                }
-            }
-            if sections
-                .get(section)
-                .is_some_and(|s: &SectionModel| s.sh_type == SHT_NOTE)
-            {
-                // Patched notes would not parse; keep notes intact.
-                continue;
-            }
-            let size = sections.get(section).map_or(0, |s| s.size());
-            let v = u64::from(r.offset.v);
-            let offset = match r.offset.pick {
-                _ if size == 0 => v % 16,
-                0..=219 => v % size,
-                220..=251 => size - 1 - (v % size.min(8)),
-                _ => v,
-            };
-            if section >= n {
-                invalid.push("relocation section out of range");
-            } else if offset >= size {
-                invalid.push("relocation offset past its section");
-            }
-            // A64 instructions sit on 4-byte boundaries.
-            let offset = match classify(machine, kind) {
-                Some(How::Branch26 | How::Adrp | How::AddLo12) if r.offset.pick < 192 => {
-                    offset & !3
-                }
-                _ => offset,
-            };
-            let symbol = r.symbol.and_then(|i| i.resolve(symbols.len()));
-            if symbol.is_some_and(|s| s >= symbols.len()) {
-                invalid.push("relocation symbol out of range");
-            }
-            let addend = match r.addend.pick {
-                0..=223 => r.addend.v % 0x1000,
-                // Mostly what a 32-bit file holds.
-                224..=254 if elf32 => i64::from(r.addend.v as i32),
-                _ => r.addend.v,
-            };
-            // 32-bit r_info holds 8 bits of type (AArch64's are wider).
-            let kind = if rel && elf32 && r.kind.pick < 248 {
-                kind & 0xff
-            } else {
-                kind
-            };
-            if rel && elf32 && kind > 0xff {
-                may_fail.push("a relocation type that does not fit a 32-bit r_info");
-            }
-            if rel && elf32 && i32::try_from(addend).is_err() && !d.rel_without_addends {
-                may_fail.push("an addend that does not fit 32 bits");
-            }
-            if rel && elf32 && offset > u64::from(u32::MAX) {
-                may_fail.push("an offset that does not fit 32 bits");
-            }
-            relocs.push(RelocModel {
-                section,
-                offset,
-                kind,
-                symbol,
-                addend,
-            });
-        }
-        if linked && !relocs.is_empty() {
-            may_fail.push("relocations in a linked file");
+            let sym = symbol_model(
+                s,
+                &sections,
+                machine,
+                enc,
+                linked,
+                &mut invalid,
+                &mut may_fail,
+            );
+            symbols.push(sym);
         }
         let entry = d.entry.and_then(|i| i.resolve(symbols.len()));
         if entry.is_some_and(|e| e >= symbols.len()) {
@@ -442,10 +207,17 @@ impl Model {
         }
         let interpreter = d.interpreter.as_ref().map(Name::bytes);
         let needed: Vec<Vec<u8>> = d.needed.0.iter().map(Name::bytes).collect();
-        let soname = d.soname.as_ref().map(Name::bytes);
-        let runpath = d.runpath.as_ref().map(Name::bytes);
         let dynamic =
             linked && (file_type == ET_DYN || interpreter.is_some() || !needed.is_empty());
+        // A static executable has no use for a soname or runpath (the
+        // builder refuses them): mostly left out there.
+        let static_exec = file_type == ET_EXEC && !dynamic;
+        let keep = |n: &&Name| !static_exec || n.pick >= 240;
+        let soname = d.soname.as_ref().filter(keep).map(Name::bytes);
+        let runpath = d.runpath.as_ref().filter(keep).map(Name::bytes);
+        if static_exec && (soname.is_some() || runpath.is_some()) {
+            invalid.push("a soname or runpath in a static executable");
+        }
         if dynamic {
             let strings = interpreter
                 .iter()
@@ -474,14 +246,20 @@ impl Model {
         {
             invalid.push("an Mmap base that is not a multiple of a segment's alignment");
         }
-        Model {
+        // Rare: tens of thousands of sections make a slow case.
+        let filler = if d.filler.pick == 255 && d.filler.count >= 128 {
+            FILLER_LOW + d.filler.count as usize % 32
+        } else {
+            0
+        };
+        let mut m = Model {
             enc,
             machine,
             file_type,
             opts,
             sections,
             symbols,
-            relocs,
+            relocs: Vec::new(),
             entry,
             interpreter,
             needed,
@@ -493,8 +271,250 @@ impl Model {
             rel_without_addends: d.rel_without_addends,
             osabi: d.osabi,
             flags: d.flags,
+            filler,
+            filler_at: d.filler.at as usize % (n + 1),
             invalid,
             may_fail,
+        };
+        m.add_relocations(d);
+        if m.linked() {
+            m.predict_relocations();
         }
+        if m.linked() && m.filler > 0 {
+            // Sections after the fillers may land past index 0xff00, where
+            // the builder refuses dynamic symbols (the model does not
+            // count where linked files put the unloaded sections).
+            let late = |k: usize| k >= m.filler_at && m.sections[k].perms.is_none();
+            if (0..m.symbols.len())
+                .any(|i| m.symbols[i].section_index().is_some_and(late) && m.may_export(i))
+            {
+                m.may_fail
+                    .push("a dynamic symbol in a section that may be past 0xff00");
+            }
+        }
+        m
+    }
+}
+
+/// The model of one section.
+fn section_model(
+    s: &SectionDesc,
+    n: usize,
+    machine: u16,
+    enc: Encoding,
+    linked: bool,
+    invalid: &mut Vec<&'static str>,
+    may_fail: &mut Vec<&'static str>,
+) -> SectionModel {
+    let elf32 = enc.class == Class::Elf32;
+    let name = s.name.bytes();
+    if name.contains(&0) {
+        invalid.push("section name with NUL");
+    }
+    let mut align = align_of(s.align);
+    if machine == EM_AARCH64 && perms_of(s.perms) == Some(Perms::RX) && s.align < 240 {
+        // A64 instructions are 4-byte aligned.
+        align = align.max(4);
+    }
+    if align > 1 && !align.is_power_of_two() {
+        invalid.push("section alignment");
+    }
+    let sh_type = match s.kind {
+        SecKind::Progbits => SHT_PROGBITS,
+        SecKind::Nobits => SHT_NOBITS,
+        SecKind::Note => SHT_NOTE,
+        SecKind::Other(k) => OTHER_TYPES[k as usize % OTHER_TYPES.len()],
+    };
+    let bytes = || -> Vec<u8> {
+        match (&s.kind, &s.contents) {
+            (SecKind::Note, _) => note_bytes(enc, &s.notes.0, align),
+            (_, Contents::Bytes(b)) => b.0.clone(),
+            (_, Contents::Fill { byte, len }) => {
+                vec![*byte; *len as usize % (MAX_DATA + 1)]
+            }
+        }
+    };
+    let zeros = || {
+        let v = u64::from(s.nobits >> 1);
+        SectionData::Zeros(if s.nobits & 1 == 1 {
+            v % (MAX_NOBITS + 1)
+        } else {
+            v % 0x1001
+        })
+    };
+    let nobits = sh_type == SHT_NOBITS;
+    let data = match (nobits, s.mismatch == 255) {
+        (true, false) | (false, true) => zeros(),
+        (false, false) | (true, true) => SectionData::Bytes(Cow::Owned(bytes())),
+    };
+    if s.mismatch == 255 {
+        invalid.push("section data that does not match its type");
+    }
+    let mut flags = flags_of(s.flags);
+    if s.tls >= 224 {
+        flags |= SHF_TLS;
+    }
+    if elf32 && s.flags != 0xff {
+        flags &= 0xffff_ffff; // mostly what a 32-bit file holds
+    }
+    let tls = flags & SHF_TLS != 0;
+    let mut perms = perms_of(s.perms);
+    if linked && perms.is_none() && s.perms < 128 {
+        // Linked files mostly load their sections (and relocate them).
+        perms = Some(Perms::R);
+    }
+    if linked && perms.is_some() && ((nobits && s.perms < 240) || (tls && s.tls != 255)) {
+        // Zeros without file bytes end the writable segment, and TLS
+        // sections are writable (other permissions are refused: rarely
+        // asked for).
+        perms = Some(Perms::RW);
+    }
+    let relro = s.relro >= 192
+        && (perms == Some(Perms::RW) || s.relro == 255)
+        && !(linked && nobits && s.relro != 255);
+    if relro && perms != Some(Perms::RW) {
+        invalid.push("relro on a section that is not RW");
+    }
+    if linked && tls && perms.is_some() && perms != Some(Perms::RW) {
+        invalid.push("a loaded TLS section that is not RW");
+    }
+    // Zeros without file bytes can only end the writable segment (or be
+    // TLS zeros, which take no room in it): the builder refuses them
+    // elsewhere in linked files.
+    if linked
+        && matches!(data, SectionData::Zeros(_))
+        && sh_type == SHT_NOBITS
+        && perms.is_some()
+        && (perms != Some(Perms::RW) || (relro && !tls))
+    {
+        invalid.push("NOBITS outside the writable, non-RELRO sections");
+    }
+    if elf32 && flags > u64::from(u32::MAX) {
+        may_fail.push("sh_flags that do not fit 32 bits");
+    }
+    let entsize = match s.entsize {
+        255 => 0x1_0000_0001,
+        v => u64::from(v % 32),
+    };
+    if elf32 && entsize > u64::from(u32::MAX) {
+        may_fail.push("sh_entsize that does not fit 32 bits");
+    }
+    let link = s.link.and_then(|i| i.resolve(n));
+    let (info, info_section) = match s.info {
+        Info::Number(v) => (u32::from(v), None),
+        Info::Section(i) => (0, i.resolve(n)),
+    };
+    for l in [link, info_section].into_iter().flatten() {
+        if l >= n {
+            invalid.push("section link or info out of range");
+        }
+    }
+    SectionModel {
+        name,
+        sh_type,
+        data,
+        align,
+        perms,
+        relro,
+        flags,
+        entsize,
+        link,
+        info,
+        info_section,
+    }
+}
+
+/// The model of one symbol.
+fn symbol_model(
+    s: &SymbolDesc,
+    sections: &[SectionModel],
+    machine: u16,
+    enc: Encoding,
+    linked: bool,
+    invalid: &mut Vec<&'static str>,
+    may_fail: &mut Vec<&'static str>,
+) -> SymbolModel {
+    let elf32 = enc.class == Class::Elf32;
+    let n = sections.len();
+    let name = s.name.bytes();
+    if name.contains(&0) {
+        invalid.push("symbol name with NUL");
+    }
+    let (place, section) = match s.place {
+        PlaceDesc::Undefined => (SymbolPlace::Undefined, 0),
+        PlaceDesc::Section(i) => match i.resolve(n) {
+            None => (SymbolPlace::Undefined, 0),
+            Some(k) => {
+                if k >= n {
+                    invalid.push("symbol section out of range");
+                }
+                (SymbolPlace::Section(section_id(k)), k)
+            }
+        },
+        PlaceDesc::Absolute => (SymbolPlace::Absolute, 0),
+        // Common blocks in linked files are refused: rarely asked for.
+        PlaceDesc::Common if linked && s.value.pick < 255 => (SymbolPlace::Absolute, 0),
+        PlaceDesc::Common => (SymbolPlace::Common, 0),
+        PlaceDesc::Raw(v) => (SymbolPlace::Raw(raw_shndx(v)), 0),
+    };
+    if linked && place == SymbolPlace::Common {
+        // Only relocatable objects hold common blocks (gABI): a linker
+        // allocates them.
+        invalid.push("a common symbol in a linked file");
+    }
+    let (bind, mut kind) = (bind_of(s.bind), type_of(s.kind));
+    // Symbols in TLS sections are mostly thread-local variables.
+    if matches!(place, SymbolPlace::Section(_))
+        && sections.get(section).is_some_and(SectionModel::tls)
+        && s.kind < 160
+    {
+        kind = STT_TLS;
+    }
+    if bind > 15 || kind > 15 {
+        invalid.push("symbol bind or type over 15");
+    }
+    let (mut value, mut size) = (s.value.get(), s.size.get());
+    if machine == EM_AARCH64
+        && sections
+            .get(section)
+            .is_some_and(|x| x.perms == Some(Perms::RX))
+        && s.value.pick < 240
+    {
+        // Code symbols start instructions.
+        value &= !3;
+    }
+    if elf32 && s.value.pick != 255 {
+        // Mostly what a 32-bit file holds.
+        value &= 0xffff_ffff;
+        size &= 0xffff_ffff;
+    }
+    if elf32 && (value > u64::from(u32::MAX) || size > u64::from(u32::MAX)) {
+        may_fail.push("symbol value or size that does not fit 32 bits");
+    }
+    // An exported local is refused: rarely asked for.
+    let export = match s.export {
+        Some(true) if bind == STB_LOCAL && s.size.pick != 255 => None,
+        e => e,
+    };
+    if linked && bind == STB_LOCAL && export == Some(true) {
+        invalid.push("an exported local symbol");
+    }
+    SymbolModel {
+        name,
+        place,
+        section,
+        value,
+        size,
+        bind,
+        kind,
+        other: other_of(s.other),
+        export,
+    }
+}
+
+impl SymbolModel {
+    /// The model section it is defined in.
+    pub(super) fn section_index(&self) -> Option<usize> {
+        matches!(self.place, SymbolPlace::Section(_)).then_some(self.section)
     }
 }

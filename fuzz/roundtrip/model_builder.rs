@@ -21,6 +21,21 @@ impl Model {
         self.enc.address_size() as u64
     }
 
+    /// The builder's index of model section `k` (the fillers go before
+    /// section `filler_at`). Out-of-range handles stay out of range.
+    pub(super) fn bidx(&self, k: usize) -> usize {
+        if k < self.filler_at {
+            k
+        } else {
+            k + self.filler
+        }
+    }
+
+    /// The builder's handle of model section `k`.
+    pub(super) fn sid(&self, k: usize) -> SectionId {
+        section_id(self.bidx(k))
+    }
+
     /// The builder, through its public API only.
     pub(super) fn builder(&self) -> Builder<'static> {
         let mut b = Builder::new(FileKind {
@@ -30,10 +45,12 @@ impl Model {
         });
         b.osabi = self.osabi;
         b.flags = self.flags;
-        let ids: Vec<SectionId> = self
-            .sections
-            .iter()
-            .map(|s| {
+        let mut ids: Vec<SectionId> = Vec::new();
+        for (k, s) in self.sections.iter().enumerate() {
+            if k == self.filler_at {
+                self.add_fillers(&mut b);
+            }
+            ids.push({
                 let mut spec = match &s.data {
                     SectionData::Bytes(d) => {
                         SectionSpec::new(s.name.clone(), s.perms, d.clone().into_owned())
@@ -51,20 +68,26 @@ impl Model {
                 spec.entsize = s.entsize;
                 spec.info = s.info;
                 b.add_section(spec)
-            })
-            .collect();
+            });
+        }
+        if self.filler_at >= self.sections.len() {
+            self.add_fillers(&mut b);
+        }
         // Links may point past the end: make handles for those too.
         for (k, s) in self.sections.iter().enumerate() {
             let spec = b.section_mut(ids[k]).expect("just added");
-            spec.link = s.link.map(section_id);
-            spec.info_section = s.info_section.map(section_id);
+            spec.link = s.link.map(|l| self.sid(l));
+            spec.info_section = s.info_section.map(|l| self.sid(l));
         }
         let sym_ids: Vec<SymbolId> = self
             .symbols
             .iter()
             .map(|s| {
                 let mut spec = SymbolSpec::undefined(s.name.clone());
-                spec.place = s.place;
+                spec.place = match s.place {
+                    SymbolPlace::Section(_) => SymbolPlace::Section(self.sid(s.section)),
+                    p => p,
+                };
                 spec.value = s.value;
                 spec.size = s.size;
                 spec.bind = s.bind;
@@ -76,7 +99,7 @@ impl Model {
             .collect();
         for r in &self.relocs {
             b.add_relocation(RelocationSpec {
-                section: section_id(r.section),
+                section: self.sid(r.section),
                 offset: r.offset,
                 kind: r.kind,
                 symbol: r.symbol.map(|s| symbol_id(&sym_ids, s)),
@@ -94,18 +117,29 @@ impl Model {
         b.rel_without_addends = self.rel_without_addends;
         b
     }
+
+    fn add_fillers(&self, b: &mut Builder<'static>) {
+        for _ in 0..self.filler {
+            b.add_section(SectionSpec::new(&b".filler"[..], None, &[][..]));
+        }
+    }
 }
 
 /// A `SectionId` for any index (the handle type has no public constructor,
-/// so out-of-range handles are made by adding throwaway sections to a
-/// scratch builder).
+/// so handles are made by adding throwaway sections to a scratch builder,
+/// kept per thread: the fillers need tens of thousands).
 pub(super) fn section_id(k: usize) -> SectionId {
-    let mut b = Builder::new(FileKind::x86_64(ET_REL));
-    let mut id = b.add_section(SectionSpec::new(&b""[..], None, &[][..]));
-    for _ in 0..k {
-        id = b.add_section(SectionSpec::new(&b""[..], None, &[][..]));
+    thread_local! {
+        static IDS: std::cell::RefCell<(Builder<'static>, Vec<SectionId>)> =
+            std::cell::RefCell::new((Builder::new(FileKind::x86_64(ET_REL)), Vec::new()));
     }
-    id
+    IDS.with(|c| {
+        let (b, ids) = &mut *c.borrow_mut();
+        while ids.len() <= k {
+            ids.push(b.add_section(SectionSpec::new(&b""[..], None, &[][..])));
+        }
+        ids[k]
+    })
 }
 
 pub(super) fn symbol_id(ids: &[SymbolId], k: usize) -> SymbolId {

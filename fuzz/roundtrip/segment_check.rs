@@ -103,10 +103,13 @@ impl Checker<'_, '_> {
                 .any(|p| p.p_offset <= phdrs.0 && phdrs.0 + phdrs.1 <= p.p_offset + p.p_filesz),
             "the program headers are not in a PT_LOAD"
         );
-        // Every allocated section is in a PT_LOAD with its permissions.
+        // Every allocated section is in a PT_LOAD with its permissions,
+        // but TLS zeros, which take no room there (only in `PT_TLS`).
         for s in f.sections().skip(1) {
             let sh = *s.header();
-            if sh.sh_flags & SHF_ALLOC == 0 {
+            if sh.sh_flags & SHF_ALLOC == 0
+                || (sh.sh_flags & SHF_TLS != 0 && sh.sh_type == SHT_NOBITS)
+            {
                 continue;
             }
             let name = String::from_utf8_lossy(s.name().unwrap_or(b"?")).into_owned();
@@ -159,6 +162,7 @@ impl Checker<'_, '_> {
                 );
             }
         }
+        self.tls_segment(&all, &loads)?;
         let count = |t: u32| all.iter().filter(|p| p.p_type == t).count();
         let dynamic = m.dynamic();
         let interp = dynamic && m.interpreter.is_some();
@@ -253,6 +257,22 @@ impl Checker<'_, '_> {
         if dynamic {
             ensure!(relro.len() == 1, "a dynamic file without PT_GNU_RELRO");
         }
+        if let (Some(r), Some(t)) = (relro.first(), self.tls) {
+            // The TLS image is read only by the loader, to make each
+            // thread's copy: RELRO starts there (as GNU ld and lld do).
+            let image = m
+                .sections
+                .iter()
+                .any(|s| s.in_tls_segment() && s.sh_type != SHT_NOBITS);
+            if dynamic && image {
+                ensure!(
+                    r.p_vaddr == t.p_vaddr,
+                    "PT_GNU_RELRO starts at {:#x}, not at the TLS image {:#x}",
+                    r.p_vaddr,
+                    t.p_vaddr
+                );
+            }
+        }
         if let Some(r) = relro.first() {
             ensure!(want_relro, "PT_GNU_RELRO without relro sections");
             ensure!(
@@ -267,6 +287,17 @@ impl Checker<'_, '_> {
             );
             for (k, s) in m.sections.iter().enumerate() {
                 let h = &self.headers[k];
+                if s.in_tls_segment() {
+                    // Inside RELRO when they are the image (above), or
+                    // taking no room at all.
+                    if s.sh_type != SHT_NOBITS && h.sh_size > 0 {
+                        ensure!(
+                            contains(r, h.sh_addr, h.sh_size),
+                            "TLS image section {k} outside PT_GNU_RELRO"
+                        );
+                    }
+                    continue;
+                }
                 if s.relro && h.sh_size > 0 {
                     ensure!(
                         contains(r, h.sh_addr, h.sh_size),
@@ -289,6 +320,101 @@ impl Checker<'_, '_> {
                     ".dynamic outside PT_GNU_RELRO"
                 );
             }
+        }
+        Ok(())
+    }
+
+    /// `PT_TLS`: one when the file has loaded TLS sections, read-only,
+    /// aligned to its most aligned section, spanning exactly the TLS
+    /// sections with the image (in the file, where a writable PT_LOAD maps
+    /// it) before the zeros.
+    pub(super) fn tls_segment(
+        &self,
+        all: &[ProgramHeader],
+        loads: &[ProgramHeader],
+    ) -> Result<(), String> {
+        let m = self.m;
+        let tls: Vec<usize> = (0..m.sections.len())
+            .filter(|&k| m.sections[k].in_tls_segment())
+            .collect();
+        let n = all.iter().filter(|p| p.p_type == PT_TLS).count();
+        ensure!(
+            n == usize::from(!tls.is_empty()),
+            "{n} PT_TLS for {} TLS sections",
+            tls.len()
+        );
+        let Some(t) = self.tls else {
+            return Ok(());
+        };
+        ensure!(t.p_flags == PF_R, "PT_TLS flags {:#x}", t.p_flags);
+        let align = tls
+            .iter()
+            .map(|&k| m.sections[k].align.max(1))
+            .max()
+            .unwrap_or(1);
+        ensure!(
+            t.p_align == align,
+            "PT_TLS p_align {:#x}, expected {align:#x}",
+            t.p_align
+        );
+        ensure!(
+            t.p_vaddr.is_multiple_of(align),
+            "PT_TLS at {:#x} is not aligned to {align:#x}",
+            t.p_vaddr
+        );
+        let h = |k: usize| self.headers[k];
+        let start = tls.iter().map(|&k| h(k).sh_addr).min().unwrap_or(0);
+        let end = tls
+            .iter()
+            .map(|&k| h(k).sh_addr + h(k).sh_size)
+            .max()
+            .unwrap_or(0);
+        let image: Vec<usize> = tls
+            .iter()
+            .copied()
+            .filter(|&k| m.sections[k].sh_type != SHT_NOBITS && h(k).sh_size > 0)
+            .collect();
+        let image_end = image.iter().map(|&k| h(k).sh_addr + h(k).sh_size).max();
+        ensure!(
+            t.p_vaddr == start && t.p_memsz == end - start,
+            "PT_TLS [{:#x}, +{:#x}) is not the TLS sections' [{start:#x}, {end:#x})",
+            t.p_vaddr,
+            t.p_memsz
+        );
+        ensure!(
+            t.p_filesz == image_end.map_or(0, |e| e - start),
+            "PT_TLS p_filesz {:#x}, the image ends at {image_end:#x?}",
+            t.p_filesz
+        );
+        for &k in &tls {
+            let (s, hk) = (&m.sections[k], h(k));
+            if s.sh_type == SHT_NOBITS && hk.sh_size > 0 {
+                ensure!(
+                    hk.sh_addr >= start + t.p_filesz,
+                    "TLS zeros (section {k}) at {:#x}, inside the TLS image",
+                    hk.sh_addr
+                );
+            }
+            for &q in &tls {
+                let hq = h(q);
+                ensure!(
+                    q == k
+                        || hk.sh_size == 0
+                        || hq.sh_size == 0
+                        || hk.sh_addr + hk.sh_size <= hq.sh_addr
+                        || hq.sh_addr + hq.sh_size <= hk.sh_addr,
+                    "TLS sections {k} and {q} overlap"
+                );
+            }
+        }
+        if t.p_filesz > 0 {
+            ensure!(
+                loads.iter().any(|l| l.p_flags & PF_W != 0
+                    && contains(l, t.p_vaddr, t.p_filesz)
+                    && t.p_offset.wrapping_sub(l.p_offset) == t.p_vaddr - l.p_vaddr
+                    && t.p_offset + t.p_filesz <= l.p_offset + l.p_filesz),
+                "the TLS image is not where a writable PT_LOAD maps it"
+            );
         }
         Ok(())
     }

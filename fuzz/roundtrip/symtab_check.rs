@@ -84,6 +84,60 @@ impl Checker<'_, '_> {
                 what(),
                 sym.st_shndx
             );
+            if let SymbolPlace::Section(_) = s.place {
+                let got = t.section(p, &sym).map_err(|e| format!("{}: {e}", what()))?;
+                let want = SymbolSection::Section(self.symbol_section(i));
+                ensure!(got == want, "{}: in {got:?}, expected {want:?}", what());
+            }
+        }
+        self.symtab_shndx(sec.index())
+    }
+
+    /// `.symtab_shndx`: there exactly when a symbol's section index needs
+    /// it, linked to `.symtab`, one word a symbol: the real index for
+    /// `SHN_XINDEX` symbols, 0 for the others (decoded here by hand).
+    fn symtab_shndx(&self, symtab: usize) -> Result<(), String> {
+        let m = self.m;
+        let f = &self.file;
+        let tables: Vec<_> = f
+            .sections()
+            .filter(|s| s.header().sh_type == SHT_SYMTAB_SHNDX)
+            .collect();
+        let need = (0..m.symbols.len()).any(|i| self.symbol_shndx(i) == SHN_XINDEX);
+        ensure!(
+            tables.len() == usize::from(need),
+            "{} SHT_SYMTAB_SHNDX sections, needed: {need}",
+            tables.len()
+        );
+        let Some(x) = tables.first() else {
+            return Ok(());
+        };
+        let h = x.header();
+        ensure!(
+            h.sh_link as usize == symtab && h.sh_entsize == 4 && h.sh_flags & SHF_ALLOC == 0,
+            ".symtab_shndx header {h:?} (.symtab is {symtab})"
+        );
+        let data = x.data().map_err(|e| format!(".symtab_shndx: {e}"))?;
+        ensure!(
+            data.len() == (m.symbols.len() + 1) * 4,
+            ".symtab_shndx holds {} bytes for {} symbols",
+            data.len(),
+            m.symbols.len()
+        );
+        let word = |p: usize| get(m.enc.endian, &data[4 * p..4 * p + 4]) as u32;
+        ensure!(word(0) == 0, ".symtab_shndx entry 0 is {}", word(0));
+        for i in 0..m.symbols.len() {
+            let p = self.symtab_pos[i];
+            let want = if self.symbol_shndx(i) == SHN_XINDEX {
+                self.symbol_section(i)
+            } else {
+                0
+            };
+            ensure!(
+                word(p) == want,
+                "symbol {i}: .symtab_shndx entry {p} is {}, expected {want}",
+                word(p)
+            );
         }
         Ok(())
     }

@@ -158,7 +158,9 @@ pub enum SymbolPlace {
     Section(SectionId),
     /// An absolute value.
     Absolute,
-    /// A common block (`value` is its alignment).
+    /// A common block (`value` is its alignment). Only relocatable
+    /// objects hold these: executables and shared objects refuse them, as
+    /// a linker would allocate them in a section.
     Common,
     /// A raw `st_shndx` carried through unchanged (read-modify-write).
     Raw(u16),
@@ -327,9 +329,10 @@ pub struct Builder<'a> {
     pub interpreter: Option<Cow<'a, [u8]>>,
     /// `DT_NEEDED` entries.
     pub needed: Vec<Cow<'a, [u8]>>,
-    /// `DT_SONAME`.
+    /// `DT_SONAME`. A static executable (no interpreter, no needed
+    /// libraries) refuses it: it has no dynamic table to hold it.
     pub soname: Option<Cow<'a, [u8]>>,
-    /// `DT_RUNPATH`.
+    /// `DT_RUNPATH`. A static executable refuses it, as `soname`.
     pub runpath: Option<Cow<'a, [u8]>>,
     /// Emit a `.note.gnu.build-id` computed over the output.
     pub build_id: bool,
@@ -440,6 +443,18 @@ impl<'a> Builder<'a> {
                 0,
             );
         }
+        if self.kind.file_type == ET_EXEC
+            && !dynamic
+            && (self.soname.is_some() || self.runpath.is_some())
+        {
+            // Without an interpreter or needed libraries nothing reads a
+            // dynamic table: the soname or runpath would be dropped.
+            return bad(
+                "builder",
+                "soname or runpath (a static executable has no dynamic table; set an interpreter or needed libraries)",
+                0,
+            );
+        }
         let n = self.sections.len() as u64;
         for (i, s) in self.sections.iter().enumerate() {
             let e = |field, value| {
@@ -516,6 +531,14 @@ impl<'a> Builder<'a> {
                 return e(
                     "value or size (too large for a 32-bit file)",
                     s.value.max(s.size),
+                );
+            }
+            if linked && matches!(s.place, SymbolPlace::Common | SymbolPlace::Raw(SHN_COMMON)) {
+                // A linker allocates common blocks; only relocatable
+                // objects hold them (gABI).
+                return e(
+                    "place (a common symbol in an executable or shared object; define it in a section)",
+                    SHN_COMMON.into(),
                 );
             }
             if linked && s.bind == STB_LOCAL && s.export == Some(true) {

@@ -24,8 +24,9 @@ pub(crate) enum How {
     AbsWord,
     /// `S + A` in 64 bits of a 32-bit file (x32's `R_X86_64_64`).
     Abs64,
-    /// `S + A` in a narrower field: only for fixed addresses.
-    Abs32 { signed: bool },
+    /// `S + A` in a 32-bit field, read signed, unsigned, or either (its
+    /// range): only for fixed addresses.
+    Abs32 { signed: bool, unsigned: bool },
     /// `S + A - P` in `size` bytes.
     PcRel { size: u8 },
     /// AArch64 B/BL: `(S + A - P) >> 2` in 26 bits.
@@ -76,10 +77,16 @@ pub(crate) fn classify(machine: u16, class: Class, kind: u32) -> Option<How> {
     Some(match (machine, class, kind) {
         (EM_X86_64, _, R_X86_64_NONE) | (EM_AARCH64, _, R_AARCH64_NONE) => How::Nothing,
         (EM_X86_64, Class::Elf64, R_X86_64_64) => How::AbsWord,
-        (EM_X86_64, Class::Elf64, R_X86_64_32) => How::Abs32 { signed: false },
+        (EM_X86_64, Class::Elf64, R_X86_64_32) => How::Abs32 {
+            signed: false,
+            unsigned: true,
+        },
         (EM_X86_64, Class::Elf32, R_X86_64_64) => How::Abs64,
         (EM_X86_64, Class::Elf32, R_X86_64_32) => How::AbsWord,
-        (EM_X86_64, _, R_X86_64_32S) => How::Abs32 { signed: true },
+        (EM_X86_64, _, R_X86_64_32S) => How::Abs32 {
+            signed: true,
+            unsigned: false,
+        },
         (EM_X86_64, _, R_X86_64_PC32 | R_X86_64_PLT32) => How::PcRel { size: 4 },
         (EM_X86_64, _, R_X86_64_PC64) => How::PcRel { size: 8 },
         // GOT words of the general- and local-dynamic models are 64 bits in
@@ -91,7 +98,11 @@ pub(crate) fn classify(machine: u16, class: Class, kind: u32) -> Option<How> {
         (EM_X86_64, _, R_X86_64_TPOFF32) => tls(TlsValue::TpOff, 4),
         (EM_AARCH64, Class::Elf64, k) => match k {
             R_AARCH64_ABS64 => How::AbsWord,
-            R_AARCH64_ABS32 => How::Abs32 { signed: false },
+            // -2^31 <= S + A < 2^32, as the AArch64 psABI checks.
+            R_AARCH64_ABS32 => How::Abs32 {
+                signed: true,
+                unsigned: true,
+            },
             R_AARCH64_PREL32 => How::PcRel { size: 4 },
             R_AARCH64_PREL64 => How::PcRel { size: 8 },
             R_AARCH64_CALL26 | R_AARCH64_JUMP26 => How::Branch26,
@@ -200,12 +211,9 @@ pub(crate) fn resolve(
         }
         How::AbsWord => put(enc, value, word),
         How::Abs64 => put(enc, value, 8),
-        How::Abs32 { signed } => {
-            let fits = if signed {
-                (value as i64) >= i32::MIN as i64 && (value as i64) <= i32::MAX as i64
-            } else {
-                value <= u32::MAX as u64
-            };
+        How::Abs32 { signed, unsigned } => {
+            let fits = (signed && i32::try_from(value as i64).is_ok())
+                || (unsigned && u32::try_from(value).is_ok());
             if !fits {
                 return range("value (does not fit the 32-bit field)", value);
             }

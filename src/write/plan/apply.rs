@@ -67,6 +67,8 @@ impl Builder<'_> {
                 s.wrapping_add(r.addend as u64)
             };
             match *fate {
+                // R_*_NONE: nothing to patch, even in zeros.
+                Fate::Static(How::Nothing) => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
                         return Err(bad(
@@ -111,6 +113,9 @@ impl Builder<'_> {
                             patches.push((file_at, pb.0, pb.1));
                         }
                     } else {
+                        // The addend is the word's link-time value: it must
+                        // fit the word (a 32-bit file's would be truncated).
+                        resolve(enc, How::AbsWord, value, p, &[], k as u64)?;
                         dyn_relocs.push(Rela {
                             r_offset: p,
                             r_info: r_info(enc, machine, 0, relative_type),

@@ -65,21 +65,43 @@ impl Builder<'_> {
             // An absolute symbol does not move with the load address.
             let absolute = sym.is_some_and(|s| s.place == SymbolPlace::Absolute);
             let sym_index = r.symbol.map_or(0, |s| s.0 as u64);
-            if how.is_tls() && sym_defined {
-                // TLS values are offsets in the TLS segment.
-                let in_tls = match sym.map(|s| s.place) {
-                    None => true,
-                    Some(SymbolPlace::Section(sec)) => self.sections[sec.0].flags & SHF_TLS != 0,
-                    Some(_) => false,
-                };
-                if !in_tls {
-                    return e(
-                        "symbol (a TLS relocation against a symbol outside the TLS sections)",
-                        sym_index,
-                    );
+            // Whether a symbol's section is in the TLS segment.
+            let in_tls_segment = |place: SymbolPlace| match place {
+                SymbolPlace::Section(sec) => {
+                    let s = &self.sections[sec.0];
+                    s.flags & SHF_TLS != 0 && s.perms.is_some()
                 }
+                _ => false,
+            };
+            if how.is_tls() && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
+                // TLS values are offsets in the TLS segment.
+                return e(
+                    "symbol (a TLS relocation against a symbol outside the loaded TLS sections)",
+                    sym_index,
+                );
+            }
+            if !how.is_tls()
+                && how != How::Nothing
+                && sym.is_some_and(|s| s.kind == STT_TLS && in_tls_segment(s.place))
+            {
+                // Its value is an offset in the TLS segment, not an address.
+                return e(
+                    "symbol (a thread-local variable in a relocation that is not a TLS one)",
+                    sym_index,
+                );
             }
             let section = &self.sections[r.section.0];
+            if section.flags & SHF_TLS != 0
+                && section.perms.is_some()
+                && matches!(section.data, SectionData::Zeros(_))
+            {
+                // TLS zeros take no room in their segment: their addresses
+                // belong to the sections after them.
+                return e(
+                    "section (TLS zeros: nothing there to relocate)",
+                    r.section.0 as u64,
+                );
+            }
             let dynamic_of = |r_type: u32, symbol: bool| Fate::Dynamic {
                 r_type,
                 symbol,

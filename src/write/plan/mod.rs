@@ -496,7 +496,14 @@ impl<'a> Builder<'a> {
                 None
             },
             notes: notes.iter().map(|&i| span(i)).collect(),
-            tls: tls.segment(&span),
+            tls: tls.segment(
+                &span,
+                segs.iter()
+                    .filter(|s| s.class == LoadClass::RW)
+                    .map(|s| s.offset + s.file_size)
+                    .max()
+                    .unwrap_or(file_end),
+            ),
             relro: if relro {
                 relro_span(&outs, &order, &span)
             } else {

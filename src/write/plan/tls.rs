@@ -66,7 +66,8 @@ impl TlsLayout {
     }
 
     /// `PT_TLS`: the image in the file, the zeros after it in memory.
-    pub(super) fn segment(&self, span: &dyn Fn(usize) -> Span) -> Option<Span> {
+    /// `file_limit` is where the writable segment's file bytes end.
+    pub(super) fn segment(&self, span: &dyn Fn(usize) -> Span, file_limit: u64) -> Option<Span> {
         let t = self.block?;
         let file_end = self
             .sections
@@ -76,10 +77,17 @@ impl TlsLayout {
             .map(|s| s.addr + s.file_size)
             .max()
             .unwrap_or(t.addr);
+        let file_size = file_end - t.addr;
+        let mut offset = span(self.sections[0]).offset;
+        if file_size == 0 {
+            // Zeros only: no file bytes, and an offset inside the file
+            // (the congruent one may lie past its end).
+            offset = offset.min(file_limit);
+        }
         Some(Span {
-            offset: span(self.sections[0]).offset,
+            offset,
             addr: t.addr,
-            file_size: file_end - t.addr,
+            file_size,
             mem_size: t.mem_size,
             align: t.align,
         })
