@@ -330,7 +330,8 @@ pub struct Builder<'a> {
     /// `DT_NEEDED` entries.
     pub needed: Vec<Cow<'a, [u8]>>,
     /// `DT_SONAME`. A static executable (no interpreter, no needed
-    /// libraries) refuses it: it has no dynamic table to hold it.
+    /// libraries) refuses it: it has no dynamic table to hold it, and no
+    /// loader would read one (set an interpreter to make it dynamic).
     pub soname: Option<Cow<'a, [u8]>>,
     /// `DT_RUNPATH`. A static executable refuses it, as `soname`.
     pub runpath: Option<Cow<'a, [u8]>>,
