@@ -307,13 +307,7 @@ impl<'a> ElfFile<'a> {
 
     #[inline]
     pub(crate) fn make_section(&self, index: usize, header: SectionHeader) -> Section<'a> {
-        Section::new(
-            index,
-            header,
-            self.data,
-            self.section_names(),
-            self.encoding,
-        )
+        Section::new(index, header, self.data, self.names, self.encoding)
     }
 
     /// The first section called `name` (a linear scan; with `alloc`,

@@ -69,7 +69,9 @@ pub struct Section<'a> {
     index: usize,
     header: SectionHeader,
     file: &'a [u8],
-    names: Result<StringTable<'a>>,
+    /// `None` when the file's name table is unusable (kept small: an
+    /// `Error` here would be copied with every section).
+    names: Option<StringTable<'a>>,
     encoding: Encoding,
 }
 
@@ -79,7 +81,7 @@ impl<'a> Section<'a> {
         index: usize,
         header: SectionHeader,
         file: &'a [u8],
-        names: Result<StringTable<'a>>,
+        names: Option<StringTable<'a>>,
         encoding: Encoding,
     ) -> Self {
         Section {
@@ -111,9 +113,17 @@ impl<'a> Section<'a> {
     /// The name from the section-name string table, as bytes.
     #[inline]
     pub fn name(&self) -> Result<&'a [u8]> {
-        self.names
-            .and_then(|t| t.get(self.header.sh_name))
-            .map_err(|e| e.at_index(self.index as u64))
+        match self.names {
+            Some(t) => t.get(self.header.sh_name),
+            None => Err(Error::new(
+                "file header",
+                0,
+                Problem::Missing(
+                    "a usable section-name string table (ElfFile::section_names says why)",
+                ),
+            )),
+        }
+        .map_err(|e| e.at_index(self.index as u64))
     }
 
     /// The name as UTF-8.
