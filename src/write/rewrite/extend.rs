@@ -72,7 +72,8 @@ impl<'a> Rewriter<'a> {
         Ok(i)
     }
 
-    /// Sets `DT_SONAME`, adding the entry if the file has none.
+    /// Sets `DT_SONAME` (every one, if there are several), adding the entry
+    /// if the file has none.
     pub fn set_soname(&mut self, name: &[u8]) -> Result<()> {
         self.set_or_add_dynamic_string(DT_SONAME, name)
     }
@@ -91,7 +92,7 @@ impl<'a> Rewriter<'a> {
         self.set_or_add_dynamic_string(tag, path)
     }
 
-    /// Replaces the needed library `old` by `new`.
+    /// Replaces the needed library `old` by `new` (every entry naming it).
     pub fn replace_needed(&mut self, old: &[u8], new: &[u8]) -> Result<()> {
         self.set_dynamic_string(DT_NEEDED, Some(old), new)
     }
@@ -99,7 +100,7 @@ impl<'a> Rewriter<'a> {
     /// Adds a needed library after the ones the file has (so it comes last
     /// in the search order); nothing changes if `name` is needed already.
     pub fn add_needed(&mut self, name: &[u8]) -> Result<()> {
-        if self.find_dynamic_string(DT_NEEDED, Some(name))?.is_some() {
+        if !self.find_dynamic_strings(DT_NEEDED, Some(name))?.is_empty() {
             return Ok(());
         }
         let added = self
