@@ -1229,6 +1229,30 @@ mod known {
         }
     }
 
+    /// Bug R15 (the `rewrite_roundtrip` fuzz target, replaying its corpus
+    /// after R14): a `DT_RPATH` after `DT_NULL` (dead: nothing reads past
+    /// the end of the table) made `set_runpath` add a `DT_RPATH`, not the
+    /// `DT_RUNPATH` it adds when a file has neither.
+    #[test]
+    fn set_runpath_ignores_entries_after_the_end() {
+        let data = corpus("roundtrip/grow-dead-rpath.elf");
+        let f = ElfFile::parse(&data).unwrap();
+        let mut r = Rewriter::new(&f).unwrap();
+        r.set_runpath(b"/new/path").unwrap();
+        let out = r.write().unwrap();
+        let g = ElfFile::parse(&out).unwrap();
+        let live: Vec<i64> = g
+            .dynamic()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .take_while(|d| d.d_tag != DT_NULL)
+            .map(|d| d.d_tag)
+            .collect();
+        assert!(live.contains(&DT_RUNPATH), "{live:?}");
+        assert!(!live.contains(&DT_RPATH), "{live:?}");
+    }
+
     /// A hostile plan is an error before anything is allocated: growing a
     /// file whose last segment claims a terabyte of memory would pad the
     /// file up to there (the new segment goes after every segment's
@@ -1275,6 +1299,7 @@ fn fuzz_findings_round_trip() {
         "grow-table-over-dynamic.elf",
         "grow-filesz-over-memsz.elf",
         "grow-two-runpaths.elf",
+        "grow-dead-rpath.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();

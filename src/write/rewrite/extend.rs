@@ -82,9 +82,9 @@ impl<'a> Rewriter<'a> {
     /// way but before `LD_LIBRARY_PATH`), adding a `DT_RUNPATH` if the file
     /// has neither.
     pub fn set_runpath(&mut self, path: &[u8]) -> Result<()> {
-        let entries = self.dynamic_entries()?;
-        let has = |tag| entries.iter().any(|d| d.d_tag == tag);
-        let tag = if !has(DT_RUNPATH) && has(DT_RPATH) {
+        // (Live entries only: ones after `DT_NULL` are not read.)
+        let has = |tag| self.find_dynamic_strings(tag, None).map(|v| !v.is_empty());
+        let tag = if !has(DT_RUNPATH)? && has(DT_RPATH)? {
             DT_RPATH
         } else {
             DT_RUNPATH
