@@ -1300,6 +1300,7 @@ fn fuzz_findings_round_trip() {
         "grow-filesz-over-memsz.elf",
         "grow-two-runpaths.elf",
         "grow-dead-rpath.elf",
+        "grow-to-a-huge-alignment.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();

@@ -133,10 +133,14 @@ pub(super) fn check_noop_rewrite(
             kept.push((b.sh_offset, end, format!("section {}", s.index())));
         }
     }
-    for (i, (a, b)) in data[..plan.loaded_end as usize]
+    let n = plan.loaded_end as usize;
+    // (Byte by byte only if they differ: the prefix may be large.)
+    let differ = data[..n] != out[..n];
+    for (i, (a, b)) in data[..n]
         .iter()
         .zip(&out)
         .enumerate()
+        .take(if differ { n } else { 0 })
     {
         if a == b {
             continue;
