@@ -115,7 +115,7 @@ pub(super) fn grow_roundtrip(data: &[u8], on_output: &mut dyn FnMut(&[u8])) -> R
         );
     }
     // A grown file may be mostly padding up to its new segment (a large
-    // `.bss`, or garbage alignments: up to 256 MiB); checking it all again
+    // `.bss`, or garbage alignments: up to 64 MiB); checking it all again
     // would only slow the fuzzer down.
     if out.len() as u64 > 16 * data.len() as u64 + (1 << 20) {
         return Ok(());
