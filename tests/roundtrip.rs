@@ -1573,6 +1573,60 @@ mod known {
         assert!(r.write().is_err());
     }
 
+    /// Bug R14 (the growth property): with two `DT_RUNPATH` entries (a
+    /// mutated tag turned `DT_REL` into one), `set_runpath` changed the
+    /// first, which readelf and elfin show, while ld.so uses the last.
+    /// Every live entry of the tag is changed now (seed 1, case 9359).
+    #[test]
+    fn set_runpath_changes_every_runpath() {
+        let data = corpus("roundtrip/grow-two-runpaths.elf");
+        let f = ElfFile::parse(&data).unwrap();
+        let count = |f: &ElfFile<'_>| {
+            f.dynamic()
+                .unwrap()
+                .unwrap()
+                .iter()
+                .take_while(|d| d.d_tag != DT_NULL)
+                .filter(|d| d.d_tag == DT_RUNPATH)
+                .count()
+        };
+        assert_eq!(count(&f), 2);
+        let mut r = Rewriter::new(&f).unwrap();
+        r.set_runpath(b"/new/path").unwrap();
+        let out = r.write().unwrap();
+        let g = ElfFile::parse(&out).unwrap();
+        assert_eq!(count(&g), 2);
+        for d in g.dynamic().unwrap().unwrap().iter() {
+            if d.d_tag == DT_RUNPATH {
+                assert_eq!(g.dynamic_string(d.d_val).unwrap(), b"/new/path");
+            }
+        }
+    }
+
+    /// Bug R15 (the `rewrite_roundtrip` fuzz target, replaying its corpus
+    /// after R14): a `DT_RPATH` after `DT_NULL` (dead: nothing reads past
+    /// the end of the table) made `set_runpath` add a `DT_RPATH`, not the
+    /// `DT_RUNPATH` it adds when a file has neither.
+    #[test]
+    fn set_runpath_ignores_entries_after_the_end() {
+        let data = corpus("roundtrip/grow-dead-rpath.elf");
+        let f = ElfFile::parse(&data).unwrap();
+        let mut r = Rewriter::new(&f).unwrap();
+        r.set_runpath(b"/new/path").unwrap();
+        let out = r.write().unwrap();
+        let g = ElfFile::parse(&out).unwrap();
+        let live: Vec<i64> = g
+            .dynamic()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .take_while(|d| d.d_tag != DT_NULL)
+            .map(|d| d.d_tag)
+            .collect();
+        assert!(live.contains(&DT_RUNPATH), "{live:?}");
+        assert!(!live.contains(&DT_RPATH), "{live:?}");
+    }
+
     /// A hostile plan is an error before anything is allocated: growing a
     /// file whose last segment claims a terabyte of memory would pad the
     /// file up to there (the new segment goes after every segment's
@@ -1618,6 +1672,10 @@ fn fuzz_findings_round_trip() {
         "rewrite-section-zero-note.elf",
         "grow-table-over-dynamic.elf",
         "grow-filesz-over-memsz.elf",
+        "grow-two-runpaths.elf",
+        "grow-dead-rpath.elf",
+        "grow-to-a-huge-alignment.elf",
+        "rewrite-relocations-in-the-header.elf",
     ] {
         let path = data_dir().join("roundtrip").join(name);
         let data = std::fs::read(&path).unwrap();

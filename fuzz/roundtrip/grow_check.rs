@@ -75,21 +75,50 @@ pub(super) fn grow_roundtrip(data: &[u8], on_output: &mut dyn FnMut(&[u8])) -> R
                 .map(|n| String::from_utf8_lossy(n).into_owned())
                 .collect::<Vec<_>>()
         );
+        // Every entry reads the new value (several are changed alike).
         let soname = strings(&f2, DT_SONAME);
         ensure!(
-            soname.as_deref().and_then(<[_]>::first).map(Vec::as_slice) == Some(SONAME),
+            soname
+                .as_ref()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(|n| n == SONAME)),
             "DT_SONAME after growing: {soname:?}"
         );
-        let path = strings(&f2, DT_RUNPATH)
-            .into_iter()
-            .chain(strings(&f2, DT_RPATH))
-            .flatten()
-            .any(|p| p == RUNPATH);
-        ensure!(path, "no DT_RUNPATH (or DT_RPATH) after growing");
+        let had_runpath = file.dynamic().ok().flatten().is_some_and(|d| {
+            d.iter()
+                .take_while(|e| e.d_tag != DT_NULL)
+                .any(|e| e.d_tag == DT_RUNPATH)
+        });
+        let had_rpath = file.dynamic().ok().flatten().is_some_and(|d| {
+            d.iter()
+                .take_while(|e| e.d_tag != DT_NULL)
+                .any(|e| e.d_tag == DT_RPATH)
+        });
+        let tag = if !had_runpath && had_rpath {
+            DT_RPATH
+        } else {
+            DT_RUNPATH
+        };
+        let path = strings(&f2, tag);
+        ensure!(
+            path.as_ref()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(|p| p == RUNPATH)),
+            "{} after growing: {path:?}",
+            if tag == DT_RPATH {
+                "DT_RPATH"
+            } else {
+                "DT_RUNPATH"
+            }
+        );
         ensure!(
             one_dynamic_table(&f2),
             "the grown file's .dynamic section is not its PT_DYNAMIC"
         );
+    }
+    // A grown file may be mostly padding up to its new segment (a large
+    // `.bss`, or garbage alignments: up to 64 MiB); checking it all again
+    // would only slow the fuzzer down.
+    if out.len() as u64 > 16 * data.len() as u64 + (1 << 20) {
+        return Ok(());
     }
     match check_noop_rewrite(&out, &mut |_| {})? {
         RewriteOutcome::Rewritten => Ok(()),

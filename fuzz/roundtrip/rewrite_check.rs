@@ -101,7 +101,8 @@ pub(super) fn check_noop_rewrite(
             .saturating_add(file.segment_count() as u64 * phentsize),
     );
     let header_overlap = masks.iter().any(|m| !m.is_empty())
-        || (file.segment_count() > 0 && changed.iter().any(|&(a, b)| phdrs.0 < b && a < phdrs.1));
+        || (file.segment_count() > 0 && changed.iter().any(|&(a, b)| phdrs.0 < b && a < phdrs.1))
+        || views_start_in_the_header(&file, ehsize);
     let fp = Fp {
         header_overlap,
         masks,
@@ -133,10 +134,14 @@ pub(super) fn check_noop_rewrite(
             kept.push((b.sh_offset, end, format!("section {}", s.index())));
         }
     }
-    for (i, (a, b)) in data[..plan.loaded_end as usize]
+    let n = plan.loaded_end as usize;
+    // (Byte by byte only if they differ: the prefix may be large.)
+    let differ = data[..n] != out[..n];
+    for (i, (a, b)) in data[..n]
         .iter()
         .zip(&out)
         .enumerate()
+        .take(if differ { n } else { 0 })
     {
         if a == b {
             continue;
@@ -227,6 +232,37 @@ pub(super) fn check_noop_rewrite(
         first_difference(&out, &out2)
     );
     Ok(RewriteOutcome::Rewritten)
+}
+
+/// Whether a view other than a section reads from the file header (where
+/// the fields a rewrite changes are): a `PT_DYNAMIC`, `PT_INTERP` or
+/// `PT_NOTE` that starts there, or a table a dynamic entry points at
+/// there (symbols, strings, hashes, versions, relocations).
+fn views_start_in_the_header(f: &ElfFile<'_>, ehsize: u64) -> bool {
+    let segments = f.segments().any(|p| {
+        matches!(p.p_type, PT_DYNAMIC | PT_INTERP | PT_NOTE)
+            && p.p_filesz > 0
+            && p.p_offset < ehsize
+    });
+    let tables = f.dynamic().ok().flatten().is_some_and(|d| {
+        d.iter().any(|e| {
+            matches!(
+                e.d_tag,
+                DT_HASH
+                    | DT_GNU_HASH
+                    | DT_STRTAB
+                    | DT_SYMTAB
+                    | DT_RELA
+                    | DT_REL
+                    | DT_JMPREL
+                    | DT_RELR
+                    | DT_VERSYM
+                    | DT_VERDEF
+                    | DT_VERNEED
+            ) && f.vaddr_to_offset(e.d_val).is_some_and(|o| o < ehsize)
+        })
+    });
+    segments || tables
 }
 
 /// The file header's section-table fields, as file ranges: `e_shoff`, and

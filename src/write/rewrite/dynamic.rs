@@ -73,23 +73,25 @@ impl Rewriter<'_> {
         rest.split(|&b| b == 0).next().unwrap_or(&[])
     }
 
-    /// The index of the first live entry `tag` (whose string is `old`, if
+    /// The indices of the live entries `tag` (whose string is `old`, if
     /// given).
-    pub(super) fn find_dynamic_string(
-        &self,
-        tag: i64,
-        old: Option<&[u8]>,
-    ) -> Result<Option<usize>> {
+    pub(super) fn find_dynamic_strings(&self, tag: i64, old: Option<&[u8]>) -> Result<Vec<usize>> {
         self.require_loaded()?;
         let file = ElfFile::parse(self.input)?;
         let entries = self.dynamic_entries()?;
         let (live, _) = Self::dynamic_slots(&entries);
-        Ok(entries[..live].iter().position(|d| {
-            d.d_tag == tag && old.is_none_or(|o| file.dynamic_string(d.d_val).is_ok_and(|s| s == o))
-        }))
+        Ok((0..live)
+            .filter(|&i| {
+                let d = &entries[i];
+                d.d_tag == tag
+                    && old.is_none_or(|o| file.dynamic_string(d.d_val).is_ok_and(|s| s == o))
+            })
+            .collect())
     }
 
-    /// Points the entry `tag` (naming `old`, if given) at `value`.
+    /// Points every live entry `tag` (naming `old`, if given) at `value`.
+    /// (Every one: readelf shows them all, and ld.so takes the last
+    /// `DT_SONAME` or `DT_RUNPATH` where other tools take the first.)
     pub(super) fn set_dynamic_string(
         &mut self,
         tag: i64,
@@ -97,32 +99,36 @@ impl Rewriter<'_> {
         value: &[u8],
     ) -> Result<()> {
         check_string(value)?;
-        let Some(i) = self.find_dynamic_string(tag, old)? else {
+        let targets = self.find_dynamic_strings(tag, old)?;
+        if targets.is_empty() {
             return Err(Error::new(
                 "rewrite",
                 0,
                 Problem::Missing("dynamic entry to change"),
             ));
-        };
-        let old_name = if tag == DT_NEEDED {
-            let file = ElfFile::parse(self.input)?;
-            let entries = self.dynamic_entries()?;
-            file.dynamic_string(entries[i].d_val)
-                .ok()
-                .map(<[u8]>::to_vec)
-        } else {
-            None
-        };
+        }
+        let file = ElfFile::parse(self.input)?;
+        let entries = self.dynamic_entries()?;
         let at = self.ext.string(value);
-        self.ext.dyn_edits.retain(|(k, _, _)| *k != i);
-        self.ext.dyn_edits.push((i, at, old_name));
+        for i in targets {
+            // A renamed library's version needs name it too (`vn_file`).
+            let old_name = if tag == DT_NEEDED {
+                file.dynamic_string(entries[i].d_val)
+                    .ok()
+                    .map(<[u8]>::to_vec)
+            } else {
+                None
+            };
+            self.ext.dyn_edits.retain(|(k, _, _)| *k != i);
+            self.ext.dyn_edits.push((i, at, old_name));
+        }
         Ok(())
     }
 
     /// Points the entry `tag` at `value`, adding one if there is none (an
     /// entry added before is changed instead).
     pub(super) fn set_or_add_dynamic_string(&mut self, tag: i64, value: &[u8]) -> Result<()> {
-        if self.find_dynamic_string(tag, None)?.is_some() {
+        if !self.find_dynamic_strings(tag, None)?.is_empty() {
             return self.set_dynamic_string(tag, None, value);
         }
         check_string(value)?;

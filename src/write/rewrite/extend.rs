@@ -72,7 +72,8 @@ impl<'a> Rewriter<'a> {
         Ok(i)
     }
 
-    /// Sets `DT_SONAME`, adding the entry if the file has none.
+    /// Sets `DT_SONAME` (every one, if there are several), adding the entry
+    /// if the file has none.
     pub fn set_soname(&mut self, name: &[u8]) -> Result<()> {
         self.set_or_add_dynamic_string(DT_SONAME, name)
     }
@@ -81,9 +82,9 @@ impl<'a> Rewriter<'a> {
     /// way but before `LD_LIBRARY_PATH`), adding a `DT_RUNPATH` if the file
     /// has neither.
     pub fn set_runpath(&mut self, path: &[u8]) -> Result<()> {
-        let entries = self.dynamic_entries()?;
-        let has = |tag| entries.iter().any(|d| d.d_tag == tag);
-        let tag = if !has(DT_RUNPATH) && has(DT_RPATH) {
+        // (Live entries only: ones after `DT_NULL` are not read.)
+        let has = |tag| self.find_dynamic_strings(tag, None).map(|v| !v.is_empty());
+        let tag = if !has(DT_RUNPATH)? && has(DT_RPATH)? {
             DT_RPATH
         } else {
             DT_RUNPATH
@@ -91,7 +92,7 @@ impl<'a> Rewriter<'a> {
         self.set_or_add_dynamic_string(tag, path)
     }
 
-    /// Replaces the needed library `old` by `new`.
+    /// Replaces the needed library `old` by `new` (every entry naming it).
     pub fn replace_needed(&mut self, old: &[u8], new: &[u8]) -> Result<()> {
         self.set_dynamic_string(DT_NEEDED, Some(old), new)
     }
@@ -99,7 +100,7 @@ impl<'a> Rewriter<'a> {
     /// Adds a needed library after the ones the file has (so it comes last
     /// in the search order); nothing changes if `name` is needed already.
     pub fn add_needed(&mut self, name: &[u8]) -> Result<()> {
-        if self.find_dynamic_string(DT_NEEDED, Some(name))?.is_some() {
+        if !self.find_dynamic_strings(DT_NEEDED, Some(name))?.is_empty() {
             return Ok(());
         }
         let added = self

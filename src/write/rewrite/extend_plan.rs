@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 /// address-minus-offset, and it goes past every segment's memory, so the
 /// file is padded over whatever memory the segments take beyond their
 /// file bytes (`.bss`); hostile sizes there are refused, not allocated.
-pub(super) const MAX_GROWTH_GAP: u64 = 256 << 20;
+pub(super) const MAX_GROWTH_GAP: u64 = 64 << 20;
 
 /// Where the extension goes and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
