@@ -2,11 +2,12 @@
 //! file renamed into place, or standard output), and the failure that
 //! makes the tool exit with 1.
 
+use elfin::write::{Piece, RewriteOutput};
 use memmap2::Mmap;
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::{File, Permissions};
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
@@ -90,7 +91,6 @@ impl Input {
     }
 
     /// The open file when the input is one (not standard input).
-    #[allow(dead_code)]
     pub fn file(&self) -> Option<&File> {
         self.file.as_ref()
     }
@@ -115,6 +115,39 @@ impl Input {
             .and_then(|f| f.metadata().ok())
             .map(|m| m.permissions())
     }
+}
+
+/// Writes `rewrite`'s pieces to `w`, input ranges from `input`'s file when
+/// there is one.
+fn write_pieces<W: Write>(
+    w: &mut BufWriter<W>,
+    rewrite: &RewriteOutput<'_>,
+    input: &Input,
+) -> io::Result<()> {
+    static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+    for piece in rewrite.pieces() {
+        match (piece, input.file()) {
+            (Piece::Input { offset, len }, Some(mut file)) => {
+                file.seek(SeekFrom::Start(offset))?;
+                let copied = io::copy(&mut file.take(len), w)?;
+                if copied != len {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the input shrank while being copied",
+                    ));
+                }
+            }
+            (Piece::Zeros(mut n), _) => {
+                while n > 0 {
+                    let k = n.min(ZEROS.len() as u64);
+                    w.write_all(&ZEROS[..k as usize])?;
+                    n -= k;
+                }
+            }
+            _ => w.write_all(rewrite.bytes(&piece))?,
+        }
+    }
+    w.flush()
 }
 
 /// Where a result goes: a temporary file in the target's directory, renamed
@@ -155,11 +188,24 @@ impl Output {
         }
     }
 
-    /// Writes all of `bytes`.
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+    /// Writes a rewrite out piece by piece: unchanged ranges of a file
+    /// input are copied by the kernel (`std::io::copy` between files uses
+    /// `copy_file_range`, or `sendfile` to a pipe), never read through the
+    /// mapping, so memory stays small whatever the file's size.
+    pub fn write_rewrite(
+        &mut self,
+        rewrite: &RewriteOutput<'_>,
+        input: &Input,
+    ) -> Result<(), Failure> {
         let r = match self {
-            Output::File { temp, .. } => temp.as_file_mut().write_all(bytes),
-            Output::Stdout(out) => out.write_all(bytes),
+            Output::File { temp, .. } => write_pieces(
+                &mut BufWriter::with_capacity(1 << 16, temp.as_file()),
+                rewrite,
+                input,
+            ),
+            Output::Stdout(out) => {
+                write_pieces(&mut BufWriter::with_capacity(1 << 16, out), rewrite, input)
+            }
         };
         r.map_err(|e| Failure::new(&self.name(), e))
     }
