@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::fs::{File, Permissions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
@@ -49,37 +50,55 @@ impl Input {
     /// Opens `path` (`-`: standard input).
     pub fn open(path: &Path) -> Result<Self, Failure> {
         if is_dash(path) {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::new("standard input", e))?;
+            let fail = |e| Failure::new("standard input", e);
+            // A file redirected to standard input is mapped like any other;
+            // a pipe or terminal is read whole.
+            let file = File::from(io::stdin().as_fd().try_clone_to_owned().map_err(fail)?);
+            let at_start = (&file).stream_position().is_ok_and(|p| p == 0);
+            let (file, bytes) = match Self::map(&file).map_err(fail)? {
+                Some(mapped) if at_start => (Some(file), mapped),
+                _ => {
+                    let mut bytes = Vec::new();
+                    io::stdin().lock().read_to_end(&mut bytes).map_err(fail)?;
+                    (None, Bytes::Read(bytes))
+                }
+            };
             return Ok(Input {
                 path: None,
-                file: None,
-                bytes: Bytes::Read(bytes),
+                file,
+                bytes,
             });
         }
         let fail = |e| Failure::new(&path.to_string_lossy(), e);
         let file = File::open(path).map_err(fail)?;
-        let meta = file.metadata().map_err(fail)?;
-        let bytes = if meta.is_file() && meta.len() > 0 {
-            // SAFETY: the mapping is read-only and private to this process.
-            // Another process changing or truncating the file while it is
-            // mapped would change these bytes under the parser (or fault),
-            // the risk every tool that maps its input takes (ld, cp with
-            // mmap); the tool is not meant for files being written.
-            Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(fail)?)
-        } else {
-            let mut bytes = Vec::new();
-            (&file).read_to_end(&mut bytes).map_err(fail)?;
-            Bytes::Read(bytes)
+        let bytes = match Self::map(&file).map_err(fail)? {
+            Some(mapped) => mapped,
+            None => {
+                let mut bytes = Vec::new();
+                (&file).read_to_end(&mut bytes).map_err(fail)?;
+                Bytes::Read(bytes)
+            }
         };
         Ok(Input {
             path: Some(path.to_owned()),
             file: Some(file),
             bytes,
         })
+    }
+
+    /// Maps `file` when it is a regular file with something in it.
+    fn map(file: &File) -> io::Result<Option<Bytes>> {
+        let meta = file.metadata()?;
+        if !meta.is_file() || meta.len() == 0 {
+            return Ok(None);
+        }
+        // SAFETY: the mapping is read-only and private to this process.
+        // Another process changing or truncating the file while it is
+        // mapped would change these bytes under the parser (or fault),
+        // the risk every tool that maps its input takes (ld, cp with
+        // mmap); the tool is not meant for files being written.
+        let mapped = unsafe { Mmap::map(file) }?;
+        Ok(Some(Bytes::Mapped(mapped)))
     }
 
     /// The whole file.
