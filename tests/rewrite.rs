@@ -325,7 +325,7 @@ fn rewrite_grows_needed_runpath_interpreter_and_segments() {
     let ro = new.section_by_name(b".elfin.ro").unwrap();
     assert_eq!(ro.data().unwrap(), b"added read-only data");
     assert_eq!(
-        new.data_at_vaddr(ro.header().sh_addr, 20, "test").unwrap(),
+        new.data_at_vaddr(ro.header().sh_addr, 20).unwrap(),
         b"added read-only data"
     );
     assert_eq!(
