@@ -360,7 +360,7 @@ fn section_names<'a>(
 }
 
 /// An iterator over the sections of a file.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Sections<'a> {
     inner: core::iter::Enumerate<super::encoding::TableIter<'a, SectionHeader>>,
     file: ElfFile<'a>,
