@@ -131,7 +131,11 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
                 d.symbols(),
                 Some(&|i| versions.symbol_version(i)),
                 &mut errors,
-            )?
+            )?;
+            // A side table that could not be read: the symbols are listed
+            // without it.
+            errors.extend(d.hash_error().map(|e| e.to_string()));
+            errors.extend(d.versions_error().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -149,6 +153,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
                     e.d_tag, e.d_val
                 )?;
             }
+            errors.extend(d.errors().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),

@@ -158,6 +158,8 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
                 };
                 writeln!(out, "  {i:>6} {:>#18x} {shown}", s.st_value)?;
             }
+            errors.extend(d.hash_error().map(|e| e.to_string()));
+            errors.extend(d.versions_error().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -181,6 +183,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
                     writeln!(out, "  {tag:<16} {:#x}", e.d_val)?;
                 }
             }
+            errors.extend(d.errors().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),

@@ -27,6 +27,9 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
                 continue;
             }
         };
+        // Trailing bytes that are not a whole entry: the whole entries are
+        // listed, the rest reported.
+        errors.extend(elf.relocation_table_error(&s).map(|e| e.to_string()));
         let link = s.header().sh_link;
         let symbols = if link == 0 || matches!(table, RelocationTable::Relr(..)) {
             None
