@@ -420,6 +420,12 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         return;
     };
     let t = ds.symbols();
+    if let Some(e) = ds.hash_error() {
+        error(e);
+    }
+    if let Some(e) = ds.versions_error() {
+        error(e);
+    }
     let mut local = Seen {
         names: Probes::new(),
         symbol_names: Probes::new(),
@@ -469,7 +475,9 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         for i in 0..=n {
             black_box(v.versym(i));
             let sv = index.symbol_version(i);
-            if i < PROBES || i + PROBES > n {
+            // (`version` answers with the error of a version table that
+            // could not be read; the index is built from what could.)
+            if ds.versions_error().is_none() && (i < PROBES || i + PROBES > n) {
                 assert_eq!(sv, ds.version(i), "VersionIndex disagrees for symbol {i}");
             }
             if let Some(sv) = ok(sv) {

@@ -605,6 +605,7 @@ fn shape(c: &mut Ctx, json: &J) {
     ];
     let mut dynsym = sym.to_vec();
     dynsym.push("version");
+    dynsym.push("version_hidden");
     for (k, want) in [
         (
             "sections",
@@ -914,7 +915,14 @@ fn symbol_name_ok(
         _ => return printed == base,
     };
     let vs = syms.versym.and_then(|v| v.get(i)).copied();
-    let hidden = vs.map(|v| v & 0x8000 != 0);
+    // The JSON's `version_hidden` must be the versym bit readelf reads.
+    let hidden = match j.get("version_hidden") {
+        J::Bool(b) => Some(*b),
+        _ => return false,
+    };
+    if vs.is_some_and(|v| (v & 0x8000 != 0) != hidden.unwrap_or(false)) {
+        return false;
+    }
     let defined = shndx != 0;
     if defined && hidden != Some(true) && printed == format!("{base}@@{version}") {
         return true;
@@ -1582,6 +1590,10 @@ fn readelf_diff_notices_differences() {
                     "\"name\":\"lib_add\",\"value\":0,\"size\":0,\"bind\":1,\"type\":2,\"other\":0,\"shndx\":0,\"version\":\"LIB_2.0\"",
                 ),
                 ("\"version\":\"GLIBC_2.34\"", "\"version\":null"),
+                (
+                    "\"version\":\"LIB_2.0\",\"version_hidden\":false",
+                    "\"version\":\"LIB_2.0\",\"version_hidden\":true",
+                ),
                 (
                     "\"name\":\"main\",\"value\":4444",
                     "\"name\":\"main\",\"value\":4445",

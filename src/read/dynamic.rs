@@ -77,13 +77,16 @@ impl<'a> DynamicTable<'a> {
             .at_index(index as u64)
         });
         let end = self.offset.saturating_add(self.size);
-        let no_null = (!self.entries.iter().any(|d| d.d_tag == DT_NULL)).then(|| {
-            Error::new(
-                "dynamic table",
-                self.offset,
-                Problem::Missing("DT_NULL (the table ends without it)"),
-            )
-        });
+        // (An empty table, from a `.dynamic` without file bytes, has no
+        // entries to end.)
+        let no_null =
+            (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL)).then(|| {
+                Error::new(
+                    "dynamic table",
+                    self.offset,
+                    Problem::Missing("DT_NULL (the table ends without it)"),
+                )
+            });
         let trailing = (entsize != 0 && self.size % entsize != 0).then(|| {
             Error::new(
                 "dynamic table",
