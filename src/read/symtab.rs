@@ -169,7 +169,19 @@ impl<'a> ElfFile<'a> {
                 SysvHash::parse(self.encoding(), s.data()?, s.header().sh_offset, wide_hash)
             });
             let (hash, hash_error) = pick_hash(gnu, sysv);
-            let (versions, versions_error) = self.section_versions(symbols.strings());
+            let (mut versions, versions_error) = self.section_versions(symbols.strings());
+            if versions_error.is_some() {
+                // The same tables through the dynamic table, as the loader
+                // finds them (the error stays reported either way).
+                if let Ok(Some(d)) = self.dynamic() {
+                    let info = d.info();
+                    if let (Ok(strings), Some(_)) = (self.strings_at(&info), info.versym) {
+                        if let (v, None) = self.dynamic_versions(&info, strings) {
+                            versions = v;
+                        }
+                    }
+                }
+            }
             return Ok(Some(DynamicSymbols {
                 symbols,
                 hash,
@@ -456,17 +468,15 @@ impl<'a> DynamicSymbols<'a> {
         self.hash_error
     }
 
-    /// Why a version table could not be read (it is then left out, and
-    /// [`version`](Self::version) returns this error).
+    /// Why a version section could not be read. The tables are then
+    /// those the dynamic table names (`DT_VERSYM`, `DT_VERNEED`,
+    /// `DT_VERDEF`) when they can all be read, else none.
     pub fn versions_error(&self) -> Option<Error> {
         self.versions_error
     }
 
     /// The version of symbol `index`.
     pub fn version(&self, index: usize) -> Result<SymbolVersion<'a>> {
-        if let Some(e) = self.versions_error {
-            return Err(e);
-        }
         self.versions.symbol_version(index)
     }
 

@@ -306,7 +306,11 @@ pub fn cases_of(label: &str, base: &[u8]) -> Vec<Case> {
         let at = (1..ds.symbols().len()).find(|&i| {
             let sym = ds.symbols().get(i).unwrap();
             let raw = ds.versions().versym(i).unwrap_or(0);
-            !sym.is_undefined() && raw & 0x7fff > 1 && raw & 0x8000 == 0
+            let defined_here = matches!(
+                ds.version(i),
+                Ok(elfin::read::SymbolVersion::Defined { .. })
+            );
+            !sym.is_undefined() && defined_here && raw & 0x8000 == 0
         });
         if let Some(i) = at {
             let mut p = fresh();
