@@ -28,7 +28,7 @@
 //! [`SAMPLE_STEP`]th entry plus the last; counts always in full); the
 //! summary prints how many entries were sampled out (none today).
 //!
-//! Without readelf the test prints `SKIP readelf_diff: readelf not found`
+//! Without readelf the test prints `SKIP: readelf_diff: readelf not found`
 //! and passes.
 //!
 //! For debugging: `READELF_DIFF_FILTER=substring` limits the run to the
@@ -36,6 +36,8 @@
 #![cfg(feature = "cli")]
 
 mod support;
+#[path = "common/tools.rs"]
+mod tools;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Display;
@@ -511,7 +513,7 @@ const EXPLAINED_ERRORS: &[(&str, &str, &str)] = &[
     ),
     (
         "relocations",
-        "is not a multiple of the entry size",
+        "not a multiple of the entry size",
         // DIFF: trailing bytes of a relocation section that are not a whole
         // entry: both list the whole entries; elfin reports the rest.
         "error: relocation section with trailing bytes (both list the whole entries)",
@@ -561,7 +563,7 @@ const SILENT_READELF: &[(&str, &str)] = &[
         "silent in readelf: e_shnum with e_shoff 0",
     ),
     (
-        "is not a multiple of the entry size",
+        "not a multiple of the entry size",
         // DIFF: a relocation section with trailing bytes: readelf lists the
         // whole entries and says nothing of the rest; elfin reports it
         // (issue 12, item 6).
@@ -1657,12 +1659,8 @@ fn visible(line: &str) {
 
 #[test]
 fn readelf_diff() {
-    match Command::new("readelf").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            visible("SKIP readelf_diff: readelf not found");
-            return;
-        }
+    if !tools::require(&["readelf"]) {
+        return;
     }
     let start = Instant::now();
     let mut files = corpus();
@@ -1753,8 +1751,7 @@ fn readelf_diff() {
 /// of elfin's JSON for a small file must produce mismatches.
 #[test]
 fn readelf_diff_notices_differences() {
-    if Command::new("readelf").arg("--version").output().is_err() {
-        visible("SKIP readelf_diff_notices_differences: readelf not found");
+    if !tools::require(&["readelf"]) {
         return;
     }
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");

@@ -161,7 +161,7 @@ fn bad_program_header_table_keeps_the_sections() {
         assert_eq!(file.segment_count(), 0, "{base}");
         let e = file.segments_error().unwrap();
         assert_eq!(
-            (e.structure, e.offset),
+            (e.structure(), e.offset()),
             ("file header", c.errors[0].1),
             "{base}"
         );
@@ -190,7 +190,10 @@ fn broken_gnu_hash_keeps_the_dynamic_symbols() {
             .unwrap();
         assert_eq!(ds.lookup(name).unwrap().map(|(i, _)| i), Some(n - 1));
         let e = ds.hash_error().unwrap();
-        assert_eq!((e.structure, e.offset), ("GNU hash table", c.errors[0].1));
+        assert_eq!(
+            (e.structure(), e.offset()),
+            ("GNU hash table", c.errors[0].1)
+        );
     }
 }
 
@@ -255,7 +258,11 @@ fn without_sections_the_count_comes_from_dt_hash() {
         let ds = file.dynamic_symbols().unwrap().unwrap();
         assert_eq!(ds.symbols().len(), n - 1, "{base}");
         let e = ds.hash_error().unwrap();
-        assert_eq!((e.structure, e.offset), ("GNU hash table", gnu), "{base}");
+        assert_eq!(
+            (e.structure(), e.offset()),
+            ("GNU hash table", gnu),
+            "{base}"
+        );
     }
 }
 
@@ -278,7 +285,7 @@ fn dynamic_comes_from_pt_dynamic() {
         assert_eq!(errors.len(), 1, "{errors:?}");
         let dynamic = file.section_by_type(SHT_DYNAMIC).unwrap();
         assert_eq!(
-            (errors[0].structure, errors[0].index, errors[0].offset),
+            (errors[0].structure(), errors[0].index(), errors[0].offset()),
             (
                 "section header",
                 Some(dynamic.index() as u64),
@@ -311,7 +318,7 @@ fn header_counts_are_reported_as_they_are() {
         assert_eq!(file.stated_section_count(), stated, "{base}");
         assert_eq!(file.section_count(), 0);
         let e = file.sections_error().unwrap();
-        assert_eq!((e.structure, e.offset), ("file header", c.errors[0].1));
+        assert_eq!((e.structure(), e.offset()), ("file header", c.errors[0].1));
         assert!(file.segment_count() > 0 && file.segments_error().is_none());
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -337,7 +344,7 @@ fn relocation_trailing_bytes_are_reported() {
         assert_eq!(t.iter().count(), n, "{base} {name}");
         let e = file.relocation_table_error(&s).unwrap();
         assert_eq!(
-            (e.structure, e.index, e.offset),
+            (e.structure(), e.index(), e.offset()),
             ("relocation section", Some(s.index() as u64), c.errors[0].1)
         );
     }

@@ -1,7 +1,7 @@
 //! The dynamic table (`.dynamic` / `PT_DYNAMIC`).
 
 use super::encoding::{Encoding, Table, TableIter, decode_both};
-use crate::error::{Error, Problem};
+use crate::error::{Error, Field, Structure};
 use crate::raw::consts::*;
 use crate::raw::{Dyn32, Dyn64};
 
@@ -66,36 +66,25 @@ impl<'a> DynamicTable<'a> {
     pub fn errors(&self) -> impl Iterator<Item = Error> + use<> {
         let entsize = u64::from(self.entsize);
         let conflict = self.section.map(|(index, offset, size)| {
-            Error::new(
-                "section header",
+            Error::bad_value(
+                Structure::SectionHeader,
                 offset,
-                Problem::BadValue {
-                    field: "sh_size of .dynamic (PT_DYNAMIC differs; the segment is read)",
-                    value: size,
-                },
+                Field::DynamicShSizeDiffers,
+                size,
             )
             .at_index(index as u64)
         });
         let end = self.offset.saturating_add(self.size);
         // (An empty table, from a `.dynamic` without file bytes, has no
         // entries to end.)
-        let no_null =
-            (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL)).then(|| {
-                Error::new(
-                    "dynamic table",
-                    self.offset,
-                    Problem::Missing("DT_NULL (the table ends without it)"),
-                )
-            });
+        let no_null = (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL))
+            .then(|| Error::missing(Structure::DynamicTable, self.offset, Field::MissingDtNull));
         let trailing = (entsize != 0 && self.size % entsize != 0).then(|| {
-            Error::new(
-                "dynamic table",
+            Error::bad_value(
+                Structure::DynamicTable,
                 end - self.size % entsize,
-                Problem::NotMultiple {
-                    field: "size",
-                    size: self.size,
-                    entry: entsize,
-                },
+                Field::DynamicSizeNotMultiple,
+                self.size,
             )
         });
         [conflict, no_null, trailing].into_iter().flatten()
@@ -164,7 +153,7 @@ impl<'a> DynamicTable<'a> {
 }
 
 /// The entries of a [`DynamicTable`] up to and including `DT_NULL`.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct DynIter<'a> {
     inner: TableIter<'a, Dyn>,
     done: bool,

@@ -6,7 +6,7 @@ use super::header::FileHeader;
 use super::section::{Section, SectionHeader};
 use super::segment::ProgramHeader;
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 
 /// A parsed ELF file borrowing its bytes.
@@ -41,7 +41,7 @@ pub struct ElfFile<'a> {
     sections: Table<'a, SectionHeader>,
     shstrndx: u32,
     /// The section-name table when it resolved; its error is made again on
-    /// demand, which keeps the error (88 bytes) out of every copy.
+    /// demand, which keeps the error out of every copy.
     names: Option<StringTable<'a>>,
     /// Which header tables were unusable ([`BROKEN_SEGMENTS`],
     /// [`BROKEN_SECTIONS`]); their errors are made again on demand, for the
@@ -96,7 +96,7 @@ impl<'a> ElfFile<'a> {
     /// bytes[54] = 7; // e_phentsize of a 64-bit little-endian file
     /// let file = elfin::ElfFile::parse(&bytes).unwrap();
     /// assert_eq!(file.segment_count(), 0);
-    /// assert_eq!(file.segments_error().unwrap().structure, "file header");
+    /// assert_eq!(file.segments_error().unwrap().structure(), "file header");
     /// assert!(file.section_count() > 0); // the sections are still there
     /// ```
     pub fn segments_error(&self) -> Option<Error> {
@@ -208,8 +208,8 @@ impl<'a> ElfFile<'a> {
             self.data,
             ph.p_offset,
             ph.p_filesz,
-            "program header",
-            "p_offset + p_filesz",
+            Structure::ProgramHeader,
+            Field::POffsetFilesz,
         )
     }
 
@@ -239,33 +239,37 @@ impl<'a> ElfFile<'a> {
     }
 
     /// `size` bytes of file data loaded at `addr`, all from one segment.
-    pub fn data_at_vaddr(&self, addr: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
+    ///
+    /// # Errors
+    ///
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or the
+    /// range runs past that part or past the end of the file.
+    pub fn data_at_vaddr(&self, addr: u64, size: u64) -> Result<&'a [u8]> {
+        self.data_at_vaddr_as(addr, size, Structure::Requested)
+    }
+
+    /// [`data_at_vaddr`](Self::data_at_vaddr), its errors naming `structure`.
+    pub(crate) fn data_at_vaddr_as(
+        &self,
+        addr: u64,
+        size: u64,
+        structure: Structure,
+    ) -> Result<&'a [u8]> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
                 if size > avail {
-                    return Err(Error::new(
+                    return Err(Error::out_of_bounds(
                         structure,
+                        Field::AddressSizePastSegment,
                         off,
-                        Problem::OutOfBounds {
-                            field: "address + size (past its segment)",
-                            start: addr,
-                            size,
-                            limit: avail,
-                        },
+                        size,
                     ));
                 }
-                return range(self.data, off, size, structure, "address + size");
+                return range(self.data, off, size, structure, Field::AddressSize);
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 
     /// The section-name string table, if the file has a valid one.
@@ -289,14 +293,11 @@ impl<'a> ElfFile<'a> {
     pub fn section(&self, index: usize) -> Result<Section<'a>> {
         match self.sections.get(index) {
             Some(h) => Ok(self.make_section(index, h)),
-            None => Err(Error::new(
-                "section header table",
+            None => Err(Error::bad_index(
+                Structure::SectionHeaderTable,
                 self.header.e_shoff,
-                Problem::BadIndex {
-                    field: "section index",
-                    index: index as u64,
-                    count: self.sections.len() as u64,
-                },
+                Field::SectionIndex,
+                index as u64,
             )),
         }
     }
@@ -348,7 +349,14 @@ fn first_section(data: &[u8], h: &FileHeader, encoding: Encoding) -> Option<Sect
     if !defers || h.e_shoff == 0 || u64::from(h.e_shentsize) != size {
         return None;
     }
-    let first = range(data, h.e_shoff, size, "section header table", "e_shoff").ok()?;
+    let first = range(
+        data,
+        h.e_shoff,
+        size,
+        Structure::SectionHeaderTable,
+        Field::EShoffEntry0,
+    )
+    .ok()?;
     Table::<SectionHeader>::new(encoding, first).get(0)
 }
 
@@ -375,26 +383,22 @@ fn section_table<'a>(
     let entsize = Table::<SectionHeader>::entry_size(encoding) as u64;
     if h.e_shoff == 0 {
         if h.e_shnum != 0 {
-            return Err(Error::new(
-                "file header",
+            return Err(Error::bad_value(
+                Structure::FileHeader,
                 field_offset(encoding, 48),
-                Problem::BadValue {
-                    field: "e_shnum (e_shoff is 0: there is no section header table)",
-                    value: h.e_shnum.into(),
-                },
+                Field::EShnumWithoutShoff,
+                h.e_shnum.into(),
             ));
         }
         return Ok(Table::empty(encoding));
     }
     if u64::from(h.e_shentsize) != entsize {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
             field_offset(encoding, 46),
-            Problem::BadEntrySize {
-                field: "e_shentsize",
-                found: h.e_shentsize.into(),
-                expected: entsize,
-            },
+            Field::EShentsize,
+            h.e_shentsize.into(),
+            entsize as u8,
         ));
     }
     let count = if h.e_shnum != 0 {
@@ -408,8 +412,8 @@ fn section_table<'a>(
                     data,
                     h.e_shoff,
                     entsize,
-                    "section header table",
-                    "e_shoff + e_shentsize",
+                    Structure::SectionHeaderTable,
+                    Field::EShoffEntry0,
                 )?;
                 0
             }
@@ -418,16 +422,16 @@ fn section_table<'a>(
     let size = table_size(
         count,
         entsize,
-        "section header table",
+        Structure::SectionHeaderTable,
         h.e_shoff,
-        "e_shnum * e_shentsize",
+        Field::EShnumTooLarge,
     )?;
     let bytes = range(
         data,
         h.e_shoff,
         size,
-        "section header table",
-        "e_shoff + e_shnum * e_shentsize",
+        Structure::SectionHeaderTable,
+        Field::EShoffTable,
     )?;
     Ok(Table::new(encoding, bytes))
 }
@@ -444,10 +448,10 @@ fn program_table<'a>(
         match first {
             Some(sh0) => u64::from(sh0.sh_info),
             None => {
-                return Err(Error::new(
-                    "file header",
+                return Err(Error::missing(
+                    Structure::FileHeader,
                     field_offset(encoding, 44),
-                    Problem::Missing("section 0, which holds the count when e_phnum is PN_XNUM"),
+                    Field::MissingSection0ForPhnum,
                 ));
             }
         }
@@ -459,39 +463,35 @@ fn program_table<'a>(
     }
     let entsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
     if u64::from(h.e_phentsize) != entsize {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
             field_offset(encoding, 42),
-            Problem::BadEntrySize {
-                field: "e_phentsize",
-                found: h.e_phentsize.into(),
-                expected: entsize,
-            },
+            Field::EPhentsize,
+            h.e_phentsize.into(),
+            entsize as u8,
         ));
     }
     if h.e_phoff == 0 {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::bad_value(
+            Structure::FileHeader,
             field_offset(encoding, 28),
-            Problem::BadValue {
-                field: "e_phoff (0, with program headers)",
-                value: 0,
-            },
+            Field::EPhoffZero,
+            count,
         ));
     }
     let size = table_size(
         count,
         entsize,
-        "program header table",
+        Structure::ProgramHeaderTable,
         h.e_phoff,
-        "e_phnum * e_phentsize",
+        Field::EPhnumTooLarge,
     )?;
     let bytes = range(
         data,
         h.e_phoff,
         size,
-        "program header table",
-        "e_phoff + e_phnum * e_phentsize",
+        Structure::ProgramHeaderTable,
+        Field::EPhoffTable,
     )?;
     Ok(Table::new(encoding, bytes))
 }
@@ -503,29 +503,21 @@ fn section_names<'a>(
     shstrndx: u32,
 ) -> Result<StringTable<'a>> {
     if shstrndx == 0 {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::missing(
+            Structure::FileHeader,
             0,
-            Problem::Missing("section-name string table (e_shstrndx is 0)"),
+            Field::MissingShstrtab,
         ));
     }
     let h = sections.get(shstrndx as usize).ok_or_else(|| {
-        Error::new(
-            "file header",
-            0,
-            Problem::BadIndex {
-                field: "e_shstrndx",
-                index: shstrndx.into(),
-                count: sections.len() as u64,
-            },
-        )
+        Error::bad_index(Structure::FileHeader, 0, Field::EShstrndx, shstrndx.into())
     })?;
     let bytes = super::section::section_data(data, shstrndx as usize, &h)?;
     Ok(StringTable::new(bytes, h.sh_offset))
 }
 
 /// An iterator over the sections of a file.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Sections<'a> {
     inner: core::iter::Enumerate<super::encoding::TableIter<'a, SectionHeader>>,
     file: ElfFile<'a>,
@@ -551,27 +543,29 @@ impl<'a> ElfFile<'a> {
     /// The file bytes from virtual address `addr` to the end of the file
     /// part of the `PT_LOAD` segment containing it (for tables whose size
     /// the dynamic section does not record).
-    pub fn data_from_vaddr(&self, addr: u64, structure: &'static str) -> Result<(&'a [u8], u64)> {
+    ///
+    /// # Errors
+    ///
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or that
+    /// part runs past the end of the file.
+    pub fn data_from_vaddr(&self, addr: u64) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, Structure::Requested)
+    }
+
+    /// [`data_from_vaddr`](Self::data_from_vaddr), its errors naming
+    /// `structure`.
+    pub(crate) fn data_from_vaddr_as(
+        &self,
+        addr: u64,
+        structure: Structure,
+    ) -> Result<(&'a [u8], u64)> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
-                let bytes = range(
-                    self.data,
-                    off,
-                    avail,
-                    structure,
-                    "address to end of segment",
-                )?;
+                let bytes = range(self.data, off, avail, structure, Field::AddressToSegmentEnd)?;
                 return Ok((bytes, off));
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 }

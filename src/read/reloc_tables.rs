@@ -4,7 +4,7 @@ use super::encoding::Table;
 use super::file::ElfFile;
 use super::reloc::{InfoLayout, Rel, Rela, RelocationTable};
 use super::section::Section;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -56,14 +56,11 @@ impl<'a> ElfFile<'a> {
         let size = section.data().ok()?.len() as u64;
         let extra = size % entry;
         (extra != 0).then(|| {
-            Error::new(
-                "relocation section",
+            Error::bad_value(
+                Structure::RelocationSection,
                 h.sh_offset.saturating_add(size - extra),
-                Problem::NotMultiple {
-                    field: "sh_size",
-                    size,
-                    entry,
-                },
+                Field::ShSizeNotMultiple,
+                size,
             )
             .at_index(section.index() as u64)
         })
@@ -81,17 +78,17 @@ impl<'a> ElfFile<'a> {
         let layout = self.info_layout();
         let table = |addr: Option<u64>, size: Option<u64>, what| -> Result<Option<&'a [u8]>> {
             match (addr, size) {
-                (Some(a), Some(s)) if s > 0 => Ok(Some(self.data_at_vaddr(a, s, what)?)),
+                (Some(a), Some(s)) if s > 0 => Ok(Some(self.data_at_vaddr_as(a, s, what)?)),
                 _ => Ok(None),
             }
         };
-        out.rela = table(info.rela, info.relasz, "DT_RELA table")?
+        out.rela = table(info.rela, info.relasz, Structure::RelaTable)?
             .map(|b| RelocationTable::Rela(Table::new(enc, b), layout));
-        out.rel = table(info.rel, info.relsz, "DT_REL table")?
+        out.rel = table(info.rel, info.relsz, Structure::RelTable)?
             .map(|b| RelocationTable::Rel(Table::new(enc, b), layout));
-        out.relr = table(info.relr, info.relrsz, "DT_RELR table")?
+        out.relr = table(info.relr, info.relrsz, Structure::RelrTable)?
             .map(|b| RelocationTable::Relr(Table::new(enc, b), enc.address_size() as u64));
-        out.plt = table(info.jmprel, info.pltrelsz, "DT_JMPREL table")?.map(|b| {
+        out.plt = table(info.jmprel, info.pltrelsz, Structure::JmprelTable)?.map(|b| {
             if info.pltrel == Some(DT_REL as u64) {
                 RelocationTable::Rel(Table::new(enc, b), layout)
             } else {

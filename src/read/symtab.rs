@@ -10,7 +10,7 @@ use super::section::Section;
 use super::strtab::StringTable;
 use super::symbol::{Symbol, SymbolSection, SymbolTable};
 use super::version::{SymbolVersion, VersionChain, VersionInfo};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -19,13 +19,11 @@ impl<'a> ElfFile<'a> {
         let s = self.section(index as usize)?;
         let h = s.header();
         if h.sh_type != SHT_STRTAB {
-            return Err(Error::new(
-                "section header",
+            return Err(Error::bad_value(
+                Structure::SectionHeader,
                 h.sh_offset,
-                Problem::BadValue {
-                    field: "sh_type of a linked string table",
-                    value: h.sh_type.into(),
-                },
+                Field::ShTypeOfStrtab,
+                h.sh_type.into(),
             )
             .at_index(index.into()));
         }
@@ -105,13 +103,11 @@ impl<'a> ElfFile<'a> {
     pub fn dynamic_string(&self, offset: u64) -> Result<&'a [u8]> {
         let strings = self.dynamic_strings()?;
         let off = u32::try_from(offset).map_err(|_| {
-            Error::new(
-                "dynamic string",
+            Error::bad_value(
+                Structure::DynamicString,
                 strings.offset(),
-                Problem::BadValue {
-                    field: "string offset",
-                    value: offset,
-                },
+                Field::StringOffset,
+                offset,
             )
         })?;
         strings.get(off)
@@ -128,22 +124,25 @@ impl<'a> ElfFile<'a> {
     }
 
     fn dynamic_info(&self) -> Result<DynamicInfo> {
-        self.dynamic()?.map(|d| d.info()).ok_or(Error::new(
-            "dynamic table",
+        self.dynamic()?.map(|d| d.info()).ok_or(Error::missing(
+            Structure::DynamicTable,
             0,
-            Problem::Missing("PT_DYNAMIC"),
+            Field::MissingPtDynamic,
         ))
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::new(
-            "dynamic table",
+        let addr = info.strtab.ok_or(Error::missing(
+            Structure::DynamicTable,
             0,
-            Problem::Missing("DT_STRTAB"),
+            Field::MissingDtStrtab,
         ))?;
         let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr(addr, size, "dynamic string table")?,
-            None => self.data_from_vaddr(addr, "dynamic string table")?.0,
+            Some(size) => self.data_at_vaddr_as(addr, size, Structure::DynamicStringTable)?,
+            None => {
+                self.data_from_vaddr_as(addr, Structure::DynamicStringTable)?
+                    .0
+            }
         };
         Ok(StringTable::new(
             bytes,
@@ -199,14 +198,14 @@ impl<'a> ElfFile<'a> {
         };
         let strings = self.strings_at(&info)?;
         let gnu = info.gnu_hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr(addr, "GNU hash table")?;
+            let (d, off) = self.data_from_vaddr_as(addr, Structure::GnuHashTable)?;
             GnuHash::parse(self.encoding(), d, off)
         });
         let sysv = info.hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr(addr, "hash table")?;
+            let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
             SysvHash::parse(self.encoding(), d, off, wide_hash)
         });
-        let (data, off) = self.data_from_vaddr(symtab, "dynamic symbol table")?;
+        let (data, off) = self.data_from_vaddr_as(symtab, Structure::DynamicSymbolTable)?;
         let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
         // Without section headers only a hash table tells how many symbols
         // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
@@ -217,14 +216,11 @@ impl<'a> ElfFile<'a> {
         hash_error = hash_error.or(pick_error);
         if let Some(n) = count {
             if n > symbols.len() {
-                hash_error = Some(Error::new(
-                    "dynamic symbol table",
+                hash_error = Some(Error::bad_index(
+                    Structure::DynamicSymbolTable,
                     off,
-                    Problem::BadIndex {
-                        field: "symbol count from the hash table",
-                        index: n as u64,
-                        count: symbols.len() as u64,
-                    },
+                    Field::SymbolCountFromHash,
+                    n as u64,
                 ));
             }
             symbols = symbols.take(n);
@@ -294,7 +290,7 @@ impl<'a> ElfFile<'a> {
         };
         let mut error = None;
         if let Some(addr) = info.versym {
-            match self.data_from_vaddr(addr, "version symbol table") {
+            match self.data_from_vaddr_as(addr, Structure::VersionSymbolTable) {
                 Ok((d, off)) => v.versym = Some((Table::new(self.encoding(), d), off)),
                 Err(e) => error = Some(e),
             }
@@ -304,7 +300,7 @@ impl<'a> ElfFile<'a> {
                 let (Some(addr), Some(count)) = (addr, num) else {
                     return Ok(None);
                 };
-                let (data, offset) = self.data_from_vaddr(addr, what)?;
+                let (data, offset) = self.data_from_vaddr_as(addr, what)?;
                 Ok(Some(VersionChain {
                     data,
                     count,
@@ -313,11 +309,11 @@ impl<'a> ElfFile<'a> {
                     encoding: self.encoding(),
                 }))
             };
-        match chain(info.verdef, info.verdefnum, "version definitions") {
+        match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
             Ok(c) => v.verdef = c,
             Err(e) => error = error.or(Some(e)),
         }
-        match chain(info.verneed, info.verneednum, "version needs") {
+        match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
             Ok(c) => v.verneed = c,
             Err(e) => error = error.or(Some(e)),
         }
@@ -335,7 +331,7 @@ impl<'a> ElfFile<'a> {
         let Some(addr) = self.dynamic()?.and_then(|d| d.info().hash) else {
             return Ok(None);
         };
-        let (d, off) = self.data_from_vaddr(addr, "hash table")?;
+        let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
         SysvHash::parse(self.encoding(), d, off, wide).map(Some)
     }
 
@@ -362,15 +358,11 @@ impl<'a> ElfFile<'a> {
         let data = section.data()?;
         let words = Table::<u32>::new(self.encoding(), data);
         let flags = words.get(0).ok_or(
-            Error::new(
-                "section group",
+            Error::out_of_bounds(
+                Structure::SectionGroup,
+                Field::ShSizeFlagWord,
                 section.header().sh_offset,
-                Problem::OutOfBounds {
-                    field: "sh_size (flag word)",
-                    start: 0,
-                    size: 4,
-                    limit: data.len() as u64,
-                },
+                4,
             )
             .at_index(section.index() as u64),
         )?;
@@ -378,8 +370,18 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The bytes of `size` at file offset `offset`, checked.
-    pub fn bytes_at(&self, offset: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
-        range(self.data(), offset, size, structure, "offset + size")
+    ///
+    /// # Errors
+    ///
+    /// When the range overflows or runs past the end of the file.
+    pub fn bytes_at(&self, offset: u64, size: u64) -> Result<&'a [u8]> {
+        range(
+            self.data(),
+            offset,
+            size,
+            Structure::Requested,
+            Field::OffsetSize,
+        )
     }
 }
 
@@ -416,13 +418,11 @@ fn symbol_count(
             let exact = s.symbol_count();
             let agrees = n == exact || (g.buckets_empty() && n <= exact);
             let error = (!agrees).then(|| {
-                Error::new(
-                    "GNU hash table",
+                Error::bad_value(
+                    Structure::GnuHashTable,
                     g.offset(),
-                    Problem::BadValue {
-                        field: "symbol count (differs from the hash table's nchain)",
-                        value: n as u64,
-                    },
+                    Field::GnuHashCountDiffers,
+                    n as u64,
                 )
             });
             (Some(exact), error)
