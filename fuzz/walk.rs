@@ -420,6 +420,12 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         return;
     };
     let t = ds.symbols();
+    if let Some(e) = ds.hash_error() {
+        error(e);
+    }
+    if let Some(e) = ds.versions_error() {
+        error(e);
+    }
     let mut local = Seen {
         names: Probes::new(),
         symbol_names: Probes::new(),

@@ -4,7 +4,7 @@ use super::encoding::Table;
 use super::file::ElfFile;
 use super::reloc::{CrelTable, FixedRelocations, InfoLayout, Rel, Rela, RelocationTable};
 use super::section::Section;
-use crate::error::{Result, Structure};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -44,6 +44,32 @@ impl<'a> ElfFile<'a> {
             SHT_CREL => RelocationTable::Crel(CrelTable::new(section.data()?, h.sh_offset)),
             _ => return Ok(None),
         }))
+    }
+
+    /// Trailing bytes of a REL, RELA or RELR section that are not a whole
+    /// entry (`sh_size` not a multiple of the entry size): the table
+    /// [`relocation_table`](Self::relocation_table) returns holds the whole
+    /// entries before them, and this error says what was left out.
+    pub fn relocation_table_error(&self, section: &Section<'a>) -> Option<Error> {
+        let h = section.header();
+        let enc = self.encoding();
+        let entry = match h.sh_type {
+            SHT_REL => Table::<Rel>::entry_size(enc),
+            SHT_RELA => Table::<Rela>::entry_size(enc),
+            SHT_RELR => enc.address_size(),
+            _ => return None,
+        } as u64;
+        let size = section.data().ok()?.len() as u64;
+        let extra = size % entry;
+        (extra != 0).then(|| {
+            Error::bad_value(
+                Structure::RelocationSection,
+                h.sh_offset.saturating_add(size - extra),
+                Field::ShSizeNotMultiple,
+                size,
+            )
+            .at_index(section.index() as u64)
+        })
     }
 
     /// The dynamic relocation tables named by the dynamic table (`DT_RELA`,
