@@ -221,7 +221,7 @@ fn without_sections_the_count_comes_from_dt_hash() {
             .flatten()
             .flat_map(|t| t.iter())
             .filter(|r| r.symbol != 0)
-            .map(|r| ds.symbols().get(r.symbol as usize).unwrap())
+            .inspect(|r| assert!(ds.symbols().get(r.symbol as usize).is_ok(), "{base}"))
             .count();
         assert!(named > 0, "{base}");
 
@@ -373,6 +373,7 @@ fn hidden_versions_are_told_apart() {
         let json = json::parse(&out.stdout).unwrap();
         let jsyms = json.get("dynsyms").as_array().unwrap();
         let (mut hidden, mut default) = (0, 0);
+        #[allow(clippy::needless_range_loop)] // i indexes both tables and the versions
         for i in 1..ds.symbols().len() {
             let Ok(elfin::read::SymbolVersion::Defined {
                 name, hidden: h, ..
