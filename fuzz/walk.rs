@@ -17,8 +17,8 @@ use core::hint::black_box;
 
 use elfin::raw::consts::*;
 use elfin::read::{
-    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationTable, Section, StringTable,
-    SymbolTable,
+    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationFormat, RelocationTable,
+    Section, StringTable, SymbolTable,
 };
 use elfin::{ElfFile, Error, Result};
 
@@ -512,21 +512,19 @@ fn relocation_table<'a>(
     // The symbol table a relocation section names, to resolve symbols.
     let symbols = section.and_then(|s| {
         let link = s.header().sh_link;
-        if link == 0 || matches!(t, RelocationTable::Relr(..)) {
+        if link == 0 || t.format() == RelocationFormat::Relr {
             return None;
         }
         ok(file.section(link as usize)).and_then(|l| ok(file.symbol_table_of(&l)))
     });
     let mut n = 0usize;
-    for r in t.iter() {
+    for r in t.with_symbols(symbols) {
         let Some(r) = ok(r) else { continue };
         black_box(r);
         n += 1;
-        if let Some(st) = &symbols {
-            if let Some(sym) = ok(st.get(r.symbol as usize)) {
-                let _ = ok(st.name(&sym));
-            }
-        }
+    }
+    if let Some(fixed) = t.as_fixed() {
+        n = n.wrapping_add(fixed.iter().count());
     }
     black_box(n);
 }
@@ -536,7 +534,7 @@ fn relocations(file: &ElfFile<'_>) {
         return;
     };
     for t in [d.rela, d.rel, d.relr, d.plt].into_iter().flatten() {
-        relocation_table(file, &t, None);
+        relocation_table(file, &RelocationTable::Fixed(t), None);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::encoding::Table;
 use super::file::ElfFile;
-use super::reloc::{InfoLayout, Rel, Rela, RelocationTable};
+use super::reloc::{CrelTable, FixedRelocations, InfoLayout, Rel, Rela, RelocationTable};
 use super::section::Section;
 use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
@@ -25,17 +25,23 @@ impl<'a> ElfFile<'a> {
         Ok(Some(match h.sh_type {
             SHT_REL => {
                 check(Table::<Rel>::entry_size(enc))?;
-                RelocationTable::Rel(Table::new(enc, section.data()?), layout)
+                RelocationTable::Fixed(FixedRelocations::rel(
+                    Table::new(enc, section.data()?),
+                    layout,
+                ))
             }
             SHT_RELA => {
                 check(Table::<Rela>::entry_size(enc))?;
-                RelocationTable::Rela(Table::new(enc, section.data()?), layout)
+                RelocationTable::Fixed(FixedRelocations::rela(
+                    Table::new(enc, section.data()?),
+                    layout,
+                ))
             }
             SHT_RELR => {
                 check(enc.address_size())?;
-                RelocationTable::Relr(Table::new(enc, section.data()?), enc.address_size() as u64)
+                RelocationTable::Fixed(FixedRelocations::relr(Table::new(enc, section.data()?)))
             }
-            SHT_CREL => RelocationTable::Crel(section.data()?, h.sh_offset),
+            SHT_CREL => RelocationTable::Crel(CrelTable::new(section.data()?, h.sh_offset)),
             _ => return Ok(None),
         }))
     }
@@ -83,31 +89,46 @@ impl<'a> ElfFile<'a> {
             }
         };
         out.rela = table(info.rela, info.relasz, Structure::RelaTable)?
-            .map(|b| RelocationTable::Rela(Table::new(enc, b), layout));
+            .map(|b| FixedRelocations::rela(Table::new(enc, b), layout));
         out.rel = table(info.rel, info.relsz, Structure::RelTable)?
-            .map(|b| RelocationTable::Rel(Table::new(enc, b), layout));
+            .map(|b| FixedRelocations::rel(Table::new(enc, b), layout));
         out.relr = table(info.relr, info.relrsz, Structure::RelrTable)?
-            .map(|b| RelocationTable::Relr(Table::new(enc, b), enc.address_size() as u64));
+            .map(|b| FixedRelocations::relr(Table::new(enc, b)));
         out.plt = table(info.jmprel, info.pltrelsz, Structure::JmprelTable)?.map(|b| {
             if info.pltrel == Some(DT_REL as u64) {
-                RelocationTable::Rel(Table::new(enc, b), layout)
+                FixedRelocations::rel(Table::new(enc, b), layout)
             } else {
-                RelocationTable::Rela(Table::new(enc, b), layout)
+                FixedRelocations::rela(Table::new(enc, b), layout)
             }
         });
         Ok(out)
     }
 }
 
-/// The dynamic relocation tables of a file.
+/// The dynamic relocation tables of a file: all of fixed-size formats.
+///
+/// ```
+/// let bytes = std::fs::read("/proc/self/exe").unwrap();
+/// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// let tables = file.dynamic_relocations()?;
+/// let symbols = file.dynamic_symbols()?.map(|d| *d.symbols());
+/// // A position-independent executable has relative relocations.
+/// let rela = tables.rela.expect("a .rela.dyn");
+/// assert!(rela.iter().count() > 0);
+/// for r in rela.with_symbols(symbols) {
+///     let r = r?;
+///     let _ = (r.relocation.offset, r.name);
+/// }
+/// # Ok::<(), elfin::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DynamicRelocations<'a> {
     /// `DT_RELA` / `DT_RELASZ`.
-    pub rela: Option<RelocationTable<'a>>,
+    pub rela: Option<FixedRelocations<'a>>,
     /// `DT_REL` / `DT_RELSZ`.
-    pub rel: Option<RelocationTable<'a>>,
+    pub rel: Option<FixedRelocations<'a>>,
     /// `DT_RELR` / `DT_RELRSZ`.
-    pub relr: Option<RelocationTable<'a>>,
+    pub relr: Option<FixedRelocations<'a>>,
     /// `DT_JMPREL` / `DT_PLTRELSZ` (REL or RELA per `DT_PLTREL`).
-    pub plt: Option<RelocationTable<'a>>,
+    pub plt: Option<FixedRelocations<'a>>,
 }

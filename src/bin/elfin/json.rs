@@ -172,7 +172,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
             None => out.write_all(b"null")?,
         }
         out.write_all(b",\"entries\":[")?;
-        for (i, r) in src.table.iter().enumerate() {
+        for (i, r) in walk::entries(&src.table).enumerate() {
             let r = match r {
                 Ok(r) => r,
                 Err(e) => {

@@ -193,7 +193,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
     if !relocs.is_empty() {
         writeln!(out, "\nrelocations:")?;
         for r in &relocs {
-            let n = r.table.iter().count();
+            let n = walk::entries(&r.table).count();
             writeln!(
                 out,
                 "  {:<24} {n}",

@@ -2,7 +2,9 @@
 //! their symbol names, notes from sections and from segments, versions.
 
 use elfin::raw::consts::{PT_NOTE, SHT_NOTE};
-use elfin::read::{Note, Relocation, RelocationTable, SymbolTable, SymbolVersion};
+use elfin::read::{
+    Note, Relocation, RelocationFormat, RelocationTable, SymbolTable, SymbolVersion,
+};
 use elfin::{ElfFile, Error};
 
 /// A relocation table and where its symbol names come from.
@@ -31,7 +33,7 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
         // listed, the rest reported.
         errors.extend(elf.relocation_table_error(&s).map(|e| e.to_string()));
         let link = s.header().sh_link;
-        let symbols = if link == 0 || matches!(table, RelocationTable::Relr(..)) {
+        let symbols = if link == 0 || table.format() == RelocationFormat::Relr {
             None
         } else {
             match elf
@@ -64,7 +66,7 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
                 for t in [d.relr, d.rel, d.rela, d.plt].into_iter().flatten() {
                     out.push(RelocSource {
                         name: None,
-                        table: t,
+                        table: RelocationTable::Fixed(t),
                         symbols,
                     });
                 }
@@ -73,6 +75,23 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
         }
     }
     out
+}
+
+/// Every entry of a relocation table, whatever its format (only CREL
+/// entries can be errors).
+pub fn entries<'a>(
+    table: &RelocationTable<'a>,
+) -> impl Iterator<Item = Result<Relocation, Error>> + 'a {
+    let (fixed, crel) = match table {
+        RelocationTable::Fixed(t) => (Some(t.iter()), None),
+        RelocationTable::Crel(t) => (None, Some(t.iter())),
+        _ => (None, None),
+    };
+    fixed
+        .into_iter()
+        .flatten()
+        .map(Ok)
+        .chain(crel.into_iter().flatten())
 }
 
 /// The name readelf shows for a relocation's symbol: the symbol's name, or

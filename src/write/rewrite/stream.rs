@@ -145,18 +145,51 @@ impl<'r> RewriteOutput<'r> {
             Some(i) => {
                 let (at, bytes) = &self.patches[i];
                 let slice = &bytes[(start - at) as usize..(end - at) as usize];
-                push(out, self.classify(slice));
+                self.push(out, self.classify(slice));
             }
             None => {
                 if start < self.kept {
                     let len = end.min(self.kept) - start;
-                    push(out, Piece::Input { offset: start, len });
+                    self.push(out, Piece::Input { offset: start, len });
                 }
                 if end > self.kept {
-                    push(out, Piece::Zeros(end - start.max(self.kept)));
+                    self.push(out, Piece::Zeros(end - start.max(self.kept)));
                 }
             }
         }
+    }
+
+    /// Appends `piece`, merged with the last one when they continue each
+    /// other. A short run of zeros after an input range, where the input
+    /// has zeros too (the padding between two moved sections), continues
+    /// the range, so that one copy covers both sections.
+    fn push<'s>(&'s self, out: &mut Vec<Piece<'s>>, piece: Piece<'s>) {
+        const SHORT: u64 = 4096;
+        if piece.is_empty() {
+            return;
+        }
+        match (out.last_mut(), piece) {
+            (Some(Piece::Input { offset, len }), Piece::Input { offset: o, len: l })
+                if *offset + *len == o =>
+            {
+                *len += l;
+            }
+            (Some(Piece::Input { offset, len }), Piece::Zeros(n))
+                if n <= SHORT && self.input_is_zero(*offset + *len, n) =>
+            {
+                *len += n;
+            }
+            (Some(Piece::Zeros(n)), Piece::Zeros(m)) => *n += m,
+            _ => out.push(piece),
+        }
+    }
+
+    /// Whether the input has `len` zeros at `offset`.
+    fn input_is_zero(&self, offset: u64, len: u64) -> bool {
+        let range = offset as usize..(offset + len) as usize;
+        self.input
+            .get(range)
+            .is_some_and(|b| b.iter().all(|&x| x == 0))
     }
 
     /// `bytes` as an input range when they are the input's own bytes.
@@ -204,22 +237,6 @@ impl<'r> RewriteOutput<'r> {
             }
         }
         w.flush()
-    }
-}
-
-/// Appends `piece`, merged with the last one when they continue each other.
-fn push<'s>(out: &mut Vec<Piece<'s>>, piece: Piece<'s>) {
-    if piece.is_empty() {
-        return;
-    }
-    match (out.last_mut(), piece) {
-        (Some(Piece::Input { offset, len }), Piece::Input { offset: o, len: l })
-            if *offset + *len == o =>
-        {
-            *len += l;
-        }
-        (Some(Piece::Zeros(n)), Piece::Zeros(m)) => *n += m,
-        _ => out.push(piece),
     }
 }
 
