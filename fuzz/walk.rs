@@ -153,6 +153,10 @@ fn header<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
         osabi_name(h.ident.osabi),
     ));
     seen.addrs.push(h.e_entry);
+    // A table that could not be used, and the counts the header states.
+    black_box((file.stated_segment_count(), file.stated_section_count()));
+    file.segments_error().into_iter().for_each(error);
+    file.sections_error().into_iter().for_each(error);
     seen.offsets.push(h.e_phoff);
     seen.offsets.push(h.e_shoff);
     let enc = file.encoding();
@@ -300,6 +304,9 @@ fn sections<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
         if let Some(Some(t)) = ok(file.relocation_table(&s)) {
             relocation_table(file, &t, Some(&s));
         }
+        if let Some(e) = file.relocation_table_error(&s) {
+            error(e);
+        }
     }
     let _ = ok(file.section(count));
     let _ = ok(file.section(usize::MAX));
@@ -408,6 +415,7 @@ fn dynamic<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
     }
     // Entries after DT_NULL are in the raw table only.
     black_box(d.raw().iter().fold(0i64, |a, e| a ^ e.d_tag));
+    d.errors().for_each(error);
     black_box(d.info());
     if let Some(t) = ok(file.dynamic_strings()) {
         strings(t);
