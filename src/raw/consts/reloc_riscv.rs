@@ -1,4 +1,5 @@
-//! RISC-V relocation types (the RISC-V ELF psABI), the ones elfin knows.
+//! RISC-V relocation types and `e_flags` (the RISC-V ELF psABI), the ones
+//! elfin knows.
 
 /// RISC-V: none.
 pub const R_RISCV_NONE: u32 = 0;
@@ -67,3 +68,14 @@ pub const R_RISCV_TPREL_LO12_I: u32 = 30;
 pub const R_RISCV_TPREL_LO12_S: u32 = 31;
 /// RISC-V: marks the `add` of a local-exec sequence, for relaxation.
 pub const R_RISCV_TPREL_ADD: u32 = 32;
+
+/// RISC-V `e_flags`: the code uses compressed instructions.
+pub const EF_RISCV_RVC: u32 = 0x1;
+/// RISC-V `e_flags`: the float ABI mask.
+pub const EF_RISCV_FLOAT_ABI: u32 = 0x6;
+/// RISC-V `e_flags`: soft-float ABI.
+pub const EF_RISCV_FLOAT_ABI_SOFT: u32 = 0x0;
+/// RISC-V `e_flags`: single-precision float ABI.
+pub const EF_RISCV_FLOAT_ABI_SINGLE: u32 = 0x2;
+/// RISC-V `e_flags`: double-precision float ABI (Linux's `lp64d`).
+pub const EF_RISCV_FLOAT_ABI_DOUBLE: u32 = 0x4;
