@@ -142,6 +142,11 @@ pub enum Value {
     /// computes it ([`Arch::tp_offset`], the offset in the TLS block, the
     /// module ID).
     Tls(TlsValue),
+    /// The field's current value plus `S + A` (RISC-V's `ADD8..ADD64`,
+    /// which with `SUB*` compute label differences at link time).
+    FieldAdd,
+    /// The field's current value minus `S + A` (RISC-V's `SUB6..SUB64`).
+    FieldSub,
     /// RISC-V's `PCREL_LO12_I/S`: the low bits of the value of the
     /// `PCREL_HI20` (or `GOT_HI20`) relocation at the instruction the
     /// symbol labels. The caller finds that pair and passes its value
@@ -151,7 +156,9 @@ pub enum Value {
 
 impl Value {
     /// The value, wrapping on overflow (the field's check catches what
-    /// does not fit).
+    /// does not fit). For [`FieldAdd`](Value::FieldAdd) and
+    /// [`FieldSub`](Value::FieldSub), the amount added or taken off:
+    /// [`Howto::apply`] reads the field.
     pub fn compute(self, q: &Inputs) -> u64 {
         let a = q.a as u64;
         let page = |x: u64| x & !0xfff;
@@ -166,6 +173,7 @@ impl Value {
             Value::GotOff => q.s.wrapping_add(a).wrapping_sub(q.got),
             Value::GotBasePcRel => q.got.wrapping_add(a).wrapping_sub(q.p),
             Value::Size => q.z.wrapping_add(a),
+            Value::FieldAdd | Value::FieldSub => q.s.wrapping_add(a),
             Value::PairedLo => q.s,
         }
     }
@@ -237,6 +245,28 @@ impl Field {
         }
     }
 
+    /// The value a data field holds now (for the fields that add to it).
+    pub fn read(self, place: &[u8], endian: Endian) -> Result<u64, Error> {
+        let need = self.size();
+        let b = place.get(..need).ok_or(Error::Truncated { need: need as u8 })?;
+        Ok(match self {
+            Field::RiscV(riscv64::Insn::Low6) => u64::from(b[0] & 0x3f),
+            _ => {
+                let mut x = [0u8; 8];
+                match endian {
+                    Endian::Little => {
+                        x[..need].copy_from_slice(b);
+                        u64::from_le_bytes(x)
+                    }
+                    Endian::Big => {
+                        x[8 - need..].copy_from_slice(b);
+                        u64::from_be_bytes(x)
+                    }
+                }
+            }
+        })
+    }
+
     /// Whether the field takes only bits the load address cannot change
     /// (the low 12 bits of an address, in a file loaded at a multiple of
     /// the page size): such absolute relocations are fine in
@@ -291,10 +321,14 @@ impl Howto {
 
     /// Computes the value from `q` and patches it into `place`.
     pub fn apply(&self, q: &Inputs, place: &mut [u8], endian: Endian) -> Result<(), Error> {
-        if self.value == Value::None {
-            return Ok(());
-        }
-        self.field.patch(place, self.value.compute(q), endian)
+        let v = self.value.compute(q);
+        let v = match self.value {
+            Value::None => return Ok(()),
+            Value::FieldAdd => self.field.read(place, endian)?.wrapping_add(v),
+            Value::FieldSub => self.field.read(place, endian)?.wrapping_sub(v),
+            _ => v,
+        };
+        self.field.patch(place, v, endian)
     }
 }
 

@@ -6,6 +6,9 @@
 
 mod many_sections;
 mod narrow;
+mod objects;
+mod riscv;
+mod arch_got_plt;
 mod programs;
 mod tls;
 mod tls_dlopen;

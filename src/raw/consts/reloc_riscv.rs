@@ -48,6 +48,22 @@ pub const R_RISCV_HI20: u32 = 26;
 pub const R_RISCV_LO12_I: u32 = 27;
 /// RISC-V: S-type, low 12 bits of S + A.
 pub const R_RISCV_LO12_S: u32 = 28;
+/// RISC-V: the 8-bit field plus S + A.
+pub const R_RISCV_ADD8: u32 = 33;
+/// RISC-V: the 16-bit field plus S + A.
+pub const R_RISCV_ADD16: u32 = 34;
+/// RISC-V: the 32-bit field plus S + A.
+pub const R_RISCV_ADD32: u32 = 35;
+/// RISC-V: the 64-bit field plus S + A.
+pub const R_RISCV_ADD64: u32 = 36;
+/// RISC-V: the 8-bit field minus S + A.
+pub const R_RISCV_SUB8: u32 = 37;
+/// RISC-V: the 16-bit field minus S + A.
+pub const R_RISCV_SUB16: u32 = 38;
+/// RISC-V: the 32-bit field minus S + A.
+pub const R_RISCV_SUB32: u32 = 39;
+/// RISC-V: the 64-bit field minus S + A.
+pub const R_RISCV_SUB64: u32 = 40;
 /// RISC-V: a linker-alignment request for relaxation.
 pub const R_RISCV_ALIGN: u32 = 43;
 /// RISC-V: compressed branch (CB-type), S + A - P.
@@ -56,6 +72,16 @@ pub const R_RISCV_RVC_BRANCH: u32 = 44;
 pub const R_RISCV_RVC_JUMP: u32 = 45;
 /// RISC-V: a hint that the instruction before may be relaxed.
 pub const R_RISCV_RELAX: u32 = 51;
+/// RISC-V: the low 6 bits of the byte minus S + A.
+pub const R_RISCV_SUB6: u32 = 52;
+/// RISC-V: the low 6 bits of the byte set to S + A.
+pub const R_RISCV_SET6: u32 = 53;
+/// RISC-V: S + A, 8 bits.
+pub const R_RISCV_SET8: u32 = 54;
+/// RISC-V: S + A, 16 bits.
+pub const R_RISCV_SET16: u32 = 55;
+/// RISC-V: S + A, 32 bits.
+pub const R_RISCV_SET32: u32 = 56;
 /// RISC-V: S + A - P, 32 bits.
 pub const R_RISCV_32_PCREL: u32 = 57;
 /// RISC-V: indirect function.
