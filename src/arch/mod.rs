@@ -126,11 +126,11 @@ pub enum Value {
     PcRel,
     /// `Page(S + A) - Page(P)`.
     Page,
-    /// `G + A`.
+    /// `G`, the entry holding `S + A` (AArch64's `G(GDAT(S + A))`).
     Got,
-    /// `G + A - P`.
+    /// `G + A - P`, the entry holding S (x86-64, RISC-V).
     GotPcRel,
-    /// `Page(G + A) - Page(P)`.
+    /// `Page(G) - Page(P)`, the entry holding `S + A` (AArch64).
     GotPage,
     /// `S + A - GOT`.
     GotOff,
@@ -167,9 +167,9 @@ impl Value {
             Value::Abs | Value::Tls(_) => q.s.wrapping_add(a),
             Value::PcRel => q.s.wrapping_add(a).wrapping_sub(q.p),
             Value::Page => page(q.s.wrapping_add(a)).wrapping_sub(page(q.p)),
-            Value::Got => q.g.wrapping_add(a),
+            Value::Got => q.g,
             Value::GotPcRel => q.g.wrapping_add(a).wrapping_sub(q.p),
-            Value::GotPage => page(q.g.wrapping_add(a)).wrapping_sub(page(q.p)),
+            Value::GotPage => page(q.g).wrapping_sub(page(q.p)),
             Value::GotOff => q.s.wrapping_add(a).wrapping_sub(q.got),
             Value::GotBasePcRel => q.got.wrapping_add(a).wrapping_sub(q.p),
             Value::Size => q.z.wrapping_add(a),
@@ -248,7 +248,9 @@ impl Field {
     /// The value a data field holds now (for the fields that add to it).
     pub fn read(self, place: &[u8], endian: Endian) -> Result<u64, Error> {
         let need = self.size();
-        let b = place.get(..need).ok_or(Error::Truncated { need: need as u8 })?;
+        let b = place
+            .get(..need)
+            .ok_or(Error::Truncated { need: need as u8 })?;
         Ok(match self {
             Field::RiscV(riscv64::Insn::Low6) => u64::from(b[0] & 0x3f),
             _ => {
@@ -285,7 +287,10 @@ impl Field {
 pub enum Needs {
     /// Nothing.
     Nothing,
-    /// A GOT entry holding the symbol's address (G).
+    /// A GOT entry (at G) holding the symbol's address: S on x86-64 and
+    /// RISC-V, where the addend applies to G; `S + A` on AArch64
+    /// (`GDAT(S + A)`: one entry per symbol and addend), where it does
+    /// not. See [`Arch::got_entry_has_addend`].
     Got,
     /// A PLT entry when the callee is not known to be in this file
     /// (undefined or preemptible); S is then the entry's address.
@@ -394,10 +399,13 @@ pub struct PltLayout {
     pub header_size: u64,
     /// Each entry's size in bytes.
     pub entry_size: u64,
-    /// The reserved words at the start of `.got.plt` (the dynamic
+    /// The reserved slots at the start of `.got.plt` (the dynamic
     /// linker's link map and resolver; the first holds `_DYNAMIC` on
     /// x86-64 and AArch64).
     pub got_plt_reserved: u64,
+    /// The size of a `.got.plt` slot: the address size, except x32's
+    /// 8-byte slots (its indirect `jmp` reads 64 bits).
+    pub slot_size: u64,
     /// The PLT's alignment.
     pub align: u64,
 }
@@ -546,10 +554,16 @@ impl Arch {
         }
     }
 
+    /// Whether a GOT entry holds `S + A` (AArch64) rather than S, the
+    /// addend then moving the place in the entry's target, not G.
+    pub fn got_entry_has_addend(self) -> bool {
+        matches!(self, Arch::AArch64 | Arch::AArch64Ilp32)
+    }
+
     /// The PLT's shape.
     pub fn plt_layout(self) -> PltLayout {
         match self {
-            Arch::X86_64 | Arch::X32 => x86_64::plt_layout(self.word()),
+            Arch::X86_64 | Arch::X32 => x86_64::PLT,
             Arch::AArch64 | Arch::AArch64Ilp32 => aarch64::plt_layout(self.word()),
             Arch::RiscV64 => riscv64::PLT,
         }
@@ -559,7 +573,7 @@ impl Arch {
     /// `got_plt` into `out` (at least [`PltLayout::header_size`] bytes).
     pub fn write_plt_header(self, out: &mut [u8], plt: u64, got_plt: u64) -> Result<(), Error> {
         match self {
-            Arch::X86_64 | Arch::X32 => x86_64::write_plt_header(out, plt, got_plt, self.word()),
+            Arch::X86_64 | Arch::X32 => x86_64::write_plt_header(out, plt, got_plt),
             Arch::AArch64 | Arch::AArch64Ilp32 => {
                 aarch64::write_plt_header(out, plt, got_plt, self.word())
             }

@@ -253,6 +253,7 @@ pub const PLT: PltLayout = PltLayout {
     header_size: 32,
     entry_size: 16,
     got_plt_reserved: 2,
+    slot_size: 8,
     align: 16,
 };
 

@@ -47,7 +47,9 @@ fn arch_agrees_with_ld(obj: &[u8], linked: &[u8], name: &str) {
         .iter()
         .map(|s| (lsyms.name(&s).unwrap().to_vec(), (s.st_value, s.st_size)))
         .collect();
-    let got = by_name.get(&b"_GLOBAL_OFFSET_TABLE_"[..]).map_or(0, |v| v.0);
+    let got = by_name
+        .get(&b"_GLOBAL_OFFSET_TABLE_"[..])
+        .map_or(0, |v| v.0);
     let got_words: Vec<(u64, u64)> = [&b".got"[..], b".got.plt"]
         .iter()
         .filter_map(|n| l.section_by_name(n))
@@ -67,10 +69,11 @@ fn arch_agrees_with_ld(obj: &[u8], linked: &[u8], name: &str) {
     // S and Z of the object's symbol `i`, by ld's placement.
     let sym = |i: u32| -> (u64, u64) {
         let s = osyms.raw().get(i as usize).unwrap();
-        if s.kind() == STT_SECTION {
+        if s.st_shndx != SHN_UNDEF && s.st_shndx < SHN_LORESERVE {
+            // One input: each section keeps its offsets in ld's output.
             let sec = o.section(usize::from(s.st_shndx)).unwrap();
             let lsec = l.section_by_name(sec.name().unwrap()).unwrap();
-            return (lsec.header().sh_addr, 0);
+            return (lsec.header().sh_addr + s.st_value, s.st_size);
         }
         let n = osyms.name(&s).unwrap();
         *by_name
@@ -113,10 +116,7 @@ fn arch_agrees_with_ld(obj: &[u8], linked: &[u8], name: &str) {
                 .unwrap_or_else(|| panic!("{name}: type {}", r.kind));
             let (s, z) = if r.symbol == 0 { (0, 0) } else { sym(r.symbol) };
             let a = r.addend.unwrap();
-            let g = got_words
-                .iter()
-                .find(|w| w.1 == s)
-                .map_or(0, |w| w.0);
+            let g = got_words.iter().find(|w| w.1 == s).map_or(0, |w| w.0);
             let mut q = Inputs {
                 s,
                 a,
@@ -163,8 +163,16 @@ bar: .quad 2
 ";
     // Plain GOTPCREL, and the relaxable kinds with relaxation off.
     for (as_args, ld_args, name) in [
-        (&["-mrelax-relocations=no"][..], &["-static"][..], "x64-got"),
-        (&["-mrelax-relocations=yes"], &["-static", "--no-relax"], "x64-gotx"),
+        (
+            &["-mrelax-relocations=no"][..],
+            &["-static", "--no-relax"][..],
+            "x64-got",
+        ),
+        (
+            &["-mrelax-relocations=yes"],
+            &["-static", "--no-relax"],
+            "x64-gotx",
+        ),
     ] {
         let Some(obj) = assemble("as", as_args, src, name) else {
             return;
@@ -188,7 +196,7 @@ _start:
   ldr x1, [x1, :got_lo12:bar]
   ret
 .data
-.globl foo
+.globl foo, bar
 foo: .quad 1
 bar: .quad 2
 ";
@@ -234,7 +242,16 @@ bar: .quad 2
 /// `plt_slot_initial` says.
 #[test]
 fn plt_stubs_match_gnu_ld() {
-    let cases: [(Arch, &str, &[&str], &str, &[&str], &str); 4] = [
+    // (ABI, assembler, its options, linker, its options, code)
+    type Case<'a> = (
+        Arch,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+    );
+    let cases: [Case<'_>; 5] = [
         (
             Arch::X86_64,
             "as",
@@ -260,6 +277,14 @@ fn plt_stubs_match_gnu_ld() {
             "bl f1\nbl f2\nret\n",
         ),
         (
+            Arch::AArch64Ilp32,
+            "aarch64-linux-gnu-as",
+            &["-mabi=ilp32"],
+            "aarch64-linux-gnu-ld",
+            &["-m", "aarch64linux32"],
+            "bl f1\nbl f2\nret\n",
+        ),
+        (
             Arch::RiscV64,
             "riscv64-linux-gnu-as",
             &[],
@@ -281,7 +306,11 @@ fn plt_stubs_match_gnu_ld() {
         };
         let l = ElfFile::parse(&linked).unwrap();
         let plt = l.section_by_name(b".plt").unwrap();
-        let got_plt = l.section_by_name(b".got.plt").unwrap();
+        // RISC-V's GNU ld script puts .got.plt first in .got.
+        let got_plt = l
+            .section_by_name(b".got.plt")
+            .or_else(|| l.section_by_name(b".got"))
+            .unwrap();
         let (plt_addr, got_plt_addr) = (plt.header().sh_addr, got_plt.header().sh_addr);
         let shape = arch.plt_layout();
         let theirs = plt.data().unwrap();
@@ -301,7 +330,7 @@ fn plt_stubs_match_gnu_ld() {
             .unwrap_or_default();
         slots.sort();
         assert_eq!(slots.len(), 2, "{name}: JUMP_SLOT relocations");
-        let word = arch.word();
+        let word = shape.slot_size;
         for (k, &slot) in slots.iter().enumerate() {
             assert_eq!(
                 slot,

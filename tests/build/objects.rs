@@ -52,7 +52,7 @@ pub fn from_object(
     let mut names = Vec::new();
     for sec in elf.sections() {
         let h = *sec.header();
-        if h.sh_flags & u64::from(SHF_ALLOC) == 0 {
+        if h.sh_flags & SHF_ALLOC == 0 {
             continue;
         }
         let name = sec.name().unwrap().to_vec();
@@ -60,9 +60,9 @@ pub fn from_object(
             // ld drops empty sections.
             names.push(String::from_utf8(name.clone()).unwrap());
         }
-        let perms = if h.sh_flags & u64::from(SHF_EXECINSTR) != 0 {
+        let perms = if h.sh_flags & SHF_EXECINSTR != 0 {
             Perms::RX
-        } else if h.sh_flags & u64::from(SHF_WRITE) != 0 {
+        } else if h.sh_flags & SHF_WRITE != 0 {
             Perms::RW
         } else {
             Perms::R
@@ -75,7 +75,7 @@ pub fn from_object(
             SectionSpec::new(name, Some(perms), sec.data().unwrap().to_vec())
         };
         spec = spec.align(h.sh_addralign.max(1));
-        if h.sh_flags & u64::from(SHF_TLS) != 0 {
+        if h.sh_flags & SHF_TLS != 0 {
             spec = spec.tls();
         }
         ids[sec.index()] = Some(b.add_section(spec));

@@ -137,7 +137,11 @@ fn gcc_links_a_program_against_a_riscv64_shared_object() {
         .arg(tmp("rv-lib.in.o"))
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     lint_like(&lib, &theirs);
 
     let c = tmp("rv-main.c");
