@@ -601,3 +601,6 @@ impl Arch {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

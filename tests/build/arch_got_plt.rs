@@ -10,11 +10,8 @@ use elfin::raw::consts::*;
 use std::collections::HashMap;
 use std::process::Command;
 
-/// Links `obj` with `ld` and `args`; `None` when `ld` is missing.
-fn ld_link(ld: &str, args: &[&str], obj: &[u8], name: &str) -> Option<Vec<u8>> {
-    if !have(ld) {
-        return None;
-    }
+/// Links `obj` with `ld` (required by the test) and `args`.
+fn ld_link(ld: &str, args: &[&str], obj: &[u8], name: &str) -> Vec<u8> {
     let o = save(&format!("{name}.o"), obj, false);
     let out = tmp(name);
     let st = Command::new(ld)
@@ -29,7 +26,7 @@ fn ld_link(ld: &str, args: &[&str], obj: &[u8], name: &str) -> Option<Vec<u8>> {
         "{ld}: {}",
         String::from_utf8_lossy(&st.stderr)
     );
-    Some(std::fs::read(&out).unwrap())
+    std::fs::read(&out).unwrap()
 }
 
 /// Applies every relocation of `obj`'s allocated sections with
@@ -92,7 +89,7 @@ fn arch_agrees_with_ld(obj: &[u8], linked: &[u8], name: &str) {
         };
         let base = lsec.header().sh_addr;
         let mut bytes = target.data().unwrap().to_vec();
-        let relocs: Vec<_> = table.iter().map(|r| r.unwrap()).collect();
+        let relocs: Vec<_> = table.as_fixed().unwrap().iter().collect();
         // RISC-V's PCREL_LO12 take the value of the HI20 at their label.
         let mut hi = HashMap::new();
         for r in &relocs {
@@ -144,6 +141,9 @@ fn arch_agrees_with_ld(obj: &[u8], linked: &[u8], name: &str) {
 
 #[test]
 fn x86_64_got_types_compute_like_gnu_ld() {
+    if !require(&["as", "ld"]) {
+        return;
+    }
     let src = "
 .text
 .globl _start
@@ -174,12 +174,8 @@ bar: .quad 2
             "x64-gotx",
         ),
     ] {
-        let Some(obj) = assemble("as", as_args, src, name) else {
-            return;
-        };
-        let Some(linked) = ld_link("ld", ld_args, &obj, &format!("{name}.ld")) else {
-            return;
-        };
+        let obj = assemble("as", as_args, src, name);
+        let linked = ld_link("ld", ld_args, &obj, &format!("{name}.ld"));
         arch_agrees_with_ld(&obj, &linked, name);
     }
 }
@@ -200,13 +196,13 @@ _start:
 foo: .quad 1
 bar: .quad 2
 ";
-    let Some(obj) = assemble("aarch64-linux-gnu-as", &[], src, "a64-got") else {
-        return;
-    };
     let ld = "aarch64-linux-gnu-ld";
-    if let Some(linked) = ld_link(ld, &["-static", "--no-relax"], &obj, "a64-got.ld") {
-        arch_agrees_with_ld(&obj, &linked, "a64-got");
+    if !require(&["aarch64-linux-gnu-as", ld]) {
+        return;
     }
+    let obj = assemble("aarch64-linux-gnu-as", &[], src, "a64-got");
+    let linked = ld_link(ld, &["-static", "--no-relax"], &obj, "a64-got.ld");
+    arch_agrees_with_ld(&obj, &linked, "a64-got");
 }
 
 #[test]
@@ -227,13 +223,13 @@ _start:
 foo: .quad 1
 bar: .quad 2
 ";
-    let Some(obj) = assemble("riscv64-linux-gnu-as", &[], src, "rv-got") else {
-        return;
-    };
     let ld = "riscv64-linux-gnu-ld";
-    if let Some(linked) = ld_link(ld, &["-static", "--no-relax"], &obj, "rv-got.ld") {
-        arch_agrees_with_ld(&obj, &linked, "rv-got");
+    if !require(&["riscv64-linux-gnu-as", ld]) {
+        return;
     }
+    let obj = assemble("riscv64-linux-gnu-as", &[], src, "rv-got");
+    let linked = ld_link(ld, &["-static", "--no-relax"], &obj, "rv-got.ld");
+    arch_agrees_with_ld(&obj, &linked, "rv-got");
 }
 
 /// ld's PLT for calls to two undefined functions from a shared object:
@@ -293,17 +289,17 @@ fn plt_stubs_match_gnu_ld() {
             "call f1\ncall f2\nret\n",
         ),
     ];
+    let tools: Vec<&str> = cases.iter().flat_map(|c| [c.1, c.3]).collect();
+    if !require(&tools) {
+        return;
+    }
     for (arch, asm, as_args, ld, ld_args, code) in cases {
         let name = format!("plt-{arch:?}");
         let src = format!(".text\n.globl g\ng:\n{code}");
-        let Some(obj) = assemble(asm, as_args, &src, &name) else {
-            continue;
-        };
+        let obj = assemble(asm, as_args, &src, &name);
         let mut args = vec!["-shared", "-z", "lazy"];
         args.extend_from_slice(ld_args);
-        let Some(linked) = ld_link(ld, &args, &obj, &format!("{name}.so")) else {
-            continue;
-        };
+        let linked = ld_link(ld, &args, &obj, &format!("{name}.so"));
         let l = ElfFile::parse(&linked).unwrap();
         let plt = l.section_by_name(b".plt").unwrap();
         // RISC-V's GNU ld script puts .got.plt first in .got.
@@ -326,7 +322,7 @@ fn plt_stubs_match_gnu_ld() {
         let rela = l.dynamic_relocations().unwrap();
         let mut slots: Vec<u64> = rela
             .plt
-            .map(|t| t.iter().map(|r| r.unwrap().offset).collect())
+            .map(|t| t.iter().map(|r| r.offset).collect())
             .unwrap_or_default();
         slots.sort();
         assert_eq!(slots.len(), 2, "{name}: JUMP_SLOT relocations");

@@ -11,12 +11,9 @@ use elfin::write::{
 };
 use std::process::Command;
 
-/// Assembles `src` with `tool` (and `args`); `None` when it is missing.
-pub fn assemble(tool: &str, args: &[&str], src: &str, name: &str) -> Option<Vec<u8>> {
-    if Command::new(tool).arg("--version").output().is_err() {
-        println!("SKIP: {name}: {tool} not found");
-        return None;
-    }
+/// Assembles `src` with `tool` (and `args`), a tool the test has
+/// `require`d.
+pub fn assemble(tool: &str, args: &[&str], src: &str, name: &str) -> Vec<u8> {
     let s = tmp(&format!("{name}.s"));
     std::fs::write(&s, src).unwrap();
     let o = tmp(&format!("{name}.in.o"));
@@ -32,7 +29,7 @@ pub fn assemble(tool: &str, args: &[&str], src: &str, name: &str) -> Option<Vec<
         "{tool}: {}",
         String::from_utf8_lossy(&st.stderr)
     );
-    Some(std::fs::read(&o).unwrap())
+    std::fs::read(&o).unwrap()
 }
 
 /// The builder's file of type `file_type` holding `obj`'s allocated
@@ -120,8 +117,7 @@ pub fn from_object(
         let Some(target) = ids[sec.header().sh_info as usize] else {
             continue;
         };
-        for r in table.iter() {
-            let r = r.unwrap();
+        for r in table.as_fixed().unwrap().iter() {
             b.add_relocation(RelocationSpec {
                 section: target,
                 offset: r.offset,
@@ -135,7 +131,7 @@ pub fn from_object(
 }
 
 /// Links `obj` with the builder into a static executable and with GNU ld
-/// (`ld`, with `ld_args`) at the same addresses; every allocated
+/// (`ld`, with `ld_args`; required by the test) at the same addresses; every allocated
 /// section's bytes must agree. Returns the builder's file.
 pub fn linked_like_ld(
     obj: &[u8],
@@ -156,10 +152,8 @@ pub fn linked_like_ld(
         .collect();
     args.extend(defsyms.iter().map(String::as_str));
     let names: Vec<&str> = sections.iter().map(String::as_str).collect();
-    match ld_agrees(ld, &args, obj, &bytes, &names, &names, name) {
-        Some(theirs) => lint_like(&path, &save(&format!("{name}.ld"), &theirs, false)),
-        None => lint(&path),
-    }
+    let theirs = ld_agrees(ld, &args, obj, &bytes, &names, &names, name).expect("ld is required");
+    lint_like(&path, &save(&format!("{name}.ld"), &theirs, false));
     bytes
 }
 
@@ -221,9 +215,14 @@ tbl: .byte 1, 0
  .quad 4
  .quad 5, 6
 ";
-    let Some(obj) = assemble("aarch64-linux-gnu-as", &[], src, "a64-types") else {
+    if !require_lint(&[
+        "aarch64-linux-gnu-as",
+        "aarch64-linux-gnu-ld",
+        "qemu-aarch64",
+    ]) {
         return;
-    };
+    }
+    let obj = assemble("aarch64-linux-gnu-as", &[], src, "a64-types");
     linked_like_ld(
         &obj,
         FileKind::aarch64(ET_EXEC),
@@ -233,9 +232,7 @@ tbl: .byte 1, 0
         "a64-types",
     );
     // The branches not taken, the call returning, the jump reaching exit(0).
-    if let Some(code) = qemu("qemu-aarch64", &tmp("a64-types")) {
-        assert_eq!(code, 0);
-    }
+    assert_eq!(qemu("qemu-aarch64", &tmp("a64-types")), Some(0));
 }
 
 /// ILP32's twins of the same types.
@@ -278,9 +275,10 @@ tbl: .byte 1, 0
  .quad 4
  .quad 5, 6
 ";
-    let Some(obj) = assemble("aarch64-linux-gnu-as", &["-mabi=ilp32"], src, "p32-types") else {
+    if !require_lint(&["aarch64-linux-gnu-as", "aarch64-linux-gnu-ld"]) {
         return;
-    };
+    }
+    let obj = assemble("aarch64-linux-gnu-as", &["-mabi=ilp32"], src, "p32-types");
     let mut kind = FileKind::aarch64(ET_EXEC);
     kind.encoding.class = elfin::read::Class::Elf32;
     linked_like_ld(
@@ -321,9 +319,10 @@ near:
 .size data, 24
 data: .quad 1, 2, 3
 ";
-    let Some(obj) = assemble("as", &[], src, "x64-types") else {
+    if !require_lint(&["as", "ld"]) {
         return;
-    };
+    }
+    let obj = assemble("as", &[], src, "x64-types");
     linked_like_ld(
         &obj,
         FileKind::x86_64(ET_EXEC),

@@ -6,6 +6,7 @@ use crate::objects::{assemble, from_object, linked_like_ld};
 use crate::*;
 use elfin::raw::consts::*;
 use elfin::write::{FileKind, LayoutOptions};
+use std::path::Path;
 use std::process::Command;
 
 const QEMU: &str = "qemu-riscv64";
@@ -66,9 +67,10 @@ ptr32: .word value
 
 #[test]
 fn qemu_runs_a_riscv64_executable_linked_like_gnu_ld() {
-    let Some(obj) = assemble("riscv64-linux-gnu-as", &[], PROGRAM, "rv-exec") else {
+    if !require_lint(&["riscv64-linux-gnu-as", "riscv64-linux-gnu-ld", QEMU]) {
         return;
-    };
+    }
+    let obj = assemble("riscv64-linux-gnu-as", &[], PROGRAM, "rv-exec");
     linked_like_ld(
         &obj,
         FileKind::riscv64(ET_EXEC),
@@ -77,10 +79,6 @@ fn qemu_runs_a_riscv64_executable_linked_like_gnu_ld() {
         &["--no-relax"],
         "rv-exec",
     );
-    if Command::new(QEMU).arg("--version").output().is_err() {
-        println!("SKIP: qemu_runs_a_riscv64_executable_linked_like_gnu_ld: {QEMU} not found");
-        return;
-    }
     let out = Command::new(QEMU).arg(tmp("rv-exec")).output().unwrap();
     assert_eq!(
         (out.status.code(), &out.stdout[..]),
@@ -115,12 +113,14 @@ value: .word 40
 #[test]
 fn gcc_links_a_program_against_a_riscv64_shared_object() {
     let cc = "riscv64-linux-gnu-gcc";
-    if !have(cc) {
+    if !require_lint(&[cc, "riscv64-linux-gnu-as", "riscv64-linux-gnu-ld", QEMU]) {
         return;
     }
-    let Some(obj) = assemble("riscv64-linux-gnu-as", &[], LIBRARY, "rv-lib") else {
+    if !Path::new(SYSROOT).exists() {
+        eprintln!("SKIP: gcc_links_a_program_against_a_riscv64_shared_object: {SYSROOT} not found");
         return;
-    };
+    }
+    let obj = assemble("riscv64-linux-gnu-as", &[], LIBRARY, "rv-lib");
     let (mut b, _) = from_object(&obj, FileKind::riscv64(ET_DYN), &[]);
     b.soname = Some(b"libelfinrv.so".to_vec().into());
     let bytes = round_trip(&b, &LayoutOptions::default());
@@ -164,10 +164,6 @@ fn gcc_links_a_program_against_a_riscv64_shared_object() {
         "{cc}: {}",
         String::from_utf8_lossy(&st.stderr)
     );
-    if Command::new(QEMU).arg("--version").output().is_err() {
-        println!("SKIP: gcc_links_a_program_against_a_riscv64_shared_object: {QEMU} not found");
-        return;
-    }
     let st = Command::new(QEMU)
         .args(["-L", SYSROOT, "-E"])
         .arg(format!("LD_LIBRARY_PATH={}", dir.display()))
