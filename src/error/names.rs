@@ -210,7 +210,7 @@ names! {
         WTypeNeedsAGotNotMadeYet = "type (needs a GOT, which the builder does not make yet)",
         WTypeA64BitAddressInA32BitPositionIndependentFile = "type (a 64-bit address in a 32-bit position-independent file)",
         WTypeAnAbsoluteRelocationNarrowerThanAnAddress = "type (an absolute relocation narrower than an address cannot be used in a position-independent file)",
-        WValueDoesNotFitItsField = "value (does not fit its field)",
+        WValueOutOfRangeForItsBits = "value (does not fit its field)",
         WValueNotAlignedAsItsFieldNeeds = "value (not aligned as its field needs)",
         WSymbolLabelsNoPCRELHI20ToPair = "symbol (labels no PCREL_HI20 to pair this PCREL_LO12 with)",
     }

@@ -98,7 +98,7 @@ impl Builder<'_> {
             let arch_err = |e: crate::arch::Error| {
                 let (field, value) = match e {
                     crate::arch::Error::OutOfRange { value, .. } => {
-                        (Field::WValueDoesNotFitItsField, value as u64)
+                        (Field::WValueOutOfRangeForItsBits, value as u64)
                     }
                     crate::arch::Error::Misaligned { value, .. } => {
                         (Field::WValueNotAlignedAsItsFieldNeeds, value)
