@@ -3,7 +3,7 @@
 
 use super::bytes::range;
 use super::dynamic::{DynamicInfo, DynamicTable};
-use super::encoding::{Class, Table};
+use super::encoding::{Class, Encoding, Table};
 use super::file::ElfFile;
 use super::hash::{GnuHash, HashTable, SysvHash};
 use super::section::Section;
@@ -115,19 +115,7 @@ impl<'a> ElfFile<'a> {
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::new(
-            "dynamic table",
-            0,
-            Problem::Missing("DT_STRTAB"),
-        ))?;
-        let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr(addr, size, "dynamic string table")?,
-            None => self.data_from_vaddr(addr, "dynamic string table")?.0,
-        };
-        Ok(StringTable::new(
-            bytes,
-            self.vaddr_to_offset(addr).unwrap_or(0),
-        ))
+        strings_in(self, info)
     }
 
     /// The dynamic symbols with their hash table and versions, from the
@@ -162,54 +150,7 @@ impl<'a> ElfFile<'a> {
         let Some(dynamic) = self.dynamic()? else {
             return Ok(None);
         };
-        let info = dynamic.info();
-        let Some(symtab) = info.symtab else {
-            return Ok(None);
-        };
-        let strings = self.strings_at(&info)?;
-        let hash = if let Some(addr) = info.gnu_hash {
-            let (d, off) = self.data_from_vaddr(addr, "GNU hash table")?;
-            Some(HashTable::Gnu(GnuHash::parse(self.encoding(), d, off)?))
-        } else if let Some(addr) = info.hash {
-            let (d, off) = self.data_from_vaddr(addr, "hash table")?;
-            Some(HashTable::Sysv(SysvHash::parse(
-                self.encoding(),
-                d,
-                off,
-                wide_hash,
-            )?))
-        } else {
-            None
-        };
-        // Without section headers only a hash table tells how many symbols
-        // there are; without one, the symbols run to the end of the segment.
-        let count = match &hash {
-            Some(HashTable::Gnu(g)) => Some(g.symbol_count()?),
-            Some(HashTable::Sysv(s)) => Some(s.symbol_count()),
-            None => None,
-        };
-        let (data, off) = self.data_from_vaddr(symtab, "dynamic symbol table")?;
-        let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
-        if let Some(n) = count {
-            if n > symbols.len() {
-                return Err(Error::new(
-                    "dynamic symbol table",
-                    off,
-                    Problem::BadIndex {
-                        field: "symbol count from the hash table",
-                        index: n as u64,
-                        count: symbols.len() as u64,
-                    },
-                ));
-            }
-            symbols = symbols.take(n);
-        }
-        let versions = self.dynamic_versions(&info, strings)?;
-        Ok(Some(DynamicSymbols {
-            symbols,
-            hash,
-            versions,
-        }))
+        dynamic_symbols_in(self, self.encoding(), wide_hash, &dynamic.info())
     }
 
     fn section_versions(&self, strings: StringTable<'a>) -> Result<VersionInfo<'a>> {
@@ -243,39 +184,6 @@ impl<'a> ElfFile<'a> {
                 _ => {}
             }
         }
-        Ok(v)
-    }
-
-    fn dynamic_versions(
-        &self,
-        info: &DynamicInfo,
-        strings: StringTable<'a>,
-    ) -> Result<VersionInfo<'a>> {
-        let mut v = VersionInfo {
-            versym: None,
-            verdef: None,
-            verneed: None,
-        };
-        if let Some(addr) = info.versym {
-            let (d, off) = self.data_from_vaddr(addr, "version symbol table")?;
-            v.versym = Some((Table::new(self.encoding(), d), off));
-        }
-        let chain =
-            |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
-                let (Some(addr), Some(count)) = (addr, num) else {
-                    return Ok(None);
-                };
-                let (data, offset) = self.data_from_vaddr(addr, what)?;
-                Ok(Some(VersionChain {
-                    data,
-                    count,
-                    strings,
-                    offset,
-                    encoding: self.encoding(),
-                }))
-            };
-        v.verdef = chain(info.verdef, info.verdefnum, "version definitions")?;
-        v.verneed = chain(info.verneed, info.verneednum, "version needs")?;
         Ok(v)
     }
 
@@ -336,6 +244,125 @@ impl<'a> ElfFile<'a> {
     pub fn bytes_at(&self, offset: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
         range(self.data(), offset, size, structure, "offset + size")
     }
+}
+
+/// Where the addresses of a dynamic table point: a file, through its
+/// `PT_LOAD` segments, or a loaded image's memory.
+pub(crate) trait AddressSpace<'a> {
+    /// `size` bytes at address `addr`, and the offset errors should name.
+    fn data_at(&self, addr: u64, size: u64, what: &'static str) -> Result<(&'a [u8], u64)>;
+    /// The bytes from `addr` to the end of what holds it, and its offset.
+    fn data_from(&self, addr: u64, what: &'static str) -> Result<(&'a [u8], u64)>;
+}
+
+impl<'a> AddressSpace<'a> for ElfFile<'a> {
+    fn data_at(&self, addr: u64, size: u64, what: &'static str) -> Result<(&'a [u8], u64)> {
+        let bytes = self.data_at_vaddr(addr, size, what)?;
+        Ok((bytes, self.vaddr_to_offset(addr).unwrap_or(0)))
+    }
+    fn data_from(&self, addr: u64, what: &'static str) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr(addr, what)
+    }
+}
+
+fn strings_in<'a>(space: &impl AddressSpace<'a>, info: &DynamicInfo) -> Result<StringTable<'a>> {
+    let addr = info.strtab.ok_or(Error::new(
+        "dynamic table",
+        0,
+        Problem::Missing("DT_STRTAB"),
+    ))?;
+    let (bytes, offset) = match info.strsz {
+        Some(size) => space.data_at(addr, size, "dynamic string table")?,
+        None => space.data_from(addr, "dynamic string table")?,
+    };
+    Ok(StringTable::new(bytes, offset))
+}
+
+/// The dynamic symbols found through the dynamic table alone (`wide_hash`:
+/// 8-byte SysV hash entries, as on 64-bit s390).
+pub(crate) fn dynamic_symbols_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    wide_hash: bool,
+    info: &DynamicInfo,
+) -> Result<Option<DynamicSymbols<'a>>> {
+    let Some(symtab) = info.symtab else {
+        return Ok(None);
+    };
+    let strings = strings_in(space, info)?;
+    let hash = if let Some(addr) = info.gnu_hash {
+        let (d, off) = space.data_from(addr, "GNU hash table")?;
+        Some(HashTable::Gnu(GnuHash::parse(encoding, d, off)?))
+    } else if let Some(addr) = info.hash {
+        let (d, off) = space.data_from(addr, "hash table")?;
+        Some(HashTable::Sysv(SysvHash::parse(
+            encoding, d, off, wide_hash,
+        )?))
+    } else {
+        None
+    };
+    // Without section headers only a hash table tells how many symbols
+    // there are; without one, the symbols run to the end of the segment.
+    let count = match &hash {
+        Some(HashTable::Gnu(g)) => Some(g.symbol_count()?),
+        Some(HashTable::Sysv(s)) => Some(s.symbol_count()),
+        None => None,
+    };
+    let (data, off) = space.data_from(symtab, "dynamic symbol table")?;
+    let mut symbols = SymbolTable::new(encoding, data, off, strings);
+    if let Some(n) = count {
+        if n > symbols.len() {
+            return Err(Error::new(
+                "dynamic symbol table",
+                off,
+                Problem::BadIndex {
+                    field: "symbol count from the hash table",
+                    index: n as u64,
+                    count: symbols.len() as u64,
+                },
+            ));
+        }
+        symbols = symbols.take(n);
+    }
+    let versions = versions_in(space, encoding, info, strings)?;
+    Ok(Some(DynamicSymbols {
+        symbols,
+        hash,
+        versions,
+    }))
+}
+
+fn versions_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    info: &DynamicInfo,
+    strings: StringTable<'a>,
+) -> Result<VersionInfo<'a>> {
+    let mut v = VersionInfo {
+        versym: None,
+        verdef: None,
+        verneed: None,
+    };
+    if let Some(addr) = info.versym {
+        let (d, off) = space.data_from(addr, "version symbol table")?;
+        v.versym = Some((Table::new(encoding, d), off));
+    }
+    let chain = |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
+        let (Some(addr), Some(count)) = (addr, num) else {
+            return Ok(None);
+        };
+        let (data, offset) = space.data_from(addr, what)?;
+        Ok(Some(VersionChain {
+            data,
+            count,
+            strings,
+            offset,
+            encoding,
+        }))
+    };
+    v.verdef = chain(info.verdef, info.verdefnum, "version definitions")?;
+    v.verneed = chain(info.verneed, info.verneednum, "version needs")?;
+    Ok(v)
 }
 
 /// The dynamic symbols of a file with what is needed to look them up by

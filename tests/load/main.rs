@@ -1,0 +1,32 @@
+//! The loader, checked by running what it loads: images the builder makes,
+//! shared objects from GNU ld and lld, objects from gcc, clang and rustc.
+#![cfg(all(feature = "load", unix))]
+
+mod built;
+mod refusals;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("elfin-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Whether `tool` runs; prints the SKIP line for `test` if not.
+pub fn have(test: &str, tool: &str) -> bool {
+    let ok = Command::new(tool).arg("--version").output().is_ok();
+    if !ok {
+        println!("SKIP: {test}: {tool} not found");
+    }
+    ok
+}
+
+/// What the process itself has, as `dlsym(RTLD_DEFAULT, name)` finds it.
+pub fn dlsym_default(name: &[u8], _version: Option<&[u8]>) -> Option<usize> {
+    let c = std::ffi::CString::new(name).ok()?;
+    // SAFETY: a NUL-terminated name; RTLD_DEFAULT searches the loaded objects.
+    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) };
+    (!p.is_null()).then_some(p as usize)
+}
