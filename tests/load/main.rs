@@ -3,24 +3,20 @@
 #![cfg(all(feature = "load", unix))]
 
 mod built;
+mod c_code;
 mod refusals;
+mod shared;
+#[path = "../common/tools.rs"]
+mod tools;
+
+pub use tools::require;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 pub fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("elfin-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
-}
-
-/// Whether `tool` runs; prints the SKIP line for `test` if not.
-pub fn have(test: &str, tool: &str) -> bool {
-    let ok = Command::new(tool).arg("--version").output().is_ok();
-    if !ok {
-        println!("SKIP: {test}: {tool} not found");
-    }
-    ok
 }
 
 /// What the process itself has, as `dlsym(RTLD_DEFAULT, name)` finds it.
