@@ -26,6 +26,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod arch;
 pub mod error;
 pub mod raw;
 pub mod read;

@@ -24,7 +24,6 @@ mod emit;
 mod layout;
 mod plan;
 mod records;
-mod relocate;
 mod relr;
 mod rewrite;
 mod strtab;
