@@ -132,6 +132,23 @@ pub enum Error {
         /// The offset of the relocation that needs it.
         offset: u64,
     },
+    /// Two objects define the same global symbol (neither weak).
+    DuplicateSymbol {
+        /// Its name.
+        name: String,
+    },
+    /// A relocation in an object cannot be applied: its value does not fit
+    /// its field, is misaligned, or its type is unknown.
+    Relocation {
+        /// The section it patches.
+        section: String,
+        /// The offset in that section.
+        offset: u64,
+        /// The type.
+        kind: u32,
+        /// What is wrong.
+        problem: crate::arch::Error,
+    },
     /// A symbol asked for by name is not defined, or not a function.
     NotFound {
         /// Its name.
@@ -254,6 +271,16 @@ impl fmt::Display for Error {
                 None => write!(f, "relocation at {offset:#x}: undefined symbol {name}"),
             },
             Error::NotFound { name } => write!(f, "no symbol {name}"),
+            Error::DuplicateSymbol { name } => write!(f, "symbol {name} is defined twice"),
+            Error::Relocation {
+                section,
+                offset,
+                kind,
+                problem,
+            } => write!(
+                f,
+                "{section}+{offset:#x}: relocation type {kind}: {problem}"
+            ),
         }
     }
 }

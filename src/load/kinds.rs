@@ -1,7 +1,8 @@
-//! Which dynamic relocation types mean what, per machine.
-//! (Interim: moves to `src/arch/` when the per-machine files land.)
+//! Which dynamic relocation types mean what, from the machine's file in
+//! `src/arch/`.
 
-use crate::raw::consts::*;
+use crate::arch::Arch;
+use crate::read::Class;
 
 /// What a dynamic relocation asks of the loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,19 +23,18 @@ pub(crate) enum DynamicKind {
     Tls,
 }
 
-/// The dynamic relocation `kind` on `machine`, if known.
+/// The dynamic relocation `kind` on `machine` (64-bit), if known.
 pub(crate) fn dynamic_kind(machine: u16, kind: u32) -> Option<DynamicKind> {
-    use DynamicKind::*;
-    Some(match (machine, kind) {
-        (EM_X86_64, R_X86_64_NONE) | (EM_AARCH64, R_AARCH64_NONE) => None,
-        (EM_X86_64, R_X86_64_RELATIVE) | (EM_AARCH64, R_AARCH64_RELATIVE) => Relative,
-        (EM_X86_64, R_X86_64_64) | (EM_AARCH64, R_AARCH64_ABS64) => Absolute,
-        (EM_X86_64, R_X86_64_GLOB_DAT) | (EM_AARCH64, R_AARCH64_GLOB_DAT) => GlobDat,
-        (EM_X86_64, R_X86_64_JUMP_SLOT) | (EM_AARCH64, R_AARCH64_JUMP_SLOT) => JumpSlot,
-        // R_AARCH64_IRELATIVE is 1032.
-        (EM_X86_64, R_X86_64_IRELATIVE) | (EM_AARCH64, 1032) => IRelative,
-        (EM_X86_64, R_X86_64_DTPMOD64 | R_X86_64_DTPOFF64 | R_X86_64_TPOFF64)
-        | (EM_AARCH64, R_AARCH64_TLS_DTPMOD | R_AARCH64_TLS_DTPREL | R_AARCH64_TLS_TPREL) => Tls,
-        _ => return Option::None,
+    let arch = Arch::new(machine, Class::Elf64)?;
+    let t = arch.dynamic_types();
+    Some(match kind {
+        0 => DynamicKind::None,
+        k if k == t.relative => DynamicKind::Relative,
+        k if k == t.abs => DynamicKind::Absolute,
+        k if k == t.glob_dat => DynamicKind::GlobDat,
+        k if k == t.jump_slot => DynamicKind::JumpSlot,
+        k if k == t.irelative => DynamicKind::IRelative,
+        k if k == t.dtpmod || k == t.dtpoff || k == t.tpoff => DynamicKind::Tls,
+        _ => return None,
     })
 }

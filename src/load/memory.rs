@@ -236,6 +236,22 @@ impl Reservation {
         Ok(unsafe { core::ptr::read_unaligned(p.cast::<[u8; N]>()) })
     }
 
+    /// Lets `patch` change `len` bytes at `addr`, which the caller made
+    /// writable (relocations patch instructions and words in place).
+    pub(crate) fn patch<R>(
+        &mut self,
+        addr: usize,
+        len: usize,
+        patch: impl FnOnce(&mut [u8]) -> R,
+    ) -> Result<R> {
+        let p = self.check(addr, len)?;
+        // SAFETY: inside the reservation and writable; `&mut self` means no
+        // view of the reservation is alive, so this slice is the only
+        // reference to those bytes while `patch` runs.
+        let place = unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) };
+        Ok(patch(place))
+    }
+
     /// A view of `len` readable bytes at `addr` that stay unchanged until
     /// the reservation is dropped.
     ///

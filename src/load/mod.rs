@@ -25,13 +25,15 @@ mod error;
 mod image;
 mod kinds;
 mod memory;
-mod plan;
+mod object;
+pub(crate) mod plan;
 mod resolve;
 mod symbols;
 
 pub use error::{Error, Result};
 pub use image::{Image, MappedSegment};
 pub use memory::{Prot, page_size};
+pub use object::Linked;
 pub use plan::LoadOptions;
 pub use resolve::{NoSymbols, Resolver};
 pub use symbols::Symbol;
