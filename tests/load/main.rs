@@ -4,6 +4,7 @@
 
 mod built;
 mod c_code;
+mod memory;
 mod objects;
 mod refusals;
 mod shared;
