@@ -14,6 +14,9 @@ extern "C" fn outside_seven() -> i32 {
 /// pointer in .data points to: a RELATIVE relocation) and `call_out`
 /// (jumps to `elfin_outside` through a word the resolver fills).
 pub fn image(relr: bool) -> Builder<'static> {
+    if cfg!(target_arch = "aarch64") {
+        return aarch64_image(relr);
+    }
     let mut b = Builder::new(FileKind::x86_64(ET_DYN));
     b.relr = relr;
     let mut text = vec![0xb8, 42, 0, 0, 0, 0xc3]; // answer: mov eax, 42; ret
@@ -44,6 +47,64 @@ pub fn image(relr: bool) -> Builder<'static> {
     b.add_relocation(reloc(t, call_out + 2, R_X86_64_PC32, slot, -4));
     b.add_relocation(reloc(d, 0, R_X86_64_64, value, 0));
     b.add_relocation(reloc(d, 8, R_X86_64_64, outside, 0));
+    b
+}
+
+fn words(w: &[u32]) -> Vec<u8> {
+    w.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// The same three functions in AArch64 code.
+fn aarch64_image(relr: bool) -> Builder<'static> {
+    use elfin::read::{Class, Encoding, Endian};
+    let kind = FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        },
+        machine: EM_AARCH64,
+        file_type: ET_DYN,
+    };
+    let mut b = Builder::new(kind);
+    b.relr = relr;
+    let text = words(&[
+        0x5280_0540, // answer: mov w0, #42
+        0xd65f_03c0, // ret
+        0x9000_0000, // follow: adrp x0, ptr
+        0x9100_0000, // add x0, x0, :lo12:ptr
+        0xf940_0000, // ldr x0, [x0]
+        0xb940_0000, // ldr w0, [x0]
+        0xd65f_03c0, // ret
+        0x9000_0010, // call_out: adrp x16, slot
+        0x9100_0210, // add x16, x16, :lo12:slot
+        0xf940_0210, // ldr x16, [x16]
+        0xd61f_0200, // br x16
+    ]);
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), text).align(16));
+    let d = b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), vec![0u8; 24]).align(8));
+    let r = b.add_section(
+        SectionSpec::new(&b".rodata"[..], Some(Perms::R), &[99u8, 0, 0, 0][..]).align(4),
+    );
+    b.add_symbol(SymbolSpec::global(&b"answer"[..], t, 0).function(8));
+    b.add_symbol(SymbolSpec::global(&b"follow"[..], t, 8).function(20));
+    b.add_symbol(SymbolSpec::global(&b"call_out"[..], t, 28).function(16));
+    let value = b.add_symbol(SymbolSpec::local(&b"value"[..], r, 0).object(4));
+    let ptr = b.add_symbol(SymbolSpec::local(&b"ptr"[..], d, 0).object(8));
+    let slot = b.add_symbol(SymbolSpec::local(&b"slot"[..], d, 8).object(8));
+    let outside = b.add_symbol(SymbolSpec::undefined(&b"elfin_outside"[..]).function(0));
+    let reloc = |section, offset, kind, symbol| RelocationSpec {
+        section,
+        offset,
+        kind,
+        symbol: Some(symbol),
+        addend: 0,
+    };
+    b.add_relocation(reloc(t, 8, R_AARCH64_ADR_PREL_PG_HI21, ptr));
+    b.add_relocation(reloc(t, 12, R_AARCH64_ADD_ABS_LO12_NC, ptr));
+    b.add_relocation(reloc(t, 28, R_AARCH64_ADR_PREL_PG_HI21, slot));
+    b.add_relocation(reloc(t, 32, R_AARCH64_ADD_ABS_LO12_NC, slot));
+    b.add_relocation(reloc(d, 0, R_AARCH64_ABS64, value));
+    b.add_relocation(reloc(d, 8, R_AARCH64_ABS64, outside));
     b
 }
 
@@ -86,10 +147,6 @@ fn check(image: &Image) {
 
 #[test]
 fn built_image_from_bytes_and_from_file_in_both_placements() {
-    if !cfg!(target_arch = "x86_64") {
-        println!("SKIP: built_image: x86-64 code, not this machine");
-        return;
-    }
     for relr in [false, true] {
         for placement in [Placement::Mmap, Placement::Compact] {
             let bytes = bytes(relr, placement);

@@ -7,9 +7,61 @@ use std::process::Command;
 pub const LIB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/load/c/lib.c");
 pub const MAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/load/c/main.c");
 
-/// Runs `cc args...`, panicking with its output if it fails.
+/// Whether the tests run as an AArch64 binary (cross-built, under
+/// qemu-user): the C compilers then target AArch64 too.
+pub const AARCH64: bool = cfg!(target_arch = "aarch64");
+
+/// The C compiler for this machine's code: gcc, or Debian's AArch64
+/// cross gcc.
+pub const GCC: &str = if AARCH64 {
+    "aarch64-linux-gnu-gcc"
+} else {
+    "gcc"
+};
+
+/// The clang flags that select this machine.
+pub const CLANG_TARGET: &[&str] = if AARCH64 {
+    &["--target=aarch64-linux-gnu"]
+} else {
+    &[]
+};
+
+/// Runs a program linked for this machine (through qemu-user with the
+/// cross sysroot on AArch64: the kernel does not run it directly).
+pub fn run(exe: &Path) -> String {
+    let out = if AARCH64 {
+        Command::new("qemu-aarch64")
+            .args(["-L", "/usr/aarch64-linux-gnu"])
+            .arg(exe)
+            .output()
+    } else {
+        Command::new(exe).output()
+    }
+    .unwrap();
+    assert!(out.status.success(), "{}", exe.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The programs the C tests need on this machine.
+pub fn tools() -> &'static [&'static str] {
+    if AARCH64 {
+        &["aarch64-linux-gnu-gcc", "qemu-aarch64"]
+    } else {
+        &["gcc"]
+    }
+}
+
+/// Runs `cc args...` (`cc` may be `gcc`, meaning [`GCC`]), panicking with
+/// its output if it fails.
 pub fn compile(cc: &str, args: &[&str], out: &Path) {
+    let cc = if cc == "gcc" { GCC } else { cc };
+    let extra = if cc.starts_with("clang") {
+        CLANG_TARGET
+    } else {
+        &[]
+    };
     let o = Command::new(cc)
+        .args(extra)
         .args(args)
         .arg("-o")
         .arg(out)
@@ -31,9 +83,7 @@ pub fn expected() -> String {
 fn run_linked() -> String {
     let exe = crate::tmp("c-linked");
     compile("gcc", &["-O2", LIB, MAIN], &exe);
-    let out = Command::new(&exe).output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    run(&exe)
 }
 
 /// The compiled object or library for `name`.

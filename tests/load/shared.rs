@@ -21,7 +21,7 @@ fn load_and_call(cc: &str, args: &[&str], name: &str) {
 
 #[test]
 fn gnu_ld_shared_object() {
-    if !require(&["gcc"]) {
+    if !require(c_code::tools()) {
         return;
     }
     load_and_call("gcc", &["-O2", "-shared", "-fPIC"], "gnu-ld.so");
@@ -29,7 +29,7 @@ fn gnu_ld_shared_object() {
 
 #[test]
 fn lld_shared_object() {
-    if !require(&["gcc", "clang-19", "ld.lld-19"]) {
+    if !(require(c_code::tools()) && require(&["clang-19", "ld.lld-19"])) {
         return;
     }
     load_and_call(
