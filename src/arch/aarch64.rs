@@ -20,15 +20,17 @@
 //! | `TSTBR14` | S + A - P | TBZ/TBNZ imm14, ±32 KiB | |
 //! | `CONDBR19` | S + A - P | B.cond/CBZ/CBNZ imm19, ±1 MiB | |
 //! | `JUMP26`, `CALL26` | L + A - P | B/BL imm26, ±128 MiB | PLT |
-//! | `ADR_GOT_PAGE` | Page(G + A) - Page(P) | ADRP imm21 | GOT |
-//! | `LD64_GOT_LO12_NC` (ILP32: `LD32_GOT_LO12_NC`) | G + A | LDR imm12, bits 11:3 (11:2) | GOT |
+//! | `ADR_GOT_PAGE` | Page(G) - Page(P) | ADRP imm21 | GOT |
+//! | `LD64_GOT_LO12_NC` (ILP32: `LD32_GOT_LO12_NC`) | G | LDR imm12, bits 11:3 (11:2) | GOT |
 //! | `TLSLE_ADD_TPREL_HI12` | TP offset + A | ADD imm12 of bits 23:12, below 2^24 | |
 //! | `TLSLE_ADD_TPREL_LO12` (`_NC`) | TP offset + A | ADD imm12 of bits 11:0, below 2^12 unless `_NC` | |
 //! | `TLS_DTPMOD`, `TLS_DTPREL`, `TLS_TPREL` | TLS quantity + A | 64 bits | |
 //!
 //! Branch offsets must be multiples of 4. The GOT entry of
-//! `ADR_GOT_PAGE`/`LD64_GOT_LO12_NC` holds S; the addend (0 from every
-//! compiler) moves G, as lld does. The TLS block is variant I, after a
+//! `ADR_GOT_PAGE`/`LD64_GOT_LO12_NC` holds `S + A` (the psABI's
+//! `GDAT(S + A)`); compilers emit A = 0 against the symbol itself (GNU
+//! ld 2.40 gives a section symbol plus addend the section's entry, which
+//! is wrong). The TLS block is variant I, after a
 //! two-word TCB.
 
 use super::field::{aligned, update_insn};
@@ -312,25 +314,26 @@ pub const PAGE_SIZE: PageSize = PageSize {
 
 /// GNU ld's PLT (without BTI/PAC): a 32-byte header, 16-byte entries,
 /// three reserved `.got.plt` words.
-pub fn plt_layout(_word: u64) -> PltLayout {
+pub fn plt_layout(word: u64) -> PltLayout {
     PltLayout {
         header_size: 32,
         entry_size: 16,
         got_plt_reserved: 3,
+        slot_size: word,
         align: 16,
     }
 }
 
 /// `adrp x16, slot; ldr x17, [x16, :lo12:slot]; add x16, x16,
-/// :lo12:slot` at `out[at..at+12]`, for an ADRP at `addr`; the load is
-/// `ldr w17` in ILP32.
+/// :lo12:slot` at `out[at..at+12]`, for an ADRP at `addr`; the load and
+/// add take `w` registers in ILP32.
 fn load_slot(out: &mut [u8], at: usize, addr: u64, slot: u64, word: u64) -> Result<(), Error> {
-    let (ldr, shift) = if word == 8 {
-        (0xf940_0211u32, 3)
+    let (ldr, add, shift) = if word == 8 {
+        (0xf940_0211u32, 0x9100_0210u32, 3)
     } else {
-        (0xb940_0211, 2)
+        (0xb940_0211, 0x1100_0210, 2)
     };
-    let words = [0x9000_0010u32, ldr, 0x9100_0210];
+    let words = [0x9000_0010u32, ldr, add];
     let out = out
         .get_mut(at..at + 12)
         .ok_or(Error::Truncated { need: 12 })?;

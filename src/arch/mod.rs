@@ -126,11 +126,11 @@ pub enum Value {
     PcRel,
     /// `Page(S + A) - Page(P)`.
     Page,
-    /// `G + A`.
+    /// `G`, the entry holding `S + A` (AArch64's `G(GDAT(S + A))`).
     Got,
-    /// `G + A - P`.
+    /// `G + A - P`, the entry holding S (x86-64, RISC-V).
     GotPcRel,
-    /// `Page(G + A) - Page(P)`.
+    /// `Page(G) - Page(P)`, the entry holding `S + A` (AArch64).
     GotPage,
     /// `S + A - GOT`.
     GotOff,
@@ -142,6 +142,11 @@ pub enum Value {
     /// computes it ([`Arch::tp_offset`], the offset in the TLS block, the
     /// module ID).
     Tls(TlsValue),
+    /// The field's current value plus `S + A` (RISC-V's `ADD8..ADD64`,
+    /// which with `SUB*` compute label differences at link time).
+    FieldAdd,
+    /// The field's current value minus `S + A` (RISC-V's `SUB6..SUB64`).
+    FieldSub,
     /// RISC-V's `PCREL_LO12_I/S`: the low bits of the value of the
     /// `PCREL_HI20` (or `GOT_HI20`) relocation at the instruction the
     /// symbol labels. The caller finds that pair and passes its value
@@ -151,7 +156,9 @@ pub enum Value {
 
 impl Value {
     /// The value, wrapping on overflow (the field's check catches what
-    /// does not fit).
+    /// does not fit). For [`FieldAdd`](Value::FieldAdd) and
+    /// [`FieldSub`](Value::FieldSub), the amount added or taken off:
+    /// [`Howto::apply`] reads the field.
     pub fn compute(self, q: &Inputs) -> u64 {
         let a = q.a as u64;
         let page = |x: u64| x & !0xfff;
@@ -160,12 +167,13 @@ impl Value {
             Value::Abs | Value::Tls(_) => q.s.wrapping_add(a),
             Value::PcRel => q.s.wrapping_add(a).wrapping_sub(q.p),
             Value::Page => page(q.s.wrapping_add(a)).wrapping_sub(page(q.p)),
-            Value::Got => q.g.wrapping_add(a),
+            Value::Got => q.g,
             Value::GotPcRel => q.g.wrapping_add(a).wrapping_sub(q.p),
-            Value::GotPage => page(q.g.wrapping_add(a)).wrapping_sub(page(q.p)),
+            Value::GotPage => page(q.g).wrapping_sub(page(q.p)),
             Value::GotOff => q.s.wrapping_add(a).wrapping_sub(q.got),
             Value::GotBasePcRel => q.got.wrapping_add(a).wrapping_sub(q.p),
             Value::Size => q.z.wrapping_add(a),
+            Value::FieldAdd | Value::FieldSub => q.s.wrapping_add(a),
             Value::PairedLo => q.s,
         }
     }
@@ -237,6 +245,30 @@ impl Field {
         }
     }
 
+    /// The value a data field holds now (for the fields that add to it).
+    pub fn read(self, place: &[u8], endian: Endian) -> Result<u64, Error> {
+        let need = self.size();
+        let b = place
+            .get(..need)
+            .ok_or(Error::Truncated { need: need as u8 })?;
+        Ok(match self {
+            Field::RiscV(riscv64::Insn::Low6) => u64::from(b[0] & 0x3f),
+            _ => {
+                let mut x = [0u8; 8];
+                match endian {
+                    Endian::Little => {
+                        x[..need].copy_from_slice(b);
+                        u64::from_le_bytes(x)
+                    }
+                    Endian::Big => {
+                        x[8 - need..].copy_from_slice(b);
+                        u64::from_be_bytes(x)
+                    }
+                }
+            }
+        })
+    }
+
     /// Whether the field takes only bits the load address cannot change
     /// (the low 12 bits of an address, in a file loaded at a multiple of
     /// the page size): such absolute relocations are fine in
@@ -255,7 +287,10 @@ impl Field {
 pub enum Needs {
     /// Nothing.
     Nothing,
-    /// A GOT entry holding the symbol's address (G).
+    /// A GOT entry (at G) holding the symbol's address: S on x86-64 and
+    /// RISC-V, where the addend applies to G; `S + A` on AArch64
+    /// (`GDAT(S + A)`: one entry per symbol and addend), where it does
+    /// not. See [`Arch::got_entry_has_addend`].
     Got,
     /// A PLT entry when the callee is not known to be in this file
     /// (undefined or preemptible); S is then the entry's address.
@@ -291,10 +326,14 @@ impl Howto {
 
     /// Computes the value from `q` and patches it into `place`.
     pub fn apply(&self, q: &Inputs, place: &mut [u8], endian: Endian) -> Result<(), Error> {
-        if self.value == Value::None {
-            return Ok(());
-        }
-        self.field.patch(place, self.value.compute(q), endian)
+        let v = self.value.compute(q);
+        let v = match self.value {
+            Value::None => return Ok(()),
+            Value::FieldAdd => self.field.read(place, endian)?.wrapping_add(v),
+            Value::FieldSub => self.field.read(place, endian)?.wrapping_sub(v),
+            _ => v,
+        };
+        self.field.patch(place, v, endian)
     }
 }
 
@@ -360,10 +399,13 @@ pub struct PltLayout {
     pub header_size: u64,
     /// Each entry's size in bytes.
     pub entry_size: u64,
-    /// The reserved words at the start of `.got.plt` (the dynamic
+    /// The reserved slots at the start of `.got.plt` (the dynamic
     /// linker's link map and resolver; the first holds `_DYNAMIC` on
     /// x86-64 and AArch64).
     pub got_plt_reserved: u64,
+    /// The size of a `.got.plt` slot: the address size, except x32's
+    /// 8-byte slots (its indirect `jmp` reads 64 bits).
+    pub slot_size: u64,
     /// The PLT's alignment.
     pub align: u64,
 }
@@ -512,10 +554,16 @@ impl Arch {
         }
     }
 
+    /// Whether a GOT entry holds `S + A` (AArch64) rather than S, the
+    /// addend then moving the place in the entry's target, not G.
+    pub fn got_entry_has_addend(self) -> bool {
+        matches!(self, Arch::AArch64 | Arch::AArch64Ilp32)
+    }
+
     /// The PLT's shape.
     pub fn plt_layout(self) -> PltLayout {
         match self {
-            Arch::X86_64 | Arch::X32 => x86_64::plt_layout(self.word()),
+            Arch::X86_64 | Arch::X32 => x86_64::PLT,
             Arch::AArch64 | Arch::AArch64Ilp32 => aarch64::plt_layout(self.word()),
             Arch::RiscV64 => riscv64::PLT,
         }
@@ -525,7 +573,7 @@ impl Arch {
     /// `got_plt` into `out` (at least [`PltLayout::header_size`] bytes).
     pub fn write_plt_header(self, out: &mut [u8], plt: u64, got_plt: u64) -> Result<(), Error> {
         match self {
-            Arch::X86_64 | Arch::X32 => x86_64::write_plt_header(out, plt, got_plt, self.word()),
+            Arch::X86_64 | Arch::X32 => x86_64::write_plt_header(out, plt, got_plt),
             Arch::AArch64 | Arch::AArch64Ilp32 => {
                 aarch64::write_plt_header(out, plt, got_plt, self.word())
             }

@@ -17,6 +17,9 @@
 //! | `LO12_I`, `LO12_S` | S + A | I / S imm12 | |
 //! | `TPREL_HI20`, `TPREL_LO12_I/S` | TP offset + A | LUI / I / S | |
 //! | `TPREL_ADD` | – | – | |
+//! | `ADD8/16/32/64` | field + S + A | 8–64 bits, wrapping | |
+//! | `SUB8/16/32/64`, `SUB6` | field - (S + A) | 8–64 bits / low 6 bits, wrapping | |
+//! | `SET8/16/32`, `SET6` | S + A | 8–32 bits / low 6 bits, wrapping | |
 //! | `TLS_DTPMOD64`, `TLS_DTPREL64`, `TLS_TPREL64` | TLS quantity + A | 64 bits | |
 //!
 //! A `PCREL_LO12_*` relocation's symbol labels the AUIPC that carries the
@@ -58,6 +61,9 @@ pub enum Insn {
     Cb,
     /// Compressed CJ-type (C.J): `imm12 = v`, ±2 KiB, even.
     Cj,
+    /// The low 6 bits of a byte (`SET6`, `SUB6`: DWARF call frame
+    /// instructions), unchecked.
+    Low6,
 }
 
 /// `v`'s bits `lo..lo+n` placed at bit `at`.
@@ -95,6 +101,7 @@ impl Insn {
         match self {
             Insn::Call => 8,
             Insn::Cb | Insn::Cj => 2,
+            Insn::Low6 => 1,
             _ => 4,
         }
     }
@@ -138,6 +145,11 @@ impl Insn {
                     | bits(v, 5, 1, 2);
                 update_half(place, 0x1c7c, imm as u16)
             }
+            Insn::Low6 => {
+                let b = place.first_mut().ok_or(Error::Truncated { need: 1 })?;
+                *b = (*b & 0xc0) | (v as u8 & 0x3f);
+                Ok(())
+            }
             Insn::Cj => {
                 branch(12)?;
                 let imm = bits(v, 11, 1, 12)
@@ -154,7 +166,7 @@ impl Insn {
     }
 
     pub(super) fn low_page_bits(self) -> bool {
-        matches!(self, Insn::I | Insn::S)
+        matches!(self, Insn::I | Insn::S | Insn::Low6)
     }
 }
 
@@ -174,6 +186,19 @@ pub fn howto(r_type: u32) -> Option<Howto> {
         R_RISCV_64 => h(Value::Abs, data(8, Check::None)),
         R_RISCV_32 => h(Value::Abs, data(4, Check::Either)),
         R_RISCV_32_PCREL => h(Value::PcRel, data(4, Check::Signed)),
+        R_RISCV_ADD8 => h(Value::FieldAdd, data(1, Check::None)),
+        R_RISCV_ADD16 => h(Value::FieldAdd, data(2, Check::None)),
+        R_RISCV_ADD32 => h(Value::FieldAdd, data(4, Check::None)),
+        R_RISCV_ADD64 => h(Value::FieldAdd, data(8, Check::None)),
+        R_RISCV_SUB6 => h(Value::FieldSub, insn(Insn::Low6)),
+        R_RISCV_SUB8 => h(Value::FieldSub, data(1, Check::None)),
+        R_RISCV_SUB16 => h(Value::FieldSub, data(2, Check::None)),
+        R_RISCV_SUB32 => h(Value::FieldSub, data(4, Check::None)),
+        R_RISCV_SUB64 => h(Value::FieldSub, data(8, Check::None)),
+        R_RISCV_SET6 => h(Value::Abs, insn(Insn::Low6)),
+        R_RISCV_SET8 => h(Value::Abs, data(1, Check::None)),
+        R_RISCV_SET16 => h(Value::Abs, data(2, Check::None)),
+        R_RISCV_SET32 => h(Value::Abs, data(4, Check::None)),
         R_RISCV_BRANCH => h(Value::PcRel, insn(Insn::B)),
         R_RISCV_JAL => h(Value::PcRel, insn(Insn::J)),
         R_RISCV_RVC_BRANCH => h(Value::PcRel, insn(Insn::Cb)),
@@ -228,6 +253,7 @@ pub const PLT: PltLayout = PltLayout {
     header_size: 32,
     entry_size: 16,
     got_plt_reserved: 2,
+    slot_size: 8,
     align: 16,
 };
 

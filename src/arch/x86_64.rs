@@ -97,15 +97,15 @@ pub const PAGE_SIZE: PageSize = PageSize {
 };
 
 /// The lazy PLT of GNU ld (without IBT): a 16-byte header, 16-byte
-/// entries, three reserved `.got.plt` words.
-pub fn plt_layout(_word: u64) -> PltLayout {
-    PltLayout {
-        header_size: 16,
-        entry_size: 16,
-        got_plt_reserved: 3,
-        align: 16,
-    }
-}
+/// entries, three reserved `.got.plt` slots; slots are 8 bytes in x32
+/// too.
+pub const PLT: PltLayout = PltLayout {
+    header_size: 16,
+    entry_size: 16,
+    got_plt_reserved: 3,
+    slot_size: 8,
+    align: 16,
+};
 
 /// A 32-bit RIP-relative displacement from the end of a field at `at`.
 fn rip(out: &mut [u8], at: usize, target: u64, addr: u64) -> Result<(), Error> {
@@ -130,15 +130,15 @@ fn copy(out: &mut [u8], bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// `push GOT[1](%rip); jmp *GOT[2](%rip); nopl 0(%rax)`.
-pub fn write_plt_header(out: &mut [u8], plt: u64, got_plt: u64, word: u64) -> Result<(), Error> {
+pub fn write_plt_header(out: &mut [u8], plt: u64, got_plt: u64) -> Result<(), Error> {
     copy(
         out,
         &[
             0xff, 0x35, 0, 0, 0, 0, 0xff, 0x25, 0, 0, 0, 0, 0x0f, 0x1f, 0x40, 0x00,
         ],
     )?;
-    rip(out, 2, got_plt.wrapping_add(word), plt)?;
-    rip(out, 8, got_plt.wrapping_add(2 * word), plt)
+    rip(out, 2, got_plt.wrapping_add(8), plt)?;
+    rip(out, 8, got_plt.wrapping_add(16), plt)
 }
 
 /// `jmp *slot(%rip); push $index; jmp PLT0`.

@@ -8,7 +8,9 @@ use super::memory::Reservation;
 use super::plan::{LoadOptions, SegmentPlan};
 use super::resolve::Resolver;
 use crate::raw::consts::*;
-use crate::read::{DynamicRelocations, DynamicSymbols, Relocation, RelocationTable, SymbolVersion};
+use crate::read::{
+    DynamicRelocations, DynamicSymbols, Relocation, RelocationFormat, SymbolVersion,
+};
 use alloc::vec::Vec;
 
 /// Where relocations may write: the image's memory and its writable
@@ -81,9 +83,8 @@ pub(crate) fn apply(
     ];
     for (name, table) in named {
         let Some(table) = table else { continue };
-        let relr = matches!(table, RelocationTable::Relr(..));
+        let relr = table.format() == RelocationFormat::Relr;
         for (index, r) in table.iter().enumerate() {
-            let r = r?;
             if relr {
                 let a = target.read_word(name, r.offset)?;
                 target.write_word(name, r.offset, target.bias.wrapping_add(a))?;

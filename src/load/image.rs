@@ -8,7 +8,7 @@ use super::plan::{self, ImagePlan, LoadOptions};
 use super::resolve::Resolver;
 use super::symbols::{self, Symbol};
 use crate::raw::consts::*;
-use crate::read::{DynamicInfo, DynamicSymbols, DynamicTable, ElfFile, Table};
+use crate::read::{DynamicInfo, DynamicSymbols, DynamicTable, ElfFile};
 use alloc::vec::Vec;
 use core::ops::Range;
 use std::fs::File;
@@ -255,7 +255,7 @@ fn dynamic_info(elf: &ElfFile<'_>) -> Result<Option<DynamicInfo>> {
         return Ok(None);
     };
     let data = elf.segment_data(&ph)?;
-    let table = DynamicTable::new(Table::new(elf.encoding(), data), ph.p_offset);
+    let table = DynamicTable::new(elf.encoding(), data, ph.p_offset);
     Ok(Some(table.info()))
 }
 

@@ -4,6 +4,7 @@
 use super::error::{Error, Result};
 use super::memory::Reservation;
 use super::plan::ImagePlan;
+use crate::error::{Field, Structure};
 use crate::raw::consts::{SHN_ABS, SHN_UNDEF};
 use crate::read::{AddressSpace, DynamicInfo, DynamicSymbols, ElfFile};
 use alloc::string::String;
@@ -92,25 +93,21 @@ impl AddressSpace<'static> for Memory<'_> {
         &self,
         addr: u64,
         size: u64,
-        what: &'static str,
+        what: Structure,
     ) -> crate::Result<(&'static [u8], u64)> {
         let (all, at) = self.data_from(addr, what)?;
         match all.get(..size as usize) {
             Some(b) if size <= all.len() as u64 => Ok((b, at)),
-            _ => Err(crate::Error::new(
+            _ => Err(crate::Error::out_of_bounds(
                 what,
+                Field::AddressSizePastSegment,
                 addr,
-                crate::Problem::OutOfBounds {
-                    field: "address + size (past its read-only segment)",
-                    start: addr,
-                    size,
-                    limit: all.len() as u64,
-                },
+                size,
             )),
         }
     }
 
-    fn data_from(&self, addr: u64, what: &'static str) -> crate::Result<(&'static [u8], u64)> {
+    fn data_from(&self, addr: u64, what: Structure) -> crate::Result<(&'static [u8], u64)> {
         for &(lo, hi) in &self.readonly {
             if addr >= lo && addr < hi {
                 let at = addr.wrapping_add(self.bias) as usize;
@@ -120,17 +117,15 @@ impl AddressSpace<'static> for Memory<'_> {
                 // views, dropping the views first) is dropped.
                 let v = unsafe { self.mem.view(at, (hi - addr) as usize) };
                 return v.map(|b| (b, addr)).map_err(|_| {
-                    crate::Error::new(what, addr, crate::Problem::Missing("mapped memory"))
+                    crate::Error::bad_value(what, addr, Field::AddressInNoLoad, addr)
                 });
             }
         }
-        Err(crate::Error::new(
+        Err(crate::Error::bad_value(
             what,
             addr,
-            crate::Problem::BadValue {
-                field: "address (in no read-only segment)",
-                value: addr,
-            },
+            Field::AddressInNoLoad,
+            addr,
         ))
     }
 }

@@ -8,7 +8,7 @@ use super::super::resolve::Resolver;
 use super::layout::{Definition, Input, Layout};
 use crate::arch::{Arch, Inputs, Needs as ArchNeeds, PltEntry};
 use crate::raw::consts::*;
-use crate::read::{Class, Relocation, SymbolSection};
+use crate::read::{Class, Relocation, RelocationTable, SymbolSection};
 use alloc::string::String;
 use alloc::vec::Vec;
 use hashbrown::HashMap;
@@ -119,8 +119,17 @@ fn for_each_relocation<'a>(
             let Some(table) = input.elf.relocation_table(&sec)? else {
                 continue;
             };
-            for r in table.iter() {
-                each(object, target, &r?)?;
+            match table {
+                RelocationTable::Fixed(t) => {
+                    for r in t.iter() {
+                        each(object, target, &r)?;
+                    }
+                }
+                RelocationTable::Crel(t) => {
+                    for r in t.iter() {
+                        each(object, target, &r?)?;
+                    }
+                }
             }
         }
     }

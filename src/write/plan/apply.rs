@@ -4,8 +4,8 @@
 use super::bad;
 use super::fates::Fate;
 use super::tls::TlsBlock;
-use crate::arch::{Arch, Check, Field, Inputs, TlsValue, Value, riscv64};
-use crate::error::Result;
+use crate::arch::{Arch, Check, Field as ArchField, Inputs, TlsValue, Value, riscv64};
+use crate::error::{Field, Result, Structure};
 use crate::raw::consts::EM_RISCV;
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
@@ -49,7 +49,7 @@ impl Builder<'_> {
             mem_size: 0,
             align: 1,
         });
-        let word_field = Field::Data {
+        let word_field = ArchField::Data {
             size: word as u8,
             check: Check::Either,
         };
@@ -92,21 +92,22 @@ impl Builder<'_> {
                 },
                 None => 0,
             };
-            let err =
-                |field, value: u64| bad("builder relocation", field, value).at_index(k as u64);
+            let err = |field, value: u64| {
+                bad(Structure::BuilderRelocation, field, value).at_index(k as u64)
+            };
             let arch_err = |e: crate::arch::Error| {
                 let (field, value) = match e {
                     crate::arch::Error::OutOfRange { value, .. } => {
-                        ("value (does not fit its field)", value as u64)
+                        (Field::WValueDoesNotFitItsField, value as u64)
                     }
                     crate::arch::Error::Misaligned { value, .. } => {
-                        ("value (not aligned as its field needs)", value)
+                        (Field::WValueNotAlignedAsItsFieldNeeds, value)
                     }
                     crate::arch::Error::Truncated { .. } => {
-                        ("offset (the field runs past its section)", r.offset)
+                        (Field::WOffsetTheFieldRunsPastItsSection, r.offset)
                     }
                     crate::arch::Error::Unsupported { r_type } => {
-                        ("type (not one the builder resolves)", r_type.into())
+                        (Field::WTypeNotOneTheBuilderResolvesForThis, r_type.into())
                     }
                 };
                 err(field, value)
@@ -116,9 +117,11 @@ impl Builder<'_> {
                 Fate::Static(how) if how.value == Value::None => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
-                        return Err(err("section (has no bytes to patch)", r.section.0 as u64));
+                        return Err(err(Field::WSectionHasNoBytesToPatch, r.section.0 as u64));
                     };
-                    let arch = arch.ok_or_else(|| err("machine", machine.into()))?;
+                    let arch = arch.ok_or_else(|| {
+                        err(Field::WMachineNoDynamicRelocationTypesKnown, machine.into())
+                    })?;
                     let mut q = Inputs {
                         s: r.symbol.map_or(0, |s| symbol_values[s.0]),
                         a: r.addend,
@@ -138,7 +141,7 @@ impl Builder<'_> {
                         Value::PairedLo => {
                             q.s = *hi_parts.get(&value).ok_or_else(|| {
                                 err(
-                                    "symbol (labels no PCREL_HI20 to pair this PCREL_LO12 with)",
+                                    Field::WSymbolLabelsNoPCRELHI20ToPair,
                                     r.symbol.map_or(0, |s| s.0 as u64),
                                 )
                             })?
@@ -149,7 +152,7 @@ impl Builder<'_> {
                     let here = usize::try_from(r.offset)
                         .ok()
                         .and_then(|o| bytes.get(o..o.checked_add(n)?))
-                        .ok_or_else(|| err("offset (the field runs past its section)", r.offset))?;
+                        .ok_or_else(|| err(Field::WOffsetTheFieldRunsPastItsSection, r.offset))?;
                     let mut b = [0u8; 8];
                     b[..n].copy_from_slice(here);
                     how.apply(&q, &mut b[..n], enc.endian).map_err(arch_err)?;
@@ -192,8 +195,8 @@ impl Builder<'_> {
                     if enc.class == Class::Elf32 && i32::try_from(addend).is_err() {
                         // Elf32_Rela's addend is sign-extended into 64-bit fields.
                         return Err(bad(
-                            "builder relocation",
-                            "addend (does not fit a 32-bit file's dynamic relocation)",
+                            Structure::BuilderRelocation,
+                            Field::WAddendDoesNotFitA32BitFile,
                             addend as u64,
                         )
                         .at_index(k as u64));

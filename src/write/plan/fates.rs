@@ -2,8 +2,8 @@
 //! into `.dynsym` in what order.
 
 use super::bad;
-use crate::arch::{Arch, Field, Howto, Needs, TlsValue, Value};
-use crate::error::Result;
+use crate::arch::{Arch, Field as ArchField, Howto, Needs, TlsValue, Value};
+use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
@@ -52,22 +52,17 @@ impl Builder<'_> {
         let word = self.kind.encoding.address_size() as u64;
         let arch = Arch::new(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
-            let e =
-                |field, value: u64| Err(bad("builder relocation", field, value).at_index(i as u64));
+            let e = |field, value: u64| {
+                Err(bad(Structure::BuilderRelocation, field, value).at_index(i as u64))
+            };
             let (Some(arch), Some(how)) = (arch, arch.and_then(|a| a.howto(r.kind))) else {
-                return e(
-                    "type (not one the builder resolves for this machine and class)",
-                    r.kind.into(),
-                );
+                return e(Field::WTypeNotOneTheBuilderResolvesForThis, r.kind.into());
             };
             if matches!(how.needs, Needs::Got | Needs::GotBase) {
-                return e(
-                    "type (needs a GOT, which the builder does not make yet)",
-                    r.kind.into(),
-                );
+                return e(Field::WTypeNeedsAGotNotMadeYet, r.kind.into());
             }
             let data_size = match how.field {
-                Field::Data { size, .. } => u64::from(size),
+                ArchField::Data { size, .. } => u64::from(size),
                 _ => 0,
             };
             // S + A in an address-sized word: may become RELATIVE or
@@ -91,20 +86,14 @@ impl Builder<'_> {
             let is_tls = how.value.is_tls();
             if is_tls && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
                 // TLS values are offsets in the TLS segment.
-                return e(
-                    "symbol (a TLS relocation against a symbol outside the loaded TLS sections)",
-                    sym_index,
-                );
+                return e(Field::WSymbolATLSRelocationAgainstASymbolOutside, sym_index);
             }
             if !is_tls
                 && how.value != Value::None
                 && sym.is_some_and(|s| s.kind == STT_TLS && in_tls_segment(s.place))
             {
                 // Its value is an offset in the TLS segment, not an address.
-                return e(
-                    "symbol (a thread-local variable in a relocation that is not a TLS one)",
-                    sym_index,
-                );
+                return e(Field::WSymbolAThreadLocalVariableInARelocation, sym_index);
             }
             let section = &self.sections[r.section.0];
             if section.flags & SHF_TLS != 0
@@ -114,7 +103,7 @@ impl Builder<'_> {
                 // TLS zeros take no room in their segment: their addresses
                 // belong to the sections after them.
                 return e(
-                    "section (TLS zeros: nothing there to relocate)",
+                    Field::WSectionTLSZerosNothingThereToRelocate,
                     r.section.0 as u64,
                 );
             }
@@ -139,7 +128,7 @@ impl Builder<'_> {
                         Some(t) => dynamic_of(t, false),
                         None => {
                             return e(
-                                "type (a 64-bit address in a 32-bit position-independent file)",
+                                Field::WTypeA64BitAddressInA32BitPositionIndependentFile,
                                 r.kind.into(),
                             );
                         }
@@ -150,7 +139,7 @@ impl Builder<'_> {
                     // cannot be bound by the dynamic linker anyway.
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
                             sym_index,
                         );
                     }
@@ -159,7 +148,7 @@ impl Builder<'_> {
                 Value::Tls(_) if data_size == 8 && !sym_defined && dynamic => {
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
                             sym_index,
                         );
                     }
@@ -174,29 +163,23 @@ impl Builder<'_> {
                     dynamic_of(r.kind, false)
                 }
                 Value::Tls(TlsValue::TpOff) if !exec => {
-                    return e(
-                        "type (local-exec TLS cannot be used in a shared object)",
-                        r.kind.into(),
-                    );
+                    return e(Field::WTypeLocalExecTLSCannotBeUsedIn, r.kind.into());
                 }
                 _ if !sym_defined => {
                     return e(
-                        "symbol (undefined, and the relocation cannot be dynamic)",
+                        Field::WSymbolUndefinedAndTheRelocationCannotBeDynamic,
                         sym_index,
                     );
                 }
                 // S is fixed, P moves with the load address: no constant.
                 Value::PcRel | Value::Page if !exec && absolute => {
-                    return e(
-                        "symbol (an absolute symbol cannot be reached PC-relatively in a position-independent file)",
-                        sym_index,
-                    );
+                    return e(Field::WSymbolAnAbsoluteSymbolCannotBeReachedPC, sym_index);
                 }
                 // Only the low bits of an address stay put when the file
                 // moves.
                 Value::Abs if !exec && !abs_word && !abs64 && !how.field.low_page_bits() => {
                     return e(
-                        "type (an absolute relocation narrower than an address cannot be used in a position-independent file)",
+                        Field::WTypeAnAbsoluteRelocationNarrowerThanAnAddress,
                         r.kind.into(),
                     );
                 }
@@ -206,7 +189,7 @@ impl Builder<'_> {
             if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
                     return e(
-                        "section (a dynamic relocation in a read-only section would need text relocations)",
+                        Field::WSectionADynamicRelocationInAReadOnly,
                         r.section.0 as u64,
                     );
                 }
@@ -214,12 +197,12 @@ impl Builder<'_> {
                     .checked_add(how.field.size() as u64)
                     .is_none_or(|end| end > section.data.size())
                 {
-                    return e("offset (the field runs past its section)", r.offset);
+                    return e(Field::WOffsetTheFieldRunsPastItsSection, r.offset);
                 }
             }
             if section.perms.is_none() {
                 return e(
-                    "section (not loaded; cannot relocate it in a linked file)",
+                    Field::WSectionNotLoadedCannotRelocateItInA,
                     r.section.0 as u64,
                 );
             }
