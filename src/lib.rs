@@ -27,6 +27,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod error;
+#[cfg(feature = "pagemap")]
+pub mod pagemap;
 pub mod raw;
 pub mod read;
 #[cfg(feature = "alloc")]
