@@ -26,6 +26,8 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[cfg(feature = "check")]
+pub mod check;
 pub mod error;
 #[cfg(feature = "pagemap")]
 pub mod pagemap;

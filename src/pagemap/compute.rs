@@ -400,6 +400,7 @@ fn pages(
             regions: r..last,
             perms: (kinds > 0).then_some(Perms(union)),
             mixed: kinds > 1,
+            wx: running.get(3).is_some_and(|n| *n > 0) || running.get(7).is_some_and(|n| *n > 0),
         });
         // The last region may go on into the next page.
         r = last.saturating_sub(1).max(r);

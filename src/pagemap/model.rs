@@ -199,8 +199,11 @@ pub struct Page {
     /// The union of the permissions of the `PT_LOAD` segments whose file
     /// bytes touch it; `None` when none does.
     pub perms: Option<Perms>,
-    /// Touched by loaded segments with different permissions.
+    /// Touched by loaded segments with different permissions (one file
+    /// page mapped twice, as compact layouts do at each permission change).
     pub mixed: bool,
+    /// Loaded by a segment that is both writable and executable.
+    pub wx: bool,
 }
 
 impl Page {
@@ -208,9 +211,11 @@ impl Page {
     pub fn is_loaded(&self) -> bool {
         self.perms.is_some()
     }
-    /// Writable and executable (by one segment or by two sharing it).
+    /// Loaded by a segment that is both writable and executable (two
+    /// segments sharing the file page, one RW and one RX, map it twice, so
+    /// that is not counted).
     pub fn is_wx(&self) -> bool {
-        self.perms.is_some_and(Perms::is_wx)
+        self.wx
     }
 }
 
@@ -239,7 +244,7 @@ pub struct Totals {
     pub unclaimed_bytes: u64,
     /// Pages shared by loaded segments with different permissions.
     pub mixed_pages: u64,
-    /// Pages both writable and executable.
+    /// Pages a writable and executable segment loads.
     pub wx_pages: u64,
 }
 
