@@ -54,10 +54,19 @@ pub fn render(map: &PageMap, name: &str) -> String {
                 y + h.min(10)
             );
         }
+        // Each row is a group saying which pages it stands for.
+        let _ = writeln!(
+            out,
+            "<g class=\"{}\" data-first-page=\"{}\" data-pages=\"{}\">",
+            if row.band.is_some() { "band" } else { "page" },
+            row.pages.start,
+            row.pages.len()
+        );
         match row.band {
             Some(r) => band(&mut out, map, row, r, y),
             None => page_row(&mut out, map, row.pages.start, y),
         }
+        out.push_str("</g>\n");
         y += h;
     }
     let _ = writeln!(

@@ -13,6 +13,8 @@ mod info;
 mod json;
 mod pagemap;
 mod rewrite;
+#[cfg(feature = "serve")]
+mod serve;
 mod strip;
 mod text;
 mod walk;
@@ -30,6 +32,8 @@ enum Cli {
     Rewrite(rewrite::Args),
     Pagemap(pagemap::Args),
     Check(check::Args),
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,8 @@ fn main() -> ExitCode {
         Cli::Rewrite(args) => rewrite::run(args),
         Cli::Pagemap(args) => pagemap::run(args),
         Cli::Check(args) => check::run(args),
+        #[cfg(feature = "serve")]
+        Cli::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
