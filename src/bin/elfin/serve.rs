@@ -148,11 +148,18 @@ async fn upload(config: &Config, mut form: Multipart) -> Result<(String, Vec<u8>
         }
         let name = field.file_name().unwrap_or("upload").to_owned();
         let mut bytes = Vec::new();
+        let mut over = false;
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            if (bytes.len() + chunk.len()) as u64 > config.max_upload {
-                return Err(too_large());
+            if over || (bytes.len() + chunk.len()) as u64 > config.max_upload {
+                // Keep reading, storing nothing (see the body limit).
+                over = true;
+                bytes = Vec::new();
+                continue;
             }
             bytes.extend_from_slice(&chunk);
+        }
+        if over {
+            return Err(too_large());
         }
         return Ok((name, bytes));
     }
@@ -162,11 +169,15 @@ async fn upload(config: &Config, mut form: Multipart) -> Result<(String, Vec<u8>
     ))
 }
 
-/// Refuses early what announces itself as too large, before reading it
-/// (clients sending `Expect: 100-continue` then send nothing).
-fn announced_size(config: &Config, req_len: Option<u64>) -> Result<(), Refusal> {
-    match req_len {
-        Some(n) if n > config.max_upload.saturating_add(64 << 10) => Err(Refusal(
+/// Refuses what announces itself as too large before reading it, when the
+/// client waits for `100 Continue` (curl does for large bodies): it then
+/// sends nothing. Others are refused after their body (see the limit).
+fn announced_size(config: &Config, headers: &axum::http::HeaderMap) -> Result<(), Refusal> {
+    let waits = headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    match content_length(headers) {
+        Some(n) if waits && n > config.max_upload.saturating_add(64 << 10) => Err(Refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the upload ({n} bytes) is larger than {} bytes",
@@ -221,7 +232,7 @@ macro_rules! upload_handler {
             headers: axum::http::HeaderMap,
             form: Multipart,
         ) -> Result<Response, Refusal> {
-            announced_size(&config, content_length(&headers))?;
+            announced_size(&config, &headers)?;
             let (name, bytes) = upload(&config, form).await?;
             let $d = draw(name, bytes).await?;
             Ok($body)
