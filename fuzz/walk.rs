@@ -17,8 +17,8 @@ use core::hint::black_box;
 
 use elfin::raw::consts::*;
 use elfin::read::{
-    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationTable, Section, StringTable,
-    SymbolTable,
+    Dyn, GnuNote, HashTable, Note, NoteIter, ProgramHeader, RelocationFormat, RelocationTable,
+    Section, StringTable, SymbolTable,
 };
 use elfin::{ElfFile, Error, Result};
 
@@ -420,6 +420,12 @@ fn dynamic_symbols<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         return;
     };
     let t = ds.symbols();
+    if let Some(e) = ds.hash_error() {
+        error(e);
+    }
+    if let Some(e) = ds.versions_error() {
+        error(e);
+    }
     let mut local = Seen {
         names: Probes::new(),
         symbol_names: Probes::new(),
@@ -506,21 +512,19 @@ fn relocation_table<'a>(
     // The symbol table a relocation section names, to resolve symbols.
     let symbols = section.and_then(|s| {
         let link = s.header().sh_link;
-        if link == 0 || matches!(t, RelocationTable::Relr(..)) {
+        if link == 0 || t.format() == RelocationFormat::Relr {
             return None;
         }
         ok(file.section(link as usize)).and_then(|l| ok(file.symbol_table_of(&l)))
     });
     let mut n = 0usize;
-    for r in t.iter() {
+    for r in t.with_symbols(symbols) {
         let Some(r) = ok(r) else { continue };
         black_box(r);
         n += 1;
-        if let Some(st) = &symbols {
-            if let Some(sym) = ok(st.get(r.symbol as usize)) {
-                let _ = ok(st.name(&sym));
-            }
-        }
+    }
+    if let Some(fixed) = t.as_fixed() {
+        n = n.wrapping_add(fixed.iter().count());
     }
     black_box(n);
 }
@@ -530,7 +534,7 @@ fn relocations(file: &ElfFile<'_>) {
         return;
     };
     for t in [d.rela, d.rel, d.relr, d.plt].into_iter().flatten() {
-        relocation_table(file, &t, None);
+        relocation_table(file, &RelocationTable::Fixed(t), None);
     }
 }
 
@@ -599,11 +603,11 @@ fn lookups<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         let off = file.vaddr_to_offset(addr);
         black_box(off.map(|o| file.offset_to_vaddr(o)));
         for size in [0, 1, 8, 64, u64::MAX] {
-            if let Some(d) = ok(file.data_at_vaddr(addr, size, "fuzz probe")) {
+            if let Some(d) = ok(file.data_at_vaddr(addr, size)) {
                 bytes(d);
             }
         }
-        if let Some((d, off)) = ok(file.data_from_vaddr(addr, "fuzz probe")) {
+        if let Some((d, off)) = ok(file.data_from_vaddr(addr)) {
             bytes(d);
             black_box(off);
         }
@@ -611,7 +615,7 @@ fn lookups<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
     for off in seen.offsets.iter() {
         black_box(file.offset_to_vaddr(off));
         for size in [0, 16, u64::MAX] {
-            if let Some(d) = ok(file.bytes_at(off, size, "fuzz probe")) {
+            if let Some(d) = ok(file.bytes_at(off, size)) {
                 bytes(d);
             }
         }

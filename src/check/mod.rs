@@ -125,7 +125,7 @@ impl Report {
             Some((_, what)) => what.to_string(),
             None => message,
         };
-        self.add(kind, e.structure, e.index, e.offset, message);
+        self.add(kind, e.structure(), e.index(), e.offset(), message);
     }
 }
 

@@ -9,7 +9,7 @@ use crate::raw::consts::{
     ET_REL, PT_LOAD, PT_NOTE, SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_NOTE, SHT_STRTAB, SHT_SYMTAB,
     STT_FILE, STT_NOTYPE, STT_SECTION, STT_TLS,
 };
-use crate::read::{Class, ElfFile, GnuHash, SymbolSection, SysvHash};
+use crate::read::{Class, ElfFile, GnuHash, RelocationTable, SymbolSection, SysvHash};
 
 pub(super) fn dynamic(file: &ElfFile<'_>, r: &mut Report) {
     match file.dynamic() {
@@ -149,26 +149,18 @@ pub(super) fn relocations(file: &ElfFile<'_>, r: &mut Report) {
         if !relocatable && loads.is_empty() {
             continue;
         }
-        for (i, rel) in table.iter().enumerate() {
-            let rel = match rel {
-                Ok(rel) => rel,
-                Err(e) => {
-                    r.error(e);
-                    break;
-                }
-            };
+        let mut each = |i: usize, offset: u64| {
             let bad = match target {
-                Some((_, size)) => rel.offset >= size,
+                Some((_, size)) => offset >= size,
                 None if relocatable => false,
-                None => !loaded(rel.offset),
+                None => !loaded(offset),
             };
             if bad {
                 let message = match target {
-                    Some((t, size)) => format!(
-                        "r_offset {:#x} is outside section {t} (size {size:#x})",
-                        rel.offset
-                    ),
-                    None => format!("r_offset {:#x} is in no PT_LOAD segment", rel.offset),
+                    Some((t, size)) => {
+                        format!("r_offset {offset:#x} is outside section {t} (size {size:#x})")
+                    }
+                    None => format!("r_offset {offset:#x} is in no PT_LOAD segment"),
                 };
                 r.add(
                     Kind::RelocationOutside,
@@ -177,6 +169,28 @@ pub(super) fn relocations(file: &ElfFile<'_>, r: &mut Report) {
                     h.sh_offset,
                     format!("(section {}) {message}", s.index()),
                 );
+            }
+        };
+        match table {
+            RelocationTable::Fixed(t) => {
+                for (i, rel) in t.iter().enumerate() {
+                    each(i, rel.offset);
+                }
+            }
+            RelocationTable::Crel(t) => {
+                let mut failed = None;
+                for (i, rel) in t.iter().enumerate() {
+                    match rel {
+                        Ok(rel) => each(i, rel.offset),
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if let Some(e) = failed {
+                    r.error(e);
+                }
             }
         }
     }

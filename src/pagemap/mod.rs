@@ -34,7 +34,6 @@ pub use model::{
     Mark, Page, PageMap, Perms, Region, RegionKind, Row, SectionInfo, SegmentInfo, Totals,
 };
 
-use crate::error::{Error, Problem, Result};
 use crate::read::ElfFile;
 
 /// The page size used when none is given: 4 KiB.
@@ -47,18 +46,28 @@ pub const MIN_PAGE_SIZE: u64 = 64;
 /// Runs of at least this many pages inside one region are drawn as one band.
 pub const MIN_BAND_PAGES: usize = 4;
 
-fn check_page_size(page_size: u64) -> Result<()> {
+/// A page size that is not a power of two of at least [`MIN_PAGE_SIZE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadPageSize(pub u64);
+
+impl core::fmt::Display for BadPageSize {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "page size {} is not a power of two of at least {MIN_PAGE_SIZE}",
+            self.0
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for BadPageSize {}
+
+fn check_page_size(page_size: u64) -> Result<(), BadPageSize> {
     if page_size.is_power_of_two() && page_size >= MIN_PAGE_SIZE {
         Ok(())
     } else {
-        Err(Error::new(
-            "page map",
-            0,
-            Problem::BadValue {
-                field: "page size (a power of two, at least 64)",
-                value: page_size,
-            },
-        ))
+        Err(BadPageSize(page_size))
     }
 }
 
@@ -66,14 +75,14 @@ impl PageMap {
     /// The page map of a parsed file. Fails only on a page size that is not
     /// a power of two of at least [`MIN_PAGE_SIZE`]; what cannot be read is
     /// left out of the picture and listed in [`PageMap::errors`].
-    pub fn new(file: &ElfFile<'_>, page_size: u64) -> Result<PageMap> {
+    pub fn new(file: &ElfFile<'_>, page_size: u64) -> Result<PageMap, BadPageSize> {
         check_page_size(page_size)?;
         Ok(compute::build(file, page_size))
     }
 
     /// The page map of any bytes: parsed when the reader can, otherwise the
     /// file header (when there is one) and the reader's message.
-    pub fn from_bytes(data: &[u8], page_size: u64) -> Result<PageMap> {
+    pub fn from_bytes(data: &[u8], page_size: u64) -> Result<PageMap, BadPageSize> {
         check_page_size(page_size)?;
         Ok(match ElfFile::parse(data) {
             Ok(file) => compute::build(&file, page_size),

@@ -16,7 +16,9 @@ pub mod header;
 mod index;
 pub mod note;
 pub mod reloc;
+mod reloc_crel;
 mod reloc_iter;
+mod reloc_resolved;
 mod reloc_tables;
 pub mod section;
 pub mod segment;
@@ -34,7 +36,10 @@ pub use header::FileHeader;
 #[cfg(feature = "alloc")]
 pub use index::{SectionIndex, SymbolIndex, VersionIndex};
 pub use note::{GnuNote, Note, NoteIter, Property};
-pub use reloc::{InfoLayout, Rel, Rela, Relocation, RelocationTable, Relocations};
+pub use reloc::{
+    CrelIter, CrelTable, FixedRelocations, InfoLayout, Rel, Rela, Relocation, RelocationFormat,
+    RelocationTable, Relocations, RelrIter, ResolvedRelocation, ResolvedRelocations,
+};
 pub use reloc_tables::DynamicRelocations;
 pub use section::{Section, SectionHeader};
 pub use segment::ProgramHeader;

@@ -35,5 +35,7 @@ pub use builder::{
 };
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
-pub use rewrite::{REPLACED_ALIGN_MAX, RewritePlan, RewriteSection, Rewriter};
+pub use rewrite::{
+    Piece, REPLACED_ALIGN_MAX, RewriteOutput, RewritePlan, RewriteSection, Rewriter,
+};
 pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};

@@ -2,7 +2,7 @@
 //! absolute, PC-relative and TLS kinds for x86-64 (LP64 and x32) and
 //! AArch64 (LP64 and ILP32).
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, Encoding, Endian};
 
@@ -185,13 +185,8 @@ pub(crate) fn resolve(
     at: &[u8],
     index: u64,
 ) -> Result<Option<([u8; 8], usize)>> {
-    let range = |field: &'static str, v: u64| {
-        Err(Error::new(
-            "builder relocation",
-            p,
-            Problem::BadValue { field, value: v },
-        )
-        .at_index(index))
+    let range = |field: Field, v: u64| {
+        Err(Error::bad_value(Structure::BuilderRelocation, p, field, v).at_index(index))
     };
     let word = enc.address_size();
     let add_imm12 = |imm: u64| {
@@ -205,7 +200,7 @@ pub(crate) fn resolve(
             // (x32's R_X86_64_32, ILP32's P32_ABS32).
             let v = value as i64;
             if !(i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&v) {
-                return range("value (does not fit the 32-bit word)", value);
+                return range(Field::WValueDoesNotFitThe32BitWord, value);
             }
             put(enc, value, 4)
         }
@@ -215,31 +210,28 @@ pub(crate) fn resolve(
             let fits = (signed && i32::try_from(value as i64).is_ok())
                 || (unsigned && u32::try_from(value).is_ok());
             if !fits {
-                return range("value (does not fit the 32-bit field)", value);
+                return range(Field::WValueDoesNotFit32BitFieldWidth, value);
             }
             put(enc, value, 4)
         }
         How::Tls { size, .. } => {
             let v = value as i64;
             if size == 4 && i32::try_from(v).is_err() {
-                return range("TLS offset (does not fit 32 bits)", value);
+                return range(Field::WTLSOffsetDoesNotFit32Bits, value);
             }
             put(enc, value, size.into())
         }
         How::PcRel { size } => {
             let d = value.wrapping_sub(p) as i64;
             if size == 4 && (d < i32::MIN as i64 || d > i32::MAX as i64) {
-                return range("PC-relative distance (does not fit 32 bits)", d as u64);
+                return range(Field::WPCRelativeDistanceDoesNotFit32Bits, d as u64);
             }
             put(enc, d as u64, size as usize)
         }
         How::Branch26 => {
             let d = value.wrapping_sub(p) as i64;
             if d & 3 != 0 || !(-(1 << 27)..(1 << 27)).contains(&d) {
-                return range(
-                    "branch distance (not within ±128 MiB or not aligned)",
-                    d as u64,
-                );
+                return range(Field::WBranchDistanceNotWithinPm128MiBOr, d as u64);
             }
             let insn = (get_insn(at) & 0xfc00_0000) | (((d >> 2) as u32) & 0x03ff_ffff);
             put(INSN, insn.into(), 4)
@@ -247,7 +239,7 @@ pub(crate) fn resolve(
         How::AdrpPage21 => {
             let d = ((value & !0xfff) as i64).wrapping_sub((p & !0xfff) as i64) >> 12;
             if !(-(1 << 20)..(1 << 20)).contains(&d) {
-                return range("ADRP page distance (not within ±4 GiB)", d as u64);
+                return range(Field::WADRPPageDistanceNotWithinPm4GiB, d as u64);
             }
             let d = d as u32;
             let insn = (get_insn(at) & 0x9f00_001f) | ((d & 3) << 29) | (((d >> 2) & 0x7ffff) << 5);
@@ -256,13 +248,13 @@ pub(crate) fn resolve(
         How::AddLo12 => add_imm12(value),
         How::TpRelHi12 => {
             if value >= 1 << 24 {
-                return range("thread-pointer offset (not below 16 MiB)", value);
+                return range(Field::WThreadPointerOffsetNotBelow16MiB, value);
             }
             add_imm12(value >> 12)
         }
         How::TpRelLo12 { nc } => {
             if !nc && value >= 1 << 12 {
-                return range("thread-pointer offset (not below 4 KiB)", value);
+                return range(Field::WThreadPointerOffsetNotBelow4KiB, value);
             }
             add_imm12(value)
         }

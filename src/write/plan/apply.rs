@@ -4,7 +4,7 @@
 use super::bad;
 use super::fates::Fate;
 use super::tls::TlsBlock;
-use crate::error::Result;
+use crate::error::{Field, Result, Structure};
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
 use crate::write::layout::Placed;
@@ -72,8 +72,8 @@ impl Builder<'_> {
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
                         return Err(bad(
-                            "builder relocation",
-                            "section (has no bytes to patch)",
+                            Structure::BuilderRelocation,
+                            Field::WSectionHasNoBytesToPatch,
                             r.section.0 as u64,
                         )
                         .at_index(k as u64));
@@ -97,8 +97,8 @@ impl Builder<'_> {
                     if let Some((b, n)) = resolve(enc, how, value, p, here, k as u64)? {
                         if here.len() < n {
                             return Err(bad(
-                                "builder relocation",
-                                "offset (the field runs past its section)",
+                                Structure::BuilderRelocation,
+                                Field::WOffsetTheFieldRunsPastItsSection,
                                 r.offset,
                             )
                             .at_index(k as u64));
@@ -145,8 +145,8 @@ impl Builder<'_> {
                     if enc.class == Class::Elf32 && i32::try_from(addend).is_err() {
                         // Elf32_Rela's addend is sign-extended into 64-bit fields.
                         return Err(bad(
-                            "builder relocation",
-                            "addend (does not fit a 32-bit file's dynamic relocation)",
+                            Structure::BuilderRelocation,
+                            Field::WAddendDoesNotFitA32BitFile,
                             addend as u64,
                         )
                         .at_index(k as u64));

@@ -2,7 +2,7 @@
 //! into `.dynsym` in what order.
 
 use super::bad;
-use crate::error::Result;
+use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
@@ -52,13 +52,11 @@ impl Builder<'_> {
         let word = self.kind.encoding.address_size() as u64;
         let types = dynamic_types(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
-            let e =
-                |field, value: u64| Err(bad("builder relocation", field, value).at_index(i as u64));
+            let e = |field, value: u64| {
+                Err(bad(Structure::BuilderRelocation, field, value).at_index(i as u64))
+            };
             let Some(how) = classify(machine, class, r.kind) else {
-                return e(
-                    "type (not one the builder resolves for this machine and class)",
-                    r.kind.into(),
-                );
+                return e(Field::WTypeNotOneTheBuilderResolvesForThis, r.kind.into());
             };
             let sym = r.symbol.map(|s| &self.symbols[s.0]);
             let sym_defined = r.symbol.is_none_or(|s| self.is_defined(s.0));
@@ -75,20 +73,14 @@ impl Builder<'_> {
             };
             if how.is_tls() && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
                 // TLS values are offsets in the TLS segment.
-                return e(
-                    "symbol (a TLS relocation against a symbol outside the loaded TLS sections)",
-                    sym_index,
-                );
+                return e(Field::WSymbolATLSRelocationAgainstASymbolOutside, sym_index);
             }
             if !how.is_tls()
                 && how != How::Nothing
                 && sym.is_some_and(|s| s.kind == STT_TLS && in_tls_segment(s.place))
             {
                 // Its value is an offset in the TLS segment, not an address.
-                return e(
-                    "symbol (a thread-local variable in a relocation that is not a TLS one)",
-                    sym_index,
-                );
+                return e(Field::WSymbolAThreadLocalVariableInARelocation, sym_index);
             }
             let section = &self.sections[r.section.0];
             if section.flags & SHF_TLS != 0
@@ -98,7 +90,7 @@ impl Builder<'_> {
                 // TLS zeros take no room in their segment: their addresses
                 // belong to the sections after them.
                 return e(
-                    "section (TLS zeros: nothing there to relocate)",
+                    Field::WSectionTLSZerosNothingThereToRelocate,
                     r.section.0 as u64,
                 );
             }
@@ -125,7 +117,7 @@ impl Builder<'_> {
                     // cannot be bound by the dynamic linker anyway.
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
                             sym_index,
                         );
                     }
@@ -139,7 +131,7 @@ impl Builder<'_> {
                 How::Tls { size: 8, .. } if !sym_defined && dynamic => {
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
+                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
                             sym_index,
                         );
                     }
@@ -165,43 +157,31 @@ impl Builder<'_> {
                 | How::TpRelLo12 { .. }
                     if !exec =>
                 {
-                    return e(
-                        "type (local-exec TLS cannot be used in a shared object)",
-                        r.kind.into(),
-                    );
+                    return e(Field::WTypeLocalExecTLSCannotBeUsedIn, r.kind.into());
                 }
                 _ if !sym_defined => {
                     return e(
-                        "symbol (undefined, and the relocation cannot be dynamic)",
+                        Field::WSymbolUndefinedAndTheRelocationCannotBeDynamic,
                         sym_index,
                     );
                 }
                 // S is fixed, P moves with the load address: no constant.
                 How::PcRel { .. } | How::Branch26 | How::AdrpPage21 if !exec && absolute => {
-                    return e(
-                        "symbol (an absolute symbol cannot be reached PC-relatively in a position-independent file)",
-                        sym_index,
-                    );
+                    return e(Field::WSymbolAnAbsoluteSymbolCannotBeReachedPC, sym_index);
                 }
                 How::Abs32 { .. } if !exec => {
-                    return e(
-                        "type (a 32-bit absolute relocation cannot be used in a position-independent file)",
-                        r.kind.into(),
-                    );
+                    return e(Field::WTypeA32BitAbsoluteRelocationCannotBe, r.kind.into());
                 }
                 h => Fate::Static(h),
             };
             let dynamic_reloc = matches!(fate, Fate::Relative { .. } | Fate::Dynamic { .. });
             if dynamic_reloc && types.is_none() {
-                return e(
-                    "machine (no dynamic relocation types known)",
-                    machine.into(),
-                );
+                return e(Field::WMachineNoDynamicRelocationTypesKnown, machine.into());
             }
             if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
                     return e(
-                        "section (a dynamic relocation in a read-only section would need text relocations)",
+                        Field::WSectionADynamicRelocationInAReadOnly,
                         r.section.0 as u64,
                     );
                 }
@@ -209,12 +189,12 @@ impl Builder<'_> {
                     .checked_add(how.field_size(word))
                     .is_none_or(|end| end > section.data.size())
                 {
-                    return e("offset (the field runs past its section)", r.offset);
+                    return e(Field::WOffsetTheFieldRunsPastItsSection, r.offset);
                 }
             }
             if section.perms.is_none() {
                 return e(
-                    "section (not loaded; cannot relocate it in a linked file)",
+                    Field::WSectionNotLoadedCannotRelocateItInA,
                     r.section.0 as u64,
                 );
             }

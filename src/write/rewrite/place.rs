@@ -2,7 +2,7 @@
 //! section header table go, and the bound on the output's size.
 
 use super::{RewritePlan, Rewriter, align_up, overflow};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
 use alloc::vec::Vec;
@@ -86,11 +86,7 @@ impl Rewriter<'_> {
         };
         let limit = self.size_limit(moved.len() as u64, table, word, extension.as_ref());
         if end > limit {
-            return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::TooLarge { size: end, limit },
-            ));
+            return Err(Error::too_large(Structure::Rewrite, 0, end));
         }
         Ok(RewritePlan {
             sections: kept.iter().map(|&i| headers[i]).collect(),
