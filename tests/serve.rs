@@ -200,6 +200,20 @@ fn uploads_on_loopback() {
         requests += 2;
     }
 
+    // A cut file the reader still opens (its section header table is gone):
+    // drawn, with the reader's message in the picture.
+    let cut = tmp("cut");
+    std::fs::write(&cut, &ls[..ls.len() / 2]).unwrap();
+    let (status, svg) = server.post("/map.svg", &cut);
+    assert_eq!(status, 200);
+    let svg = String::from_utf8(svg).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(
+        svg.contains("error: section header table"),
+        "no reader message"
+    );
+    requests += 1;
+
     // 300 MiB (sparse on disk) against the default 256 MiB limit.
     let big = tmp("big");
     std::fs::File::create(&big)

@@ -134,6 +134,12 @@ pub fn check(file: &ElfFile<'_>) -> Vec<Finding> {
     let mut r = Report {
         findings: Vec::new(),
     };
+    if let Some(e) = file.segments_error() {
+        r.error(e);
+    }
+    if let Some(e) = file.sections_error() {
+        r.error(e);
+    }
     layout::segments(file, &mut r);
     layout::sections(file, &mut r);
     tables::dynamic(file, &mut r);

@@ -35,6 +35,10 @@ struct Span {
 pub(super) fn build(file: &ElfFile<'_>, page_size: u64) -> PageMap {
     let file_size = file.data().len() as u64;
     let mut errors = Vec::new();
+    // A header table the reader could not use is drawn where the file
+    // header says it is (as far as the file goes), with the reason.
+    errors.extend(file.segments_error().map(|e| e.to_string()));
+    errors.extend(file.sections_error().map(|e| e.to_string()));
     let segments = segments(file, file_size, page_size);
     let sections = sections(file, &segments, &mut errors);
     let mut spans = header_spans(file, file_size);
@@ -153,14 +157,16 @@ fn header_spans(file: &ElfFile<'_>, file_size: u64) -> Vec<Span> {
         }
     };
     push(0, u64::from(h.e_ehsize).max(1), RegionKind::FileHeader);
-    let ph = file.program_headers();
-    let ph_size = (ph.len() as u64).saturating_mul(u64::from(h.e_phentsize));
-    if ph_size != 0 {
+    let ph_size = file
+        .stated_segment_count()
+        .saturating_mul(u64::from(h.e_phentsize));
+    if ph_size != 0 && h.e_phoff != 0 {
         push(h.e_phoff, ph_size, RegionKind::ProgramHeaders);
     }
-    let sh = file.section_headers();
-    let sh_size = (sh.len() as u64).saturating_mul(u64::from(h.e_shentsize));
-    if sh_size != 0 {
+    let sh_size = file
+        .stated_section_count()
+        .saturating_mul(u64::from(h.e_shentsize));
+    if sh_size != 0 && h.e_shoff != 0 {
         push(h.e_shoff, sh_size, RegionKind::SectionHeaders);
     }
     spans
