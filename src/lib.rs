@@ -28,7 +28,11 @@ extern crate alloc;
 extern crate std;
 
 pub mod arch;
+#[cfg(feature = "check")]
+pub mod check;
 pub mod error;
+#[cfg(feature = "pagemap")]
+pub mod pagemap;
 pub mod raw;
 pub mod read;
 #[cfg(feature = "alloc")]
