@@ -367,6 +367,55 @@ pub struct DynamicTypes {
     pub relative64: Option<u32>,
 }
 
+/// What a dynamic relocation asks the loader for (`B` is the load bias).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DynamicKind {
+    /// `B + A` in an address word.
+    Relative,
+    /// `B + A` in 64 bits of a 32-bit file (x32).
+    Relative64,
+    /// `S + A` in an address word (ABS, and RISC-V's GOT entries).
+    Abs,
+    /// `S` (AArch64 adds A) in a GOT entry.
+    GlobDat,
+    /// `S` in a PLT's GOT slot.
+    JumpSlot,
+    /// Copy the symbol's bytes here.
+    Copy,
+    /// The address returned by calling the resolver at `B + A`.
+    IRelative,
+    /// The symbol's TLS module ID.
+    DtpMod,
+    /// The symbol's offset in its TLS block plus A.
+    DtpOff,
+    /// The symbol's offset from the thread pointer plus A.
+    TpOff,
+}
+
+impl DynamicTypes {
+    /// What `r_type` is, if it is one of these types. RISC-V's GOT
+    /// entries use `R_RISCV_64`, so its `GLOB_DAT` reads as
+    /// [`Abs`](DynamicKind::Abs): the same computation.
+    pub fn kind(&self, r_type: u32) -> Option<DynamicKind> {
+        use DynamicKind::*;
+        let k = [
+            (self.relative, Relative),
+            (self.abs, Abs),
+            (self.glob_dat, GlobDat),
+            (self.jump_slot, JumpSlot),
+            (self.copy, Copy),
+            (self.irelative, IRelative),
+            (self.dtpmod, DtpMod),
+            (self.dtpoff, DtpOff),
+            (self.tpoff, TpOff),
+        ];
+        if Some(r_type) == self.relative64 {
+            return Some(Relative64);
+        }
+        k.iter().find(|(t, _)| *t == r_type).map(|&(_, k)| k)
+    }
+}
+
 /// Where the thread pointer is relative to an executable's TLS block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsVariant {

@@ -112,3 +112,18 @@ fn machines_and_classes_map_both_ways() {
     }
     assert_eq!(Arch::new(EM_RISCV, Class::Elf32), None);
 }
+
+#[test]
+fn dynamic_types_read_back_as_their_kind() {
+    for arch in ARCHES {
+        let d = arch.dynamic_types();
+        assert_eq!(d.kind(d.relative), Some(DynamicKind::Relative));
+        assert_eq!(d.kind(d.jump_slot), Some(DynamicKind::JumpSlot));
+        assert_eq!(d.kind(d.tpoff), Some(DynamicKind::TpOff));
+        assert_eq!(d.kind(0), None);
+    }
+    assert_eq!(
+        x86_64::DYNAMIC_X32.kind(R_X86_64_RELATIVE64),
+        Some(DynamicKind::Relative64)
+    );
+}
