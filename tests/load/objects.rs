@@ -117,7 +117,14 @@ fn rust_no_std_object() {
     }
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/load/c/nostd.rs");
     let obj = tmp("nostd.o");
+    let target = if c_code::AARCH64 {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    };
     let args = [
+        "--target",
+        target,
         "--edition",
         "2024",
         "--emit=obj",
