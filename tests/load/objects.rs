@@ -46,7 +46,7 @@ fn clang_object() {
 #[test]
 fn gcc_non_pic_object() {
     if c_code::AARCH64 {
-        println!("SKIP: gcc_non_pic_object: x86-64 code models only");
+        eprintln!("SKIP: gcc_non_pic_object: x86-64 code models only");
         return;
     }
     if !require(c_code::tools()) {
@@ -76,7 +76,7 @@ fn gcc_non_pic_object() {
 #[test]
 fn comdat_groups_keep_the_first_copy() {
     if c_code::AARCH64 {
-        println!("SKIP: comdat_groups_keep_the_first_copy: x86-64 assembly");
+        eprintln!("SKIP: comdat_groups_keep_the_first_copy: x86-64 assembly");
         return;
     }
     if !require(c_code::tools()) {
