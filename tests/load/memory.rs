@@ -116,7 +116,7 @@ fn load_and_call(path: &PathBuf) -> Image {
 #[test]
 fn debug_tail_never_resident_and_only_the_writable_segment_dirty() {
     if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        println!("SKIP: debug_tail_never_resident: x86-64 Linux only");
+        eprintln!("SKIP: debug_tail_never_resident: x86-64 Linux only");
         return;
     }
     let path = big_image();
@@ -186,7 +186,7 @@ fn child_holding_the_image() {
 #[test]
 fn two_processes_share_read_only_pages() {
     if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        println!("SKIP: two_processes_share_read_only_pages: x86-64 Linux only");
+        eprintln!("SKIP: two_processes_share_read_only_pages: x86-64 Linux only");
         return;
     }
     let path = big_image();

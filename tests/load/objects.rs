@@ -46,7 +46,7 @@ fn clang_object() {
 #[test]
 fn gcc_non_pic_object() {
     if c_code::AARCH64 {
-        println!("SKIP: gcc_non_pic_object: x86-64 code models only");
+        eprintln!("SKIP: gcc_non_pic_object: x86-64 code models only");
         return;
     }
     if !require(c_code::tools()) {
@@ -76,7 +76,7 @@ fn gcc_non_pic_object() {
 #[test]
 fn comdat_groups_keep_the_first_copy() {
     if c_code::AARCH64 {
-        println!("SKIP: comdat_groups_keep_the_first_copy: x86-64 assembly");
+        eprintln!("SKIP: comdat_groups_keep_the_first_copy: x86-64 assembly");
         return;
     }
     if !require(c_code::tools()) {
@@ -117,7 +117,14 @@ fn rust_no_std_object() {
     }
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/load/c/nostd.rs");
     let obj = tmp("nostd.o");
+    let target = if c_code::AARCH64 {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    };
     let args = [
+        "--target",
+        target,
         "--edition",
         "2024",
         "--emit=obj",

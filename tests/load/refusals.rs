@@ -210,7 +210,7 @@ fn undefined_symbol() {
 #[test]
 fn fixed_addresses_in_use() {
     if !cfg!(target_arch = "x86_64") {
-        println!("SKIP: fixed_addresses_in_use: x86-64 code, not this machine");
+        eprintln!("SKIP: fixed_addresses_in_use: x86-64 code, not this machine");
         return;
     }
     let code = [0xb8, 42, 0, 0, 0, 0xc3];
