@@ -277,7 +277,7 @@ pub(super) fn notes(file: &ElfFile<'_>, r: &mut Report) {
                     what: &'static str,
                     index: usize| {
         let pad = if align == 8 { 8 } else { 4 };
-        if size % pad != 0 {
+        if !size.is_multiple_of(pad) {
             r.add(
                 Kind::BadNote,
                 what,
