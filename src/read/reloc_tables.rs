@@ -75,11 +75,18 @@ impl<'a> ElfFile<'a> {
     /// The dynamic relocation tables named by the dynamic table (`DT_RELA`,
     /// `DT_REL`, `DT_RELR`, `DT_JMPREL`), for files without section headers.
     pub fn dynamic_relocations(&self) -> Result<DynamicRelocations<'a>> {
+        match self.dynamic()? {
+            Some(d) => self.dynamic_relocations_of(&d.info()),
+            None => Ok(DynamicRelocations::default()),
+        }
+    }
+
+    /// The dynamic relocation tables that `info` names.
+    pub(crate) fn dynamic_relocations_of(
+        &self,
+        info: &super::dynamic::DynamicInfo,
+    ) -> Result<DynamicRelocations<'a>> {
         let mut out = DynamicRelocations::default();
-        let Some(d) = self.dynamic()? else {
-            return Ok(out);
-        };
-        let info = d.info();
         let enc = self.encoding();
         let layout = self.info_layout();
         let table = |addr: Option<u64>, size: Option<u64>, what| -> Result<Option<&'a [u8]>> {

@@ -3,7 +3,7 @@
 
 use super::bytes::range;
 use super::dynamic::{DynamicInfo, DynamicTable};
-use super::encoding::{Class, Table};
+use super::encoding::{Class, Encoding, Table};
 use super::file::ElfFile;
 use super::hash::{GnuHash, HashTable, SysvHash};
 use super::section::Section;
@@ -132,22 +132,7 @@ impl<'a> ElfFile<'a> {
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::missing(
-            Structure::DynamicTable,
-            0,
-            Field::MissingDtStrtab,
-        ))?;
-        let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr_as(addr, size, Structure::DynamicStringTable)?,
-            None => {
-                self.data_from_vaddr_as(addr, Structure::DynamicStringTable)?
-                    .0
-            }
-        };
-        Ok(StringTable::new(
-            bytes,
-            self.vaddr_to_offset(addr).unwrap_or(0),
-        ))
+        strings_in(self, info)
     }
 
     /// The dynamic symbols with their hash table and versions, from the
@@ -175,7 +160,7 @@ impl<'a> ElfFile<'a> {
                 if let Ok(Some(d)) = self.dynamic() {
                     let info = d.info();
                     if let (Ok(strings), Some(_)) = (self.strings_at(&info), info.versym) {
-                        if let (v, None) = self.dynamic_versions(&info, strings) {
+                        if let (v, None) = versions_in(self, self.encoding(), &info, strings) {
                             versions = v;
                         }
                     }
@@ -192,47 +177,7 @@ impl<'a> ElfFile<'a> {
         let Some(dynamic) = self.dynamic()? else {
             return Ok(None);
         };
-        let info = dynamic.info();
-        let Some(symtab) = info.symtab else {
-            return Ok(None);
-        };
-        let strings = self.strings_at(&info)?;
-        let gnu = info.gnu_hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::GnuHashTable)?;
-            GnuHash::parse(self.encoding(), d, off)
-        });
-        let sysv = info.hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
-            SysvHash::parse(self.encoding(), d, off, wide_hash)
-        });
-        let (data, off) = self.data_from_vaddr_as(symtab, Structure::DynamicSymbolTable)?;
-        let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
-        // Without section headers only a hash table tells how many symbols
-        // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
-        // the end of its last chain; without either, the symbols run to
-        // the end of the segment.
-        let (count, mut hash_error) = symbol_count(&gnu, &sysv);
-        let (hash, pick_error) = pick_hash(gnu, sysv);
-        hash_error = hash_error.or(pick_error);
-        if let Some(n) = count {
-            if n > symbols.len() {
-                hash_error = Some(Error::bad_index(
-                    Structure::DynamicSymbolTable,
-                    off,
-                    Field::SymbolCountFromHash,
-                    n as u64,
-                ));
-            }
-            symbols = symbols.take(n);
-        }
-        let (versions, versions_error) = self.dynamic_versions(&info, strings);
-        Ok(Some(DynamicSymbols {
-            symbols,
-            hash,
-            versions,
-            hash_error,
-            versions_error,
-        }))
+        dynamic_symbols_in(self, self.encoding(), wide_hash, &dynamic.info())
     }
 
     /// The version tables of the sections, each left out (and the first
@@ -274,48 +219,6 @@ impl<'a> ElfFile<'a> {
             } else {
                 v.verneed = Some(chain);
             }
-        }
-        (v, error)
-    }
-
-    fn dynamic_versions(
-        &self,
-        info: &DynamicInfo,
-        strings: StringTable<'a>,
-    ) -> (VersionInfo<'a>, Option<Error>) {
-        let mut v = VersionInfo {
-            versym: None,
-            verdef: None,
-            verneed: None,
-        };
-        let mut error = None;
-        if let Some(addr) = info.versym {
-            match self.data_from_vaddr_as(addr, Structure::VersionSymbolTable) {
-                Ok((d, off)) => v.versym = Some((Table::new(self.encoding(), d), off)),
-                Err(e) => error = Some(e),
-            }
-        }
-        let chain =
-            |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
-                let (Some(addr), Some(count)) = (addr, num) else {
-                    return Ok(None);
-                };
-                let (data, offset) = self.data_from_vaddr_as(addr, what)?;
-                Ok(Some(VersionChain {
-                    data,
-                    count,
-                    strings,
-                    offset,
-                    encoding: self.encoding(),
-                }))
-            };
-        match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
-            Ok(c) => v.verdef = c,
-            Err(e) => error = error.or(Some(e)),
-        }
-        match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
-            Ok(c) => v.verneed = c,
-            Err(e) => error = error.or(Some(e)),
         }
         (v, error)
     }
@@ -433,6 +336,130 @@ fn symbol_count(
         (_, Some(Err(e))) => (None, Some(e)),
         (_, None) => (None, None),
     }
+}
+
+/// Where the addresses of a dynamic table point: a file, through its
+/// `PT_LOAD` segments, or a loaded image's memory.
+pub(crate) trait AddressSpace<'a> {
+    /// `size` bytes at address `addr`, and the offset errors should name.
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+    /// The bytes from `addr` to the end of what holds it, and its offset.
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+}
+
+impl<'a> AddressSpace<'a> for ElfFile<'a> {
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        let bytes = self.data_at_vaddr_as(addr, size, what)?;
+        Ok((bytes, self.vaddr_to_offset(addr).unwrap_or(0)))
+    }
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, what)
+    }
+}
+
+fn strings_in<'a>(space: &impl AddressSpace<'a>, info: &DynamicInfo) -> Result<StringTable<'a>> {
+    let addr = info.strtab.ok_or(Error::missing(
+        Structure::DynamicTable,
+        0,
+        Field::MissingDtStrtab,
+    ))?;
+    let (bytes, offset) = match info.strsz {
+        Some(size) => space.data_at(addr, size, Structure::DynamicStringTable)?,
+        None => space.data_from(addr, Structure::DynamicStringTable)?,
+    };
+    Ok(StringTable::new(bytes, offset))
+}
+
+/// The dynamic symbols found through the dynamic table alone (`wide_hash`:
+/// 8-byte SysV hash entries, as on 64-bit s390).
+pub(crate) fn dynamic_symbols_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    wide_hash: bool,
+    info: &DynamicInfo,
+) -> Result<Option<DynamicSymbols<'a>>> {
+    let Some(symtab) = info.symtab else {
+        return Ok(None);
+    };
+    let strings = strings_in(space, info)?;
+    let gnu = info.gnu_hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::GnuHashTable)?;
+        GnuHash::parse(encoding, d, off)
+    });
+    let sysv = info.hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::HashTable)?;
+        SysvHash::parse(encoding, d, off, wide_hash)
+    });
+    let (data, off) = space.data_from(symtab, Structure::DynamicSymbolTable)?;
+    let mut symbols = SymbolTable::new(encoding, data, off, strings);
+    // Without section headers only a hash table tells how many symbols
+    // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
+    // the end of its last chain; without either, the symbols run to
+    // the end of the segment.
+    let (count, mut hash_error) = symbol_count(&gnu, &sysv);
+    let (hash, pick_error) = pick_hash(gnu, sysv);
+    hash_error = hash_error.or(pick_error);
+    if let Some(n) = count {
+        if n > symbols.len() {
+            hash_error = Some(Error::bad_index(
+                Structure::DynamicSymbolTable,
+                off,
+                Field::SymbolCountFromHash,
+                n as u64,
+            ));
+        }
+        symbols = symbols.take(n);
+    }
+    let (versions, versions_error) = versions_in(space, encoding, info, strings);
+    Ok(Some(DynamicSymbols {
+        symbols,
+        hash,
+        versions,
+        hash_error,
+        versions_error,
+    }))
+}
+
+fn versions_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    info: &DynamicInfo,
+    strings: StringTable<'a>,
+) -> (VersionInfo<'a>, Option<Error>) {
+    let mut v = VersionInfo {
+        versym: None,
+        verdef: None,
+        verneed: None,
+    };
+    let mut error = None;
+    if let Some(addr) = info.versym {
+        match space.data_from(addr, Structure::VersionSymbolTable) {
+            Ok((d, off)) => v.versym = Some((Table::new(encoding, d), off)),
+            Err(e) => error = Some(e),
+        }
+    }
+    let chain = |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
+        let (Some(addr), Some(count)) = (addr, num) else {
+            return Ok(None);
+        };
+        let (data, offset) = space.data_from(addr, what)?;
+        Ok(Some(VersionChain {
+            data,
+            count,
+            strings,
+            offset,
+            encoding: encoding,
+        }))
+    };
+    match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
+        Ok(c) => v.verdef = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
+        Ok(c) => v.verneed = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    (v, error)
 }
 
 /// The dynamic symbols of a file with what is needed to look them up by

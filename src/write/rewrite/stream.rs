@@ -271,3 +271,61 @@ impl Rewriter<'_> {
         output.write_to(w)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pieces, put together, against the painted `Vec`.
+    fn assemble(out: &RewriteOutput<'_>) -> Vec<u8> {
+        let mut v = Vec::new();
+        for p in out.pieces() {
+            assert!(!p.is_empty());
+            match p {
+                Piece::Zeros(n) => v.resize(v.len() + n as usize, 0),
+                _ => v.extend_from_slice(out.bytes(&p)),
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn overlapping_patches_the_later_wins() {
+        // A small deterministic generator: patches of produced bytes and
+        // of input slices, overlapping each other, the prefix and the end.
+        let input: Vec<u8> = (0..200u32).map(|i| (i % 7) as u8).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..2000 {
+            let size = 1 + next(300);
+            let kept = next(size + 1);
+            let mut patches = Vec::new();
+            for k in 0..next(6) {
+                let at = next(size);
+                let len = next(size - at + 1);
+                let bytes = if next(2) == 0 {
+                    let from = next(input.len() as u64 - len.min(199)) as usize;
+                    let len = (len as usize).min(input.len() - from);
+                    Cow::Borrowed(&input[from..from + len])
+                } else {
+                    Cow::Owned(alloc::vec![100 + k as u8; len as usize])
+                };
+                patches.push((at, bytes));
+            }
+            let out = RewriteOutput::new(&input, kept, size, patches).unwrap();
+            assert_eq!(assemble(&out), out.to_vec());
+        }
+    }
+
+    #[test]
+    fn a_patch_past_the_end_is_refused() {
+        let input = [1u8; 16];
+        let patches = alloc::vec![(10, Cow::Owned(alloc::vec![0u8; 8]))];
+        assert!(RewriteOutput::new(&input, 16, 16, patches).is_err());
+    }
+}
