@@ -137,6 +137,9 @@ pub(super) fn relocations(file: &ElfFile<'_>, r: &mut Report) {
         let h = s.header();
         let target = if relocatable && h.sh_info != 0 {
             match file.section(h.sh_info as usize) {
+                // Offsets into a compressed section count in its
+                // uncompressed bytes, which sh_size does not give.
+                Ok(t) if t.header().is_compressed() => continue,
                 Ok(t) => Some((h.sh_info, t.header().sh_size)),
                 Err(e) => {
                     r.error(e);
