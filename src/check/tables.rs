@@ -137,6 +137,9 @@ pub(super) fn relocations(file: &ElfFile<'_>, r: &mut Report) {
         let h = s.header();
         let target = if relocatable && h.sh_info != 0 {
             match file.section(h.sh_info as usize) {
+                // Offsets into a compressed section count in its
+                // uncompressed bytes, which sh_size does not give.
+                Ok(t) if t.header().is_compressed() => continue,
                 Ok(t) => Some((h.sh_info, t.header().sh_size)),
                 Err(e) => {
                     r.error(e);
@@ -277,7 +280,7 @@ pub(super) fn notes(file: &ElfFile<'_>, r: &mut Report) {
                     what: &'static str,
                     index: usize| {
         let pad = if align == 8 { 8 } else { 4 };
-        if size % pad != 0 {
+        if !size.is_multiple_of(pad) {
             r.add(
                 Kind::BadNote,
                 what,

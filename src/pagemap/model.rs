@@ -16,7 +16,7 @@ pub enum RegionKind {
     ProgramHeaders,
     /// The section header table.
     SectionHeaders,
-    /// A section's contents ([`Region::section`] says which).
+    /// A section's contents ([`Region::owner`] says which).
     Section,
     /// Bytes inside a segment that no section claims (all of a file
     /// without section headers).
