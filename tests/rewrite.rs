@@ -13,6 +13,7 @@ mod dynamic;
 mod tools;
 
 use elfin::ElfFile;
+use elfin::read::RelocationTable;
 use elfin::write::Rewriter;
 use std::path::Path;
 use std::process::Command;
@@ -62,10 +63,18 @@ fn fingerprint(elf: &ElfFile<'_>) -> Vec<String> {
         }
     }
     for s in elf.sections() {
-        if let Ok(Some(t)) = elf.relocation_table(&s) {
-            for r in t.iter() {
-                out.push(format!("rel {} {:?}", s.index(), r));
+        match elf.relocation_table(&s) {
+            Ok(Some(RelocationTable::Fixed(t))) => {
+                for r in t.iter() {
+                    out.push(format!("rel {} {r:?}", s.index()));
+                }
             }
+            Ok(Some(RelocationTable::Crel(t))) => {
+                for r in t.iter() {
+                    out.push(format!("rel {} {r:?}", s.index()));
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -325,7 +334,7 @@ fn rewrite_grows_needed_runpath_interpreter_and_segments() {
     let ro = new.section_by_name(b".elfin.ro").unwrap();
     assert_eq!(ro.data().unwrap(), b"added read-only data");
     assert_eq!(
-        new.data_at_vaddr(ro.header().sh_addr, 20, "test").unwrap(),
+        new.data_at_vaddr(ro.header().sh_addr, 20).unwrap(),
         b"added read-only data"
     );
     assert_eq!(

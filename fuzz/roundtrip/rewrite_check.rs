@@ -39,7 +39,7 @@ pub(super) fn check_noop_rewrite(
         Ok(p) => p,
         // Sections outside the kept part that overlap would each get a
         // copy, past the documented bound.
-        Err(e) if matches!(e.problem, elfin::Problem::TooLarge { .. }) => {
+        Err(e) if matches!(e.problem(), elfin::Problem::TooLarge { .. }) => {
             return Ok(RewriteOutcome::TooLarge);
         }
         Err(e) => {

@@ -6,7 +6,7 @@ use super::header::FileHeader;
 use super::section::{Section, SectionHeader};
 use super::segment::ProgramHeader;
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 
 /// A parsed ELF file borrowing its bytes.
@@ -16,9 +16,16 @@ use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 /// the same for a 1 KiB file as for a 1 GiB one. Everything else is read
 /// lazily through views that borrow the input.
 ///
+/// Only an unreadable file header (magic, class, byte order, size) makes
+/// opening fail. A program or section header table that cannot be used
+/// (a bad entry size, a count or offset past the end of the file) leaves
+/// that table empty and the rest readable; [`segments_error`](Self::segments_error)
+/// and [`sections_error`](Self::sections_error) say what was wrong.
+///
 /// ```
 /// let bytes = std::fs::read("/proc/self/exe").unwrap();
 /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// assert!(file.sections_error().is_none());
 /// for section in file.sections() {
 ///     let name = section.name().unwrap_or(b"<bad name>");
 ///     println!("{:>3} {}", section.index(), String::from_utf8_lossy(name));
@@ -34,17 +41,25 @@ pub struct ElfFile<'a> {
     sections: Table<'a, SectionHeader>,
     shstrndx: u32,
     /// The section-name table when it resolved; its error is made again on
-    /// demand, which keeps the error (88 bytes) out of every copy.
+    /// demand, which keeps the error out of every copy.
     names: Option<StringTable<'a>>,
+    /// Which header tables were unusable ([`BROKEN_SEGMENTS`],
+    /// [`BROKEN_SECTIONS`]); their errors are made again on demand, for the
+    /// same reason.
+    broken: u8,
 }
+
+const BROKEN_SEGMENTS: u8 = 1;
+const BROKEN_SECTIONS: u8 = 2;
 
 impl<'a> ElfFile<'a> {
     /// Opens an ELF file of any class, byte order and machine.
     ///
     /// # Errors
     ///
-    /// Fails when `data` is not an ELF file this crate reads (too short; bad magic,
-    /// class, byte order or version) or a header table it declares is out of the file.
+    /// Fails only when the file header cannot be read; see
+    /// [`segments_error`](Self::segments_error) and
+    /// [`sections_error`](Self::sections_error) for the tables.
     ///
     /// Only the identification, the file header and the bounds of the two
     /// header tables are read; everything else is read when asked for. Bytes
@@ -58,95 +73,20 @@ impl<'a> ElfFile<'a> {
     #[inline]
     pub fn parse(data: &'a [u8]) -> Result<Self> {
         let (header, encoding) = FileHeader::parse(data)?;
-        let shentsize = Table::<SectionHeader>::entry_size(encoding) as u64;
-        let phentsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
-
-        // Section 0 holds the real counts when they do not fit in the header.
-        let mut shnum = u64::from(header.e_shnum);
-        let mut shstrndx = u32::from(header.e_shstrndx);
-        let mut phnum = u64::from(header.e_phnum);
-        let mut sections = Table::empty(encoding);
-        if header.e_shoff != 0 {
-            if u64::from(header.e_shentsize) != shentsize {
-                return Err(Error::new(
-                    "file header",
-                    header.e_shoff,
-                    Problem::BadEntrySize {
-                        field: "e_shentsize",
-                        found: header.e_shentsize.into(),
-                        expected: shentsize,
-                    },
-                ));
-            }
-            // Section 0 is read only when the header defers to it.
-            if header.e_shnum == 0 || header.e_shstrndx == SHN_XINDEX || header.e_phnum == PN_XNUM {
-                let first = range(
-                    data,
-                    header.e_shoff,
-                    shentsize,
-                    "section header table",
-                    "e_shoff + e_shentsize",
-                )?;
-                let sh0 = Table::<SectionHeader>::new(encoding, first)
-                    .get(0)
-                    .unwrap_or_default();
-                if header.e_shnum == 0 {
-                    shnum = sh0.sh_size;
-                }
-                if header.e_shstrndx == SHN_XINDEX {
-                    shstrndx = sh0.sh_link;
-                }
-                if header.e_phnum == PN_XNUM {
-                    phnum = u64::from(sh0.sh_info);
-                }
-            }
-            let size = table_size(
-                shnum,
-                shentsize,
-                "section header table",
-                header.e_shoff,
-                "e_shnum * e_shentsize",
-            )?;
-            let bytes = range(
-                data,
-                header.e_shoff,
-                size,
-                "section header table",
-                "e_shoff + e_shnum * e_shentsize",
-            )?;
-            sections = Table::new(encoding, bytes);
-        }
-
-        let mut segments = Table::empty(encoding);
-        if phnum != 0 {
-            if u64::from(header.e_phentsize) != phentsize {
-                return Err(Error::new(
-                    "file header",
-                    header.e_phoff,
-                    Problem::BadEntrySize {
-                        field: "e_phentsize",
-                        found: header.e_phentsize.into(),
-                        expected: phentsize,
-                    },
-                ));
-            }
-            let size = table_size(
-                phnum,
-                phentsize,
-                "program header table",
-                header.e_phoff,
-                "e_phnum * e_phentsize",
-            )?;
-            let bytes = range(
-                data,
-                header.e_phoff,
-                size,
-                "program header table",
-                "e_phoff + e_phnum * e_phentsize",
-            )?;
-            segments = Table::new(encoding, bytes);
-        }
-
+        let first = first_section(data, &header, encoding);
+        let mut broken = 0;
+        let sections = section_table(data, &header, encoding, first).unwrap_or_else(|_| {
+            broken |= BROKEN_SECTIONS;
+            Table::empty(encoding)
+        });
+        let segments = program_table(data, &header, encoding, first).unwrap_or_else(|_| {
+            broken |= BROKEN_SEGMENTS;
+            Table::empty(encoding)
+        });
+        let shstrndx = match first {
+            Some(sh0) if header.e_shstrndx == SHN_XINDEX => sh0.sh_link,
+            _ => u32::from(header.e_shstrndx),
+        };
         let names = section_names(data, &sections, shstrndx).ok();
         Ok(ElfFile {
             data,
@@ -156,7 +96,60 @@ impl<'a> ElfFile<'a> {
             sections,
             shstrndx,
             names,
+            broken,
         })
+    }
+
+    /// Why the program header table could not be used (the file then has
+    /// no segments), or `None` when it could.
+    ///
+    /// ```
+    /// let mut bytes = std::fs::read("/proc/self/exe").unwrap();
+    /// bytes[54] = 7; // e_phentsize of a 64-bit little-endian file
+    /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+    /// assert_eq!(file.segment_count(), 0);
+    /// assert_eq!(file.segments_error().unwrap().structure(), "file header");
+    /// assert!(file.section_count() > 0); // the sections are still there
+    /// ```
+    pub fn segments_error(&self) -> Option<Error> {
+        if self.broken & BROKEN_SEGMENTS == 0 {
+            return None;
+        }
+        let first = first_section(self.data, &self.header, self.encoding);
+        program_table(self.data, &self.header, self.encoding, first).err()
+    }
+
+    /// Why the section header table could not be used (the file then has
+    /// no sections), or `None` when it could. A file without section
+    /// headers (`e_shoff` and `e_shnum` both 0) has no error.
+    pub fn sections_error(&self) -> Option<Error> {
+        if self.broken & BROKEN_SECTIONS == 0 {
+            return None;
+        }
+        let first = first_section(self.data, &self.header, self.encoding);
+        section_table(self.data, &self.header, self.encoding, first).err()
+    }
+
+    /// The number of program headers the file header states, resolved
+    /// through section 0 when `e_phnum` is `PN_XNUM` and section 0 can be
+    /// read: [`segment_count`](Self::segment_count) unless the table is
+    /// unusable.
+    pub fn stated_segment_count(&self) -> u64 {
+        match first_section(self.data, &self.header, self.encoding) {
+            Some(sh0) if self.header.e_phnum == PN_XNUM => u64::from(sh0.sh_info),
+            _ => u64::from(self.header.e_phnum),
+        }
+    }
+
+    /// The number of section headers the file header states, resolved
+    /// through section 0 when `e_shnum` is 0 and section 0 can be read:
+    /// [`section_count`](Self::section_count) unless the table is unusable
+    /// (`e_shoff` 0 with `e_shnum` 29 states 29 and has none).
+    pub fn stated_section_count(&self) -> u64 {
+        match first_section(self.data, &self.header, self.encoding) {
+            Some(sh0) if self.header.e_shnum == 0 => sh0.sh_size,
+            _ => u64::from(self.header.e_shnum),
+        }
     }
 
     /// The whole input.
@@ -246,8 +239,8 @@ impl<'a> ElfFile<'a> {
             self.data,
             ph.p_offset,
             ph.p_filesz,
-            "program header",
-            "p_offset + p_filesz",
+            Structure::ProgramHeader,
+            Field::POffsetFilesz,
         )
     }
 
@@ -307,48 +300,47 @@ impl<'a> ElfFile<'a> {
     ///
     /// # Errors
     ///
-    /// Fails, naming `structure`, when no `PT_LOAD` segment holds all `size` bytes at
-    /// `addr` in its file part.
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or the
+    /// range runs past that part or past the end of the file.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let bytes = std::fs::read("/proc/self/exe")?;
     /// let file = elfin::ElfFile::parse(&bytes)?;
     /// // The first instruction bytes of the program.
-    /// let code = file.data_at_vaddr(file.header().e_entry, 4, "entry point")?;
+    /// let code = file.data_at_vaddr(file.header().e_entry, 4)?;
     /// assert_eq!(code.len(), 4);
-    /// // An address no segment loads is an error naming what was looked for.
-    /// assert!(file.data_at_vaddr(u64::MAX - 8, 4, "my table").is_err());
+    /// // An address no segment loads is an error.
+    /// assert!(file.data_at_vaddr(u64::MAX - 8, 4).is_err());
     /// # Ok(())
     /// # }
     /// ```
-    pub fn data_at_vaddr(&self, addr: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
+    pub fn data_at_vaddr(&self, addr: u64, size: u64) -> Result<&'a [u8]> {
+        self.data_at_vaddr_as(addr, size, Structure::Requested)
+    }
+
+    /// [`data_at_vaddr`](Self::data_at_vaddr), its errors naming `structure`.
+    pub(crate) fn data_at_vaddr_as(
+        &self,
+        addr: u64,
+        size: u64,
+        structure: Structure,
+    ) -> Result<&'a [u8]> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
                 if size > avail {
-                    return Err(Error::new(
+                    return Err(Error::out_of_bounds(
                         structure,
+                        Field::AddressSizePastSegment,
                         off,
-                        Problem::OutOfBounds {
-                            field: "address + size (past its segment)",
-                            start: addr,
-                            size,
-                            limit: avail,
-                        },
+                        size,
                     ));
                 }
-                return range(self.data, off, size, structure, "address + size");
+                return range(self.data, off, size, structure, Field::AddressSize);
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 
     /// The section-name string table, if the file has a valid one.
@@ -404,14 +396,11 @@ impl<'a> ElfFile<'a> {
     pub fn section(&self, index: usize) -> Result<Section<'a>> {
         match self.sections.get(index) {
             Some(h) => Ok(self.make_section(index, h)),
-            None => Err(Error::new(
-                "section header table",
+            None => Err(Error::bad_index(
+                Structure::SectionHeaderTable,
                 self.header.e_shoff,
-                Problem::BadIndex {
-                    field: "section index",
-                    index: index as u64,
-                    count: self.sections.len() as u64,
-                },
+                Field::SectionIndex,
+                index as u64,
             )),
         }
     }
@@ -474,6 +463,163 @@ impl<'a> ElfFile<'a> {
     }
 }
 
+/// Section 0, when the file header defers a count or an index to it
+/// (`e_shnum` 0, `e_shstrndx` `SHN_XINDEX`, `e_phnum` `PN_XNUM`) and it can
+/// be read.
+#[inline]
+fn first_section(data: &[u8], h: &FileHeader, encoding: Encoding) -> Option<SectionHeader> {
+    let defers = h.e_shnum == 0 || h.e_shstrndx == SHN_XINDEX || h.e_phnum == PN_XNUM;
+    let size = Table::<SectionHeader>::entry_size(encoding) as u64;
+    if !defers || h.e_shoff == 0 || u64::from(h.e_shentsize) != size {
+        return None;
+    }
+    let first = range(
+        data,
+        h.e_shoff,
+        size,
+        Structure::SectionHeaderTable,
+        Field::EShoffEntry0,
+    )
+    .ok()?;
+    Table::<SectionHeader>::new(encoding, first).get(0)
+}
+
+/// The offset of a file header field, given its offset in a 32-bit header
+/// (`e_entry`, `e_phoff` and `e_shoff` are 4 bytes wider in a 64-bit one).
+fn field_offset(encoding: Encoding, offset32: u64) -> u64 {
+    match (encoding.class, offset32) {
+        (Class::Elf32, o) => o,
+        (Class::Elf64, 28) => 32,
+        (Class::Elf64, 32) => 40,
+        (Class::Elf64, o) => o + 12,
+    }
+}
+
+/// The section header table, checked (its error names the file header
+/// field at fault, or the table's own offset).
+#[inline]
+fn section_table<'a>(
+    data: &'a [u8],
+    h: &FileHeader,
+    encoding: Encoding,
+    first: Option<SectionHeader>,
+) -> Result<Table<'a, SectionHeader>> {
+    let entsize = Table::<SectionHeader>::entry_size(encoding) as u64;
+    if h.e_shoff == 0 {
+        if h.e_shnum != 0 {
+            return Err(Error::bad_value(
+                Structure::FileHeader,
+                field_offset(encoding, 48),
+                Field::EShnumWithoutShoff,
+                h.e_shnum.into(),
+            ));
+        }
+        return Ok(Table::empty(encoding));
+    }
+    if u64::from(h.e_shentsize) != entsize {
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
+            field_offset(encoding, 46),
+            Field::EShentsize,
+            h.e_shentsize.into(),
+            entsize as u8,
+        ));
+    }
+    let count = if h.e_shnum != 0 {
+        u64::from(h.e_shnum)
+    } else {
+        // The real count is in section 0, which must then be readable.
+        match first {
+            Some(sh0) => sh0.sh_size,
+            None => {
+                range(
+                    data,
+                    h.e_shoff,
+                    entsize,
+                    Structure::SectionHeaderTable,
+                    Field::EShoffEntry0,
+                )?;
+                0
+            }
+        }
+    };
+    let size = table_size(
+        count,
+        entsize,
+        Structure::SectionHeaderTable,
+        h.e_shoff,
+        Field::EShnumTooLarge,
+    )?;
+    let bytes = range(
+        data,
+        h.e_shoff,
+        size,
+        Structure::SectionHeaderTable,
+        Field::EShoffTable,
+    )?;
+    Ok(Table::new(encoding, bytes))
+}
+
+/// The program header table, checked.
+#[inline]
+fn program_table<'a>(
+    data: &'a [u8],
+    h: &FileHeader,
+    encoding: Encoding,
+    first: Option<SectionHeader>,
+) -> Result<Table<'a, ProgramHeader>> {
+    let count = if h.e_phnum == PN_XNUM {
+        match first {
+            Some(sh0) => u64::from(sh0.sh_info),
+            None => {
+                return Err(Error::missing(
+                    Structure::FileHeader,
+                    field_offset(encoding, 44),
+                    Field::MissingSection0ForPhnum,
+                ));
+            }
+        }
+    } else {
+        u64::from(h.e_phnum)
+    };
+    if count == 0 {
+        return Ok(Table::empty(encoding));
+    }
+    let entsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
+    if u64::from(h.e_phentsize) != entsize {
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
+            field_offset(encoding, 42),
+            Field::EPhentsize,
+            h.e_phentsize.into(),
+            entsize as u8,
+        ));
+    }
+    if h.e_phoff == 0 {
+        return Err(Error::bad_value(
+            Structure::FileHeader,
+            field_offset(encoding, 28),
+            Field::EPhoffZero,
+            count,
+        ));
+    }
+    let size = table_size(
+        count,
+        entsize,
+        Structure::ProgramHeaderTable,
+        h.e_phoff,
+        Field::EPhnumTooLarge,
+    )?;
+    let bytes = range(
+        data,
+        h.e_phoff,
+        size,
+        Structure::ProgramHeaderTable,
+        Field::EPhoffTable,
+    )?;
+    Ok(Table::new(encoding, bytes))
+}
+
 #[inline]
 fn section_names<'a>(
     data: &'a [u8],
@@ -481,22 +627,14 @@ fn section_names<'a>(
     shstrndx: u32,
 ) -> Result<StringTable<'a>> {
     if shstrndx == 0 {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::missing(
+            Structure::FileHeader,
             0,
-            Problem::Missing("section-name string table (e_shstrndx is 0)"),
+            Field::MissingShstrtab,
         ));
     }
     let h = sections.get(shstrndx as usize).ok_or_else(|| {
-        Error::new(
-            "file header",
-            0,
-            Problem::BadIndex {
-                field: "e_shstrndx",
-                index: shstrndx.into(),
-                count: sections.len() as u64,
-            },
-        )
+        Error::bad_index(Structure::FileHeader, 0, Field::EShstrndx, shstrndx.into())
     })?;
     let bytes = super::section::section_data(data, shstrndx as usize, &h)?;
     Ok(StringTable::new(bytes, h.sh_offset))
@@ -532,29 +670,26 @@ impl<'a> ElfFile<'a> {
     ///
     /// # Errors
     ///
-    /// Fails, naming `structure`, when no `PT_LOAD` segment holds `addr` in its
-    /// file part.
-    pub fn data_from_vaddr(&self, addr: u64, structure: &'static str) -> Result<(&'a [u8], u64)> {
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or that
+    /// part runs past the end of the file.
+    pub fn data_from_vaddr(&self, addr: u64) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, Structure::Requested)
+    }
+
+    /// [`data_from_vaddr`](Self::data_from_vaddr), its errors naming
+    /// `structure`.
+    pub(crate) fn data_from_vaddr_as(
+        &self,
+        addr: u64,
+        structure: Structure,
+    ) -> Result<(&'a [u8], u64)> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
-                let bytes = range(
-                    self.data,
-                    off,
-                    avail,
-                    structure,
-                    "address to end of segment",
-                )?;
+                let bytes = range(self.data, off, avail, structure, Field::AddressToSegmentEnd)?;
                 return Ok((bytes, off));
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 }

@@ -1,7 +1,7 @@
 //! What the builder accumulates: sections, symbols, relocations and the
 //! dynamic-linking settings of the file to write.
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, Encoding, Endian};
 use alloc::borrow::Cow;
@@ -269,6 +269,16 @@ impl<'a> SymbolSpec<'a> {
 }
 
 /// A relocation to apply or emit.
+///
+/// In a linked file (ET_EXEC, ET_DYN) the builder resolves it at layout
+/// or turns it into a dynamic relocation; [`supported`](super::supported)
+/// lists the types it knows per machine, and [`crate::arch`] what each
+/// computes. The addends are RELA addends, always explicit: the bytes at
+/// the place are not read as an addend (instruction fields keep their
+/// other bits). `P` is the address of the field itself, so a PC-relative
+/// field that the CPU measures from the end of the instruction carries
+/// that distance in the addend: an x86-64 `call` or RIP-relative operand
+/// (4 bytes before the end) uses `addend: -4`, as compilers emit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelocationSpec {
     /// The section the relocation patches.
@@ -336,6 +346,17 @@ impl FileKind {
     /// of type `file_type`.
     pub const fn aarch64_ilp32(file_type: u16) -> Self {
         Self::little(Class::Elf32, EM_AARCH64, file_type)
+    }
+
+    /// A 64-bit little-endian RISC-V (RV64) file of type `file_type`. To
+    /// link with code for Linux, set the builder's `flags` to the ABI the
+    /// other objects use (`EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE` for
+    /// Debian's `riscv64-linux-gnu`).
+    pub fn riscv64(file_type: u16) -> Self {
+        FileKind {
+            machine: EM_RISCV,
+            ..FileKind::x86_64(file_type)
+        }
     }
 }
 
@@ -442,13 +463,13 @@ impl<'a> Builder<'a> {
 
     /// Checks what layout cannot: alignments, handles, file type.
     pub(crate) fn validate(&self) -> Result<()> {
-        let bad = |what: &'static str, field: &'static str, value: u64| {
-            Err(Error::new(what, 0, Problem::BadValue { field, value }))
+        let bad = |what: Structure, field: Field, value: u64| {
+            Err(Error::bad_value(what, 0, field, value))
         };
         if ![ET_REL, ET_EXEC, ET_DYN].contains(&self.kind.file_type) {
             return bad(
-                "builder",
-                "file type (must be ET_REL, ET_EXEC or ET_DYN)",
+                Structure::Builder,
+                Field::WFileTypeMustBeETRELETEXEC,
                 self.kind.file_type.into(),
             );
         }
@@ -470,8 +491,8 @@ impl<'a> Builder<'a> {
                 .any(|s| s.contains(&0))
         {
             return bad(
-                "builder",
-                "interpreter, soname, runpath or needed name (contains a NUL byte)",
+                Structure::Builder,
+                Field::WInterpreterSonameRunpathOrNeededNameContainsA,
                 0,
             );
         }
@@ -482,39 +503,33 @@ impl<'a> Builder<'a> {
             // Without an interpreter or needed libraries nothing reads a
             // dynamic table: the soname or runpath would be dropped.
             return bad(
-                "builder",
-                "soname or runpath (a static executable has no dynamic table; set an interpreter or needed libraries)",
+                Structure::Builder,
+                Field::WSonameOrRunpathAStaticExecutableHasNo,
                 0,
             );
         }
         let n = self.sections.len() as u64;
         for (i, s) in self.sections.iter().enumerate() {
             let e = |field, value| {
-                Err(
-                    Error::new("builder section", 0, Problem::BadValue { field, value })
-                        .at_index(i as u64),
-                )
+                Err(Error::bad_value(Structure::BuilderSection, 0, field, value).at_index(i as u64))
             };
             if s.align > 1 && !s.align.is_power_of_two() {
-                return e("alignment (not a power of two)", s.align);
+                return e(Field::WAlignmentNotAPowerOfTwo, s.align);
             }
             if memchr::memchr(0, &s.name).is_some() {
-                return e("name (contains a NUL byte)", 0);
+                return e(Field::WNameContainsANULByte, 0);
             }
             if matches!(s.data, SectionData::Zeros(_)) != (s.sh_type == SHT_NOBITS) {
-                return e(
-                    "sh_type (SHT_NOBITS if and only if the data is zeros)",
-                    s.sh_type.into(),
-                );
+                return e(Field::WShTypeSHTNOBITSIfAndOnlyIf, s.sh_type.into());
             }
             if s.relro && s.perms != Some(Perms::RW) {
-                return e("relro (only for writable sections)", 1);
+                return e(Field::WRelroOnlyForWritableSections, 1);
             }
             let tls = s.flags & SHF_TLS != 0;
             if linked && tls && s.perms.is_some() && s.perms != Some(Perms::RW) {
                 // The gABI's .tdata and .tbss are writable; the loader
                 // copies them for each thread.
-                return e("perms (a loaded TLS section must be RW)", s.flags);
+                return e(Field::WPermsALoadedTLSSectionMustBeRW, s.flags);
             }
             if linked
                 && s.sh_type == SHT_NOBITS
@@ -522,10 +537,7 @@ impl<'a> Builder<'a> {
                 && (s.perms != Some(Perms::RW) || (s.relro && !tls))
             {
                 // Zeros without file bytes can only end the writable segment.
-                return e(
-                    "sh_type (SHT_NOBITS only in writable, non-RELRO sections)",
-                    s.sh_type.into(),
-                );
+                return e(Field::WShTypeSHTNOBITSOnlyInWritableNon, s.sh_type.into());
             }
             if narrow
                 && (s.data.size() > u32::MAX as u64
@@ -534,51 +546,45 @@ impl<'a> Builder<'a> {
                     || s.align > u32::MAX as u64)
             {
                 return e(
-                    "size, flags, entsize or alignment (too large for a 32-bit file)",
+                    Field::WSizeFlagsEntsizeOrAlignmentTooLargeFor,
                     s.data.size(),
                 );
             }
             for l in [s.link, s.info_section].into_iter().flatten() {
                 if l.0 as u64 >= n {
-                    return e("link or info (no such section)", l.0 as u64);
+                    return e(Field::WLinkOrInfoNoSuchSection, l.0 as u64);
                 }
             }
         }
         for (i, s) in self.symbols.iter().enumerate() {
             let e = |field, value| {
-                Err(
-                    Error::new("builder symbol", 0, Problem::BadValue { field, value })
-                        .at_index(i as u64),
-                )
+                Err(Error::bad_value(Structure::BuilderSymbol, 0, field, value).at_index(i as u64))
             };
             if let SymbolPlace::Section(id) = s.place {
                 if id.0 as u64 >= n {
-                    return e("section (no such section)", id.0 as u64);
+                    return e(Field::WSectionNoSuchSection, id.0 as u64);
                 }
             }
             if memchr::memchr(0, &s.name).is_some() {
-                return e("name (contains a NUL byte)", 0);
+                return e(Field::WNameContainsANULByte, 0);
             }
             if narrow && (s.value > u32::MAX as u64 || s.size > u32::MAX as u64) {
-                return e(
-                    "value or size (too large for a 32-bit file)",
-                    s.value.max(s.size),
-                );
+                return e(Field::WValueOrSizeTooLargeForA32, s.value.max(s.size));
             }
             if linked && matches!(s.place, SymbolPlace::Common | SymbolPlace::Raw(SHN_COMMON)) {
                 // A linker allocates common blocks; only relocatable
                 // objects hold them (gABI).
                 return e(
-                    "place (a common symbol in an executable or shared object; define it in a section)",
+                    Field::WPlaceACommonSymbolInAnExecutableOr,
                     SHN_COMMON.into(),
                 );
             }
             if linked && s.bind == STB_LOCAL && s.export == Some(true) {
-                return e("export (a local symbol cannot be exported)", 1);
+                return e(Field::WExportALocalSymbolCannotBeExported, 1);
             }
             if s.bind > 15 || s.kind > 15 {
                 return e(
-                    "bind or type (more than 4 bits)",
+                    Field::WBindOrTypeMoreThan4Bits,
                     (s.bind as u64) << 8 | s.kind as u64,
                 );
             }
@@ -586,32 +592,33 @@ impl<'a> Builder<'a> {
         for (i, r) in self.relocations.iter().enumerate() {
             let e = |field, value| {
                 Err(
-                    Error::new("builder relocation", 0, Problem::BadValue { field, value })
+                    Error::bad_value(Structure::BuilderRelocation, 0, field, value)
                         .at_index(i as u64),
                 )
             };
             if r.section.0 as u64 >= n {
-                return e("section (no such section)", r.section.0 as u64);
+                return e(Field::WSectionNoSuchSection, r.section.0 as u64);
             }
             if let Some(s) = r.symbol {
                 if s.0 >= self.symbols.len() {
-                    return e("symbol (no such symbol)", s.0 as u64);
+                    return e(Field::WSymbolNoSuchSymbol, s.0 as u64);
                 }
             }
             if r.offset >= self.sections[r.section.0].data.size() {
-                return e("offset (past the end of its section)", r.offset);
+                return e(Field::WOffsetPastTheEndOfItsSection, r.offset);
             }
             let addend_fits = self.rel_without_addends || i32::try_from(r.addend).is_ok();
             if narrow && (!addend_fits || r.kind > 0xff) {
-                return e(
-                    "addend or type (too large for a 32-bit file's relocation)",
-                    r.kind.into(),
-                );
+                return e(Field::WAddendOrTypeTooLargeForA32, r.kind.into());
             }
         }
         if let Some(s) = self.entry {
             if s.0 >= self.symbols.len() {
-                return bad("builder", "entry symbol (no such symbol)", s.0 as u64);
+                return bad(
+                    Structure::Builder,
+                    Field::WEntrySymbolNoSuchSymbol,
+                    s.0 as u64,
+                );
             }
         }
         Ok(())

@@ -3,7 +3,7 @@
 use super::builder::{Builder, SectionData};
 use super::plan::LayoutPlan;
 use super::records::Encode;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::read::SectionHeader;
 use alloc::vec::Vec;
 
@@ -27,13 +27,11 @@ impl<'a> Builder<'a> {
     /// bytes (its previous contents do not matter).
     pub fn write_into(&self, plan: &LayoutPlan, out: &mut [u8]) -> Result<()> {
         if out.len() as u64 != plan.file_size {
-            return Err(Error::new(
-                "output buffer",
+            return Err(Error::bad_value(
+                Structure::OutputBuffer,
                 0,
-                Problem::BadValue {
-                    field: "length (must equal the planned file size)",
-                    value: out.len() as u64,
-                },
+                Field::OutputLength,
+                out.len() as u64,
             ));
         }
         self.fill(plan, out, true)
@@ -120,14 +118,7 @@ impl<'a> Builder<'a> {
 }
 
 fn too_big(size: u64) -> Error {
-    Error::new(
-        "output",
-        0,
-        Problem::TooLarge {
-            size,
-            limit: usize::MAX as u64,
-        },
-    )
+    Error::too_large(Structure::Output, 0, size)
 }
 
 /// A 160-bit digest of the output (with the build ID still zero): SHA-1,

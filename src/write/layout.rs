@@ -6,7 +6,7 @@
 //! becomes one `PT_LOAD` that starts on a new page, so no page is both
 //! writable and executable.
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use alloc::vec::Vec;
 
 /// How offsets relate to addresses.
@@ -95,15 +95,7 @@ pub(crate) struct LoadSegment {
 }
 
 fn overflow() -> Error {
-    Error::new(
-        "layout",
-        0,
-        Problem::Overflow {
-            field: "address or offset",
-            start: 0,
-            size: 0,
-        },
-    )
+    Error::overflow(Structure::Layout, Field::AddressOrOffset, 0, 0)
 }
 
 fn align_up(x: u64, a: u64) -> Result<u64> {
@@ -124,24 +116,20 @@ pub(crate) fn place(
 ) -> Result<(Vec<Placed>, Vec<LoadSegment>, u64)> {
     let page = opts.page_size;
     if !page.is_power_of_two() || page < 16 {
-        return Err(Error::new(
-            "layout",
+        return Err(Error::bad_value(
+            Structure::Layout,
             0,
-            Problem::BadValue {
-                field: "page size (a power of two, at least 16)",
-                value: page,
-            },
+            Field::PageSize,
+            page,
         ));
     }
     // Compact placement rounds the base up; Mmap ties offsets to it.
     if loaded && opts.placement == Placement::Mmap && !base.is_multiple_of(page) {
-        return Err(Error::new(
-            "layout",
+        return Err(Error::bad_value(
+            Structure::Layout,
             0,
-            Problem::BadValue {
-                field: "base address (not a multiple of the page size)",
-                value: base,
-            },
+            Field::BaseNotPageMultiple,
+            base,
         ));
     }
     let mut placed = alloc::vec![Placed::default(); pieces.len()];
@@ -173,26 +161,22 @@ pub(crate) fn place(
         if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
             // Offsets are addresses minus the base: a segment aligned more
             // than the base cannot keep offset and address congruent.
-            return Err(Error::new(
-                "layout",
+            return Err(Error::bad_value(
+                Structure::Layout,
                 0,
-                Problem::BadValue {
-                    field: "base address (not a multiple of a segment's alignment)",
-                    value: base,
-                },
+                Field::BaseNotSegmentAligned,
+                base,
             ));
         }
         let (mut o, mut a) = if segments.is_empty() {
             if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
                 // Offset 0 must map to the base, which the segment's
                 // alignment would move.
-                return Err(Error::new(
-                    "layout",
+                return Err(Error::bad_value(
+                    Structure::Layout,
                     0,
-                    Problem::BadValue {
-                        field: "base address (not a multiple of the first segment's alignment)",
-                        value: base,
-                    },
+                    Field::BaseNotFirstSegmentAligned,
+                    base,
                 ));
             }
             (0, align_up(base, seg_align)?)

@@ -24,10 +24,10 @@ mod emit;
 mod layout;
 mod plan;
 mod records;
-mod relocate;
 mod relr;
 mod rewrite;
 mod strtab;
+mod supported;
 
 pub use builder::{
     Builder, FileKind, Perms, RelocationSpec, SectionData, SectionId, SectionSpec, SymbolId,
@@ -35,5 +35,8 @@ pub use builder::{
 };
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
-pub use rewrite::{REPLACED_ALIGN_MAX, RewritePlan, RewriteSection, Rewriter};
+pub use rewrite::{
+    Piece, REPLACED_ALIGN_MAX, RewriteOutput, RewritePlan, RewriteSection, Rewriter,
+};
 pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};
+pub use supported::supported;

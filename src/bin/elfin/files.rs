@@ -2,11 +2,13 @@
 //! file renamed into place, or standard output), and the failure that
 //! makes the tool exit with 1.
 
+use elfin::write::{Piece, RewriteOutput};
 use memmap2::Mmap;
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::{File, Permissions};
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
@@ -48,37 +50,55 @@ impl Input {
     /// Opens `path` (`-`: standard input).
     pub fn open(path: &Path) -> Result<Self, Failure> {
         if is_dash(path) {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::new("standard input", e))?;
+            let fail = |e| Failure::new("standard input", e);
+            // A file redirected to standard input is mapped like any other;
+            // a pipe or terminal is read whole.
+            let file = File::from(io::stdin().as_fd().try_clone_to_owned().map_err(fail)?);
+            let at_start = (&file).stream_position().is_ok_and(|p| p == 0);
+            let (file, bytes) = match Self::map(&file).map_err(fail)? {
+                Some(mapped) if at_start => (Some(file), mapped),
+                _ => {
+                    let mut bytes = Vec::new();
+                    io::stdin().lock().read_to_end(&mut bytes).map_err(fail)?;
+                    (None, Bytes::Read(bytes))
+                }
+            };
             return Ok(Input {
                 path: None,
-                file: None,
-                bytes: Bytes::Read(bytes),
+                file,
+                bytes,
             });
         }
         let fail = |e| Failure::new(&path.to_string_lossy(), e);
         let file = File::open(path).map_err(fail)?;
-        let meta = file.metadata().map_err(fail)?;
-        let bytes = if meta.is_file() && meta.len() > 0 {
-            // SAFETY: the mapping is read-only and private to this process.
-            // Another process changing or truncating the file while it is
-            // mapped would change these bytes under the parser (or fault),
-            // the risk every tool that maps its input takes (ld, cp with
-            // mmap); the tool is not meant for files being written.
-            Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(fail)?)
-        } else {
-            let mut bytes = Vec::new();
-            (&file).read_to_end(&mut bytes).map_err(fail)?;
-            Bytes::Read(bytes)
+        let bytes = match Self::map(&file).map_err(fail)? {
+            Some(mapped) => mapped,
+            None => {
+                let mut bytes = Vec::new();
+                (&file).read_to_end(&mut bytes).map_err(fail)?;
+                Bytes::Read(bytes)
+            }
         };
         Ok(Input {
             path: Some(path.to_owned()),
             file: Some(file),
             bytes,
         })
+    }
+
+    /// Maps `file` when it is a regular file with something in it.
+    fn map(file: &File) -> io::Result<Option<Bytes>> {
+        let meta = file.metadata()?;
+        if !meta.is_file() || meta.len() == 0 {
+            return Ok(None);
+        }
+        // SAFETY: the mapping is read-only and private to this process.
+        // Another process changing or truncating the file while it is
+        // mapped would change these bytes under the parser (or fault),
+        // the risk every tool that maps its input takes (ld, cp with
+        // mmap); the tool is not meant for files being written.
+        let mapped = unsafe { Mmap::map(file) }?;
+        Ok(Some(Bytes::Mapped(mapped)))
     }
 
     /// The whole file.
@@ -90,7 +110,6 @@ impl Input {
     }
 
     /// The open file when the input is one (not standard input).
-    #[allow(dead_code)]
     pub fn file(&self) -> Option<&File> {
         self.file.as_ref()
     }
@@ -115,6 +134,39 @@ impl Input {
             .and_then(|f| f.metadata().ok())
             .map(|m| m.permissions())
     }
+}
+
+/// Writes `rewrite`'s pieces to `w`, input ranges from `input`'s file when
+/// there is one.
+fn write_pieces<W: Write>(
+    w: &mut BufWriter<W>,
+    rewrite: &RewriteOutput<'_>,
+    input: &Input,
+) -> io::Result<()> {
+    static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+    for piece in rewrite.pieces() {
+        match (piece, input.file()) {
+            (Piece::Input { offset, len }, Some(mut file)) => {
+                file.seek(SeekFrom::Start(offset))?;
+                let copied = io::copy(&mut file.take(len), w)?;
+                if copied != len {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the input shrank while being copied",
+                    ));
+                }
+            }
+            (Piece::Zeros(mut n), _) => {
+                while n > 0 {
+                    let k = n.min(ZEROS.len() as u64);
+                    w.write_all(&ZEROS[..k as usize])?;
+                    n -= k;
+                }
+            }
+            _ => w.write_all(rewrite.bytes(&piece))?,
+        }
+    }
+    w.flush()
 }
 
 /// Where a result goes: a temporary file in the target's directory, renamed
@@ -155,11 +207,24 @@ impl Output {
         }
     }
 
-    /// Writes all of `bytes`.
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+    /// Writes a rewrite out piece by piece: unchanged ranges of a file
+    /// input are copied by the kernel (`std::io::copy` between files uses
+    /// `copy_file_range`, or `sendfile` to a pipe), never read through the
+    /// mapping, so memory stays small whatever the file's size.
+    pub fn write_rewrite(
+        &mut self,
+        rewrite: &RewriteOutput<'_>,
+        input: &Input,
+    ) -> Result<(), Failure> {
         let r = match self {
-            Output::File { temp, .. } => temp.as_file_mut().write_all(bytes),
-            Output::Stdout(out) => out.write_all(bytes),
+            Output::File { temp, .. } => write_pieces(
+                &mut BufWriter::with_capacity(1 << 16, temp.as_file()),
+                rewrite,
+                input,
+            ),
+            Output::Stdout(out) => {
+                write_pieces(&mut BufWriter::with_capacity(1 << 16, out), rewrite, input)
+            }
         };
         r.map_err(|e| Failure::new(&self.name(), e))
     }

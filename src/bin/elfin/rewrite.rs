@@ -87,15 +87,14 @@ impl Edits {
 pub fn rewrite(input: &Path, output: &Path, strip: bool, edits: &Edits) -> Result<(), Failure> {
     let input = Input::open(input)?;
     let elf = input.parse()?;
-    let planned = elfin::write::Rewriter::new(&elf).and_then(|mut r| {
-        if strip {
-            r.strip();
-        }
-        edits.apply(&mut r)?;
-        r.write()
-    });
-    let bytes = planned.map_err(|e| Failure::new(&input.name(), e))?;
+    let fail = |e| Failure::new(&input.name(), e);
+    let mut rewriter = elfin::write::Rewriter::new(&elf).map_err(fail)?;
+    if strip {
+        rewriter.strip();
+    }
+    edits.apply(&mut rewriter).map_err(fail)?;
+    let planned = rewriter.output().map_err(fail)?;
     let mut out = Output::create(output)?;
-    out.write_all(&bytes)?;
+    out.write_rewrite(&planned, &input)?;
     out.finish(input.permissions())
 }

@@ -16,9 +16,9 @@ mod tls;
 use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
-use super::relocate::{How, TlsValue};
 use super::strtab::{StringLayout, StringTableBuilder};
-use crate::error::{Error, Problem, Result};
+use crate::arch::{TlsValue, Value};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
 use alloc::borrow::Cow;
@@ -107,8 +107,8 @@ pub struct LayoutPlan {
     pub(crate) strtab: Option<(u64, StringLayout)>,
 }
 
-fn bad(structure: &'static str, field: &'static str, value: u64) -> Error {
-    Error::new(structure, 0, Problem::BadValue { field, value })
+fn bad(structure: Structure, field: Field, value: u64) -> Error {
+    Error::bad_value(structure, 0, field, value)
 }
 
 impl<'a> Builder<'a> {
@@ -138,13 +138,7 @@ impl<'a> Builder<'a> {
             && fates.iter().any(|f| {
                 matches!(
                     f,
-                    Fate::Dynamic {
-                        how: How::Tls {
-                            value: TlsValue::TpOff,
-                            ..
-                        },
-                        ..
-                    }
+                    Fate::Dynamic { how, .. } if how.value == Value::Tls(TlsValue::TpOff)
                 )
             });
 
@@ -324,8 +318,8 @@ impl<'a> Builder<'a> {
                     .any(|s| s.addr.saturating_add(s.mem_size) > u64::from(u32::MAX)))
         {
             return Err(bad(
-                "layout",
-                "size or address (too large for a 32-bit file)",
+                Structure::Layout,
+                Field::WSizeOrAddressTooLargeForA32,
                 file_end,
             ));
         }
@@ -353,8 +347,8 @@ impl<'a> Builder<'a> {
             .collect();
         if enc.class == Class::Elf32 && symbol_values.iter().any(|&v| v > u64::from(u32::MAX)) {
             return Err(bad(
-                "layout",
-                "symbol value (too large for a 32-bit file)",
+                Structure::Layout,
+                Field::WSymbolValueTooLargeForA32Bit,
                 symbol_values.iter().copied().max().unwrap_or(0),
             ));
         }

@@ -3,7 +3,7 @@
 
 use super::sections::{Out, header_order, synth, user_outputs};
 use super::{Origin, bad};
-use crate::error::Result;
+use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, SymbolPlace, SymbolSpec};
 use crate::write::layout::LoadClass;
@@ -58,8 +58,8 @@ impl Builder<'_> {
         }
         if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
             return Err(bad(
-                "builder",
-                "dynamic symbols in sections past index 0xff00 (not supported)",
+                Structure::Builder,
+                Field::WDynamicSymbolsInSectionsPastIndex0xff00Not,
                 outs.len() as u64,
             ));
         }

@@ -7,7 +7,7 @@
 
 use super::Rewriter;
 use super::extend::err;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Dyn, ElfFile, Encoding, ProgramHeader, Symbol, Table};
 use crate::write::records::Encode;
@@ -26,7 +26,11 @@ impl Rewriter<'_> {
             .iter()
             .find(|p| p.p_type == PT_DYNAMIC)
             .copied()
-            .ok_or(Error::new("rewrite", 0, Problem::Missing("PT_DYNAMIC")))
+            .ok_or(Error::missing(
+                Structure::Rewrite,
+                0,
+                Field::MissingPtDynamic,
+            ))
     }
 
     /// Every entry of the input's dynamic table (through `DT_NULL` and any
@@ -37,8 +41,8 @@ impl Rewriter<'_> {
             self.input,
             p.p_offset,
             p.p_filesz,
-            "dynamic table",
-            "p_offset + p_filesz",
+            Structure::DynamicTable,
+            Field::POffsetFilesz,
         )?;
         Ok(Table::<Dyn>::new(self.encoding, bytes).iter().collect())
     }
@@ -101,10 +105,10 @@ impl Rewriter<'_> {
         check_string(value)?;
         let targets = self.find_dynamic_strings(tag, old)?;
         if targets.is_empty() {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::missing(
+                Structure::Rewrite,
                 0,
-                Problem::Missing("dynamic entry to change"),
+                Field::WDynamicEntryToChange,
             ));
         }
         let file = ElfFile::parse(self.input)?;
@@ -217,7 +221,7 @@ impl Rewriter<'_> {
             // to begin with, only changed, stays without one.)
             if out.len() > slots && !self.ext.dyn_adds.is_empty() {
                 return Err(err(
-                    "dynamic entries to add (no room in place)",
+                    Field::WDynamicEntriesToAddNoRoomInPlace,
                     out.len() as u64,
                 ));
             }
@@ -249,7 +253,7 @@ impl Rewriter<'_> {
         let (Some(addr), Some(count)) = (info.verneed, info.verneednum) else {
             return Ok(Vec::new());
         };
-        let (data, offset) = f.data_from_vaddr(addr, "version needs")?;
+        let (data, offset) = f.data_from_vaddr_as(addr, Structure::VersionNeeds)?;
         let strings = f.dynamic_strings()?;
         let enc = self.encoding;
         let mut out = Vec::new();
@@ -318,7 +322,7 @@ pub(super) fn retarget_dynamic_symbol<'d>(
 
 fn check_string(value: &[u8]) -> Result<()> {
     if value.contains(&0) {
-        return Err(err("string (contains NUL)", 0));
+        return Err(err(Field::WStringContainsNUL, 0));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! headers through `e_phoff` (see `extend_plan.rs`).
 
 use super::Rewriter;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use alloc::vec::Vec;
 
@@ -49,8 +49,8 @@ impl Extension {
     }
 }
 
-pub(super) fn err(field: &'static str, value: u64) -> Error {
-    Error::new("rewrite", 0, Problem::BadValue { field, value })
+pub(super) fn err(field: Field, value: u64) -> Error {
+    Error::bad_value(Structure::Rewrite, 0, field, value)
 }
 
 impl<'a> Rewriter<'a> {
@@ -61,7 +61,7 @@ impl<'a> Rewriter<'a> {
     pub fn add_segment(&mut self, name: &[u8], data: Vec<u8>, flags: u32) -> Result<usize> {
         self.require_loaded()?;
         if flags & PF_W != 0 && flags & PF_X != 0 {
-            return Err(err("segment flags (writable and executable)", flags.into()));
+            return Err(err(Field::WSegmentFlagsWritableAndExecutable, flags.into()));
         }
         let i = self.add_section(name.to_vec(), SHT_PROGBITS, data, 16)?;
         let h = &mut self.sections[i].header;
@@ -122,14 +122,14 @@ impl<'a> Rewriter<'a> {
             .find(|p| p.p_type == PT_INTERP)
             .copied()
         else {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::missing(
+                Structure::Rewrite,
                 0,
-                Problem::Missing("PT_INTERP to change"),
+                Field::WPTINTERPToChange,
             ));
         };
         if path.contains(&0) {
-            return Err(err("interpreter (contains NUL)", 0));
+            return Err(err(Field::WInterpreterContainsNUL, 0));
         }
         let idx = self.sections.iter().position(|s| {
             s.header.sh_offset == p.p_offset
@@ -152,10 +152,10 @@ impl<'a> Rewriter<'a> {
 
     pub(super) fn require_loaded(&self) -> Result<()> {
         if !self.has_loads || !matches!(self.header.e_type, ET_EXEC | ET_DYN) {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::missing(
+                Structure::Rewrite,
                 0,
-                Problem::Missing("PT_LOAD segments (only executables and shared objects can grow)"),
+                Field::WPTLOADSegmentsOnlyExecutablesAndSharedObjects,
             ));
         }
         Ok(())

@@ -24,10 +24,12 @@ mod extend_plan;
 mod place;
 pub use place::REPLACED_ALIGN_MAX;
 mod renumber;
+mod stream;
 mod strip;
 mod write;
+pub use stream::{Piece, RewriteOutput};
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader};
 use alloc::borrow::Cow;
@@ -99,8 +101,12 @@ pub(super) fn is_debug(name: &[u8]) -> bool {
 
 impl<'a> Rewriter<'a> {
     /// Opens `file` for rewriting; fails if a section's data is not in the
-    /// file.
+    /// file, or if its program or section header table is unusable.
     pub fn new(file: &ElfFile<'a>) -> Result<Self> {
+        // A table the reader could not use would be dropped, not kept.
+        if let Some(e) = file.segments_error().or_else(|| file.sections_error()) {
+            return Err(e);
+        }
         let input = file.data();
         let enc = file.encoding();
         let (ehsize, phentsize) = if enc.class == Class::Elf32 {
@@ -208,13 +214,11 @@ impl<'a> Rewriter<'a> {
             || index == self.shstrndx
             || self.is_loaded(index)
         {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::bad_value(
+                Structure::Rewrite,
                 0,
-                Problem::BadValue {
-                    field: "section to remove (null, loaded, the name table, or out of range)",
-                    value: index as u64,
-                },
+                Field::WSectionToRemoveNullLoadedTheNameTable,
+                index as u64,
             ));
         }
         self.sections[index].removed = true;
@@ -230,37 +234,30 @@ impl<'a> Rewriter<'a> {
     ) -> Result<()> {
         let data = data.into();
         if index == 0 || index >= self.sections.len() {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::bad_index(
+                Structure::Rewrite,
                 0,
-                Problem::BadIndex {
-                    field: "section",
-                    index: index as u64,
-                    count: self.sections.len() as u64,
-                },
+                Field::SectionId,
+                index as u64,
             ));
         }
         let loaded = self.is_loaded(index);
         let s = &mut self.sections[index];
         if loaded && data.len() as u64 != s.header.sh_size {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::bad_value(
+                Structure::Rewrite,
                 s.header.sh_offset,
-                Problem::BadValue {
-                    field: "size of new data for a loaded section (must not change)",
-                    value: data.len() as u64,
-                },
+                Field::WSizeOfNewDataForALoadedSection,
+                data.len() as u64,
             )
             .at_index(index as u64));
         }
         if !s.header.has_file_data() {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::bad_value(
+                Structure::Rewrite,
                 0,
-                Problem::BadValue {
-                    field: "section (SHT_NOBITS has no data)",
-                    value: index as u64,
-                },
+                Field::WSectionSHTNOBITSHasNoData,
+                index as u64,
             ));
         }
         s.header.sh_size = data.len() as u64;
@@ -280,20 +277,18 @@ impl<'a> Rewriter<'a> {
         let name = name.into();
         let data = data.into();
         if align > 1 && !align.is_power_of_two() {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::bad_value(
+                Structure::Rewrite,
                 0,
-                Problem::BadValue {
-                    field: "alignment (not a power of two)",
-                    value: align,
-                },
+                Field::WAlignmentNotAPowerOfTwo,
+                align,
             ));
         }
         if self.sections.is_empty() || self.shstrndx == 0 || self.shstrndx >= self.sections.len() {
-            return Err(Error::new(
-                "rewrite",
+            return Err(Error::missing(
+                Structure::Rewrite,
                 0,
-                Problem::Missing("section-name string table to name the new section"),
+                Field::WSectionNameStringTableToNameTheNew,
             ));
         }
         // The name goes at the end of the section-name table.
@@ -323,15 +318,7 @@ impl<'a> Rewriter<'a> {
 }
 
 pub(super) fn overflow() -> Error {
-    Error::new(
-        "rewrite",
-        0,
-        Problem::Overflow {
-            field: "offset",
-            start: 0,
-            size: 0,
-        },
-    )
+    Error::overflow(Structure::Rewrite, Field::OffsetOverflow, 0, 0)
 }
 
 pub(super) fn align_up(x: u64, a: u64) -> Result<u64> {

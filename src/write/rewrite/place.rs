@@ -2,7 +2,7 @@
 //! section header table go, and the bound on the output's size.
 
 use super::{RewritePlan, Rewriter, align_up, overflow};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
 use alloc::vec::Vec;
@@ -28,7 +28,7 @@ impl Rewriter<'_> {
     /// [`REPLACED_ALIGN_MAX`] bytes of padding per re-placed section, plus
     /// the new section header table and, when the file grows, the new
     /// segment with the padding before it (at most 64 MiB). A plan over
-    /// that is refused with [`Problem::TooLarge`] before anything is
+    /// that is refused with [`Problem::TooLarge`](crate::Problem::TooLarge) before anything is
     /// allocated. (Nothing is copied twice: sections that start in the
     /// kept part stay there, and re-placed ones whose bytes overlap move
     /// together.)
@@ -86,11 +86,7 @@ impl Rewriter<'_> {
         };
         let limit = self.size_limit(moved.len() as u64, table, word, extension.as_ref());
         if end > limit {
-            return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::TooLarge { size: end, limit },
-            ));
+            return Err(Error::too_large(Structure::Rewrite, 0, end));
         }
         Ok(RewritePlan {
             sections: kept.iter().map(|&i| headers[i]).collect(),

@@ -4,6 +4,7 @@
 
 use super::dynamic::retarget_dynamic_symbol;
 use super::renumber::renumber;
+use super::stream::RewriteOutput;
 use super::{Rewriter, overflow};
 use crate::error::Result;
 use crate::raw::consts::*;
@@ -12,15 +13,53 @@ use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-impl Rewriter<'_> {
-    /// Writes the rewritten file.
+impl<'a> Rewriter<'a> {
+    /// Writes the rewritten file into a `Vec`.
+    ///
+    /// The same bytes as [`Rewriter::write_to`], built in memory.
+    ///
+    /// # Errors
+    ///
+    /// When the plan fails (see [`Rewriter::plan`]).
     pub fn write(&self) -> Result<Vec<u8>> {
-        let plan = self.plan()?;
+        Ok(self.output()?.to_vec())
+    }
+
+    /// Plans the output and gathers what goes where: the kept prefix of
+    /// the input, then every changed or moved piece, in the order that
+    /// settles overlaps (a later piece wins where two cover the same byte).
+    /// [`RewriteOutput::pieces`] lists the result in file order, for a
+    /// writer that copies the input ranges its own way (the `elfin` tool
+    /// uses `copy_file_range`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::write::{Piece, Rewriter};
+    /// let bytes = std::fs::read(std::env::current_exe()?)?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let rewriter = Rewriter::new(&file)?;
+    /// let output = rewriter.output()?;
+    /// let mut copied = 0;
+    /// for piece in output.pieces() {
+    ///     if let Piece::Input { len, .. } = piece {
+    ///         copied += len;
+    ///     }
+    /// }
+    /// // A rewrite without changes is nearly all input ranges.
+    /// assert!(copied > output.len() / 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the plan fails (see [`Rewriter::plan`]).
+    pub fn output(&self) -> Result<RewriteOutput<'_>> {
+        let mut plan = self.plan()?;
         let enc = self.encoding;
-        let size = usize::try_from(plan.file_size).map_err(|_| overflow())?;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&self.input[..plan.loaded_end as usize]);
-        out.resize(size, 0);
+        let size = plan.file_size;
+        usize::try_from(size).map_err(|_| overflow())?;
+        let mut patches: Vec<(u64, Cow<'_, [u8]>)> = Vec::new();
         let (kept, new_index) = self.numbering();
         let renumbered = kept.iter().enumerate().any(|(k, &i)| k + 1 != i);
         // `.dynamic`'s old and new address, when the extension moved it.
@@ -43,7 +82,6 @@ impl Rewriter<'_> {
                 let strings = strings.map_or(&[][..], |t| t.data());
                 data = retarget_dynamic_symbol(enc, s.header.sh_type, data, strings, moved);
             }
-            let at = h.sh_offset as usize;
             // Loaded sections already sit in the copied prefix; only
             // changed ones are written again.
             if self.is_loaded(i)
@@ -52,16 +90,11 @@ impl Rewriter<'_> {
             {
                 continue;
             }
-            out.get_mut(at..at + data.len())
-                .ok_or_else(overflow)?
-                .copy_from_slice(&data);
+            patches.push((h.sh_offset, data));
         }
-        if let Some(e) = &plan.extension {
-            for (at, bytes) in &e.pieces {
-                let at = *at as usize;
-                out.get_mut(at..at + bytes.len())
-                    .ok_or_else(overflow)?
-                    .copy_from_slice(bytes);
+        if let Some(e) = &mut plan.extension {
+            for (at, bytes) in core::mem::take(&mut e.pieces) {
+                patches.push((at, Cow::Owned(bytes)));
             }
         }
         let mut header = self.header;
@@ -83,13 +116,11 @@ impl Rewriter<'_> {
         }
         let mut ehdr = Vec::new();
         header.encode(enc, &mut ehdr);
-        out[..ehdr.len()].copy_from_slice(&ehdr);
+        patches.push((0, Cow::Owned(ehdr)));
         if plan.shoff != 0 {
-            let shdrs = self.table_bytes(&plan.sections);
-            let at = plan.shoff as usize;
-            out[at..at + shdrs.len()].copy_from_slice(&shdrs);
+            patches.push((plan.shoff, Cow::Owned(self.table_bytes(&plan.sections))));
         }
-        Ok(out)
+        RewriteOutput::new(self.input, plan.loaded_end, size, patches)
     }
 
     /// The sections that stay (input indices, in order) and each input

@@ -130,7 +130,7 @@ fn read_only_nobits_keeps_later_sections_mapped() {
     };
     let f = ElfFile::parse(&bytes).unwrap();
     let ro = f.section_by_name(b".rodata").unwrap();
-    let at = f.data_at_vaddr(ro.header().sh_addr, 8, "test").unwrap();
+    let at = f.data_at_vaddr(ro.header().sh_addr, 8).unwrap();
     assert_eq!(at, &data[..], ".rodata is not where its segment maps it");
 }
 

@@ -386,7 +386,7 @@ fn growing_past_a_huge_bss_is_refused() {
         .unwrap();
     let err = r.plan().unwrap_err();
     assert!(
-        matches!(err.problem, elfin::Problem::TooLarge { .. }),
+        matches!(err.problem(), elfin::Problem::TooLarge { .. }),
         "{err}"
     );
     assert!(r.write().is_err());
