@@ -48,6 +48,10 @@ mod boot {
         if file.class() != Class::Elf64 || h.e_machine != EM_X86_64 || h.e_type != ET_EXEC {
             return Err(BootError::WrongKind);
         }
+        // A program header table that cannot be read is no plan at all.
+        if let Some(e) = file.segments_error() {
+            return Err(BootError::Elf(e));
+        }
         let mut count = 0;
         for p in file.segments().filter(|p| p.p_type == PT_LOAD) {
             // The bytes to copy must be in the image.
@@ -87,6 +91,10 @@ fn main() {
                 );
             }
             println!("entry {entry:#x}");
+        }
+        Err(boot::BootError::Elf(e)) => {
+            println!("cannot boot: {e}");
+            std::process::exit(1);
         }
         Err(e) => {
             println!("cannot boot: {e:?}");

@@ -77,11 +77,10 @@ fn readelf_example_agrees_with_readelf() {
     let shown: Vec<String> = ours
         .lines()
         .filter_map(|l| {
-            let l = l.trim_start();
-            l.starts_with('[')
-                .then(|| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            let (n, rest) = l.trim_start().strip_prefix('[')?.split_once(']')?;
+            let n: usize = n.trim().parse().ok()?;
+            Some(format!("[{n:2}] {}", rest.split_whitespace().next()?))
         })
-        .map(|s| s.replace("[ ", "[ "))
         .collect();
     let normalize = |v: &[String]| -> Vec<String> {
         v.iter()
