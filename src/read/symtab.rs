@@ -15,6 +15,11 @@ use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
     /// The string table of section `index` (for `sh_link`s).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` names no section, or a section whose data is out of the
+    /// file.
     pub fn string_table(&self, index: u32) -> Result<StringTable<'a>> {
         let s = self.section(index as usize)?;
         let h = s.header();
@@ -32,6 +37,11 @@ impl<'a> ElfFile<'a> {
 
     /// The symbol table held by `section` (`SHT_SYMTAB` or `SHT_DYNSYM`),
     /// with its string table and any `SHT_SYMTAB_SHNDX` extension.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section, its string table (`sh_link`) or its
+    /// `SHT_SYMTAB_SHNDX` is out of the file, or its `sh_entsize` is wrong.
     pub fn symbol_table_of(&self, section: &Section<'a>) -> Result<SymbolTable<'a>> {
         let h = section.header();
         section.check_entry_size(Table::<Symbol>::entry_size(self.encoding()) as u64)?;
@@ -52,6 +62,22 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The static symbol table (`.symtab`), if there is one.
+    ///
+    /// # Errors
+    ///
+    /// Fails as [`symbol_table_of`](Self::symbol_table_of) does on `.symtab`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// if let Some(symtab) = file.symbol_table()? {  // None once stripped
+    ///     let (index, main) = symtab.find_by_name(b"main").expect("a program has main");
+    ///     assert_eq!(symtab.get(index)?, main);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn symbol_table(&self) -> Result<Option<SymbolTable<'a>>> {
         self.section_by_type(SHT_SYMTAB)
             .map(|s| self.symbol_table_of(&s))
@@ -62,6 +88,24 @@ impl<'a> ElfFile<'a> {
     /// `SHT_DYNAMIC` section when there is no such segment or its bytes
     /// are not in the file. A section that disagrees with the segment is
     /// reported by [`DynamicTable::errors`].
+    ///
+    /// The libraries a program needs, from its `DT_NEEDED` entries:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::raw::consts::DT_NEEDED;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynamic = file.dynamic()?.expect("a dynamically linked program");
+    /// let needed: Vec<&[u8]> = dynamic
+    ///     .iter()
+    ///     .filter(|d| d.d_tag == DT_NEEDED)
+    ///     .map(|d| file.dynamic_string(d.d_val))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert!(needed.iter().any(|n| n.starts_with(b"libc.so")));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dynamic(&self) -> Result<Option<DynamicTable<'a>>> {
         let enc = self.encoding();
         let section = self.section_by_type(SHT_DYNAMIC);
@@ -100,6 +144,11 @@ impl<'a> ElfFile<'a> {
 
     /// The string at `offset` in the dynamic string table (`DT_NEEDED`,
     /// `DT_SONAME`, … values).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the dynamic string table cannot be found or read, or `offset` is
+    /// past its end.
     pub fn dynamic_string(&self, offset: u64) -> Result<&'a [u8]> {
         let strings = self.dynamic_strings()?;
         let off = u32::try_from(offset).map_err(|_| {
@@ -115,6 +164,11 @@ impl<'a> ElfFile<'a> {
 
     /// The dynamic string table: `.dynstr` (through `.dynamic`'s `sh_link`),
     /// or else `DT_STRTAB`/`DT_STRSZ`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file has neither `.dynstr` nor `DT_STRTAB`, or the table is
+    /// out of the file.
     pub fn dynamic_strings(&self) -> Result<StringTable<'a>> {
         if let Some(s) = self.section_by_type(SHT_DYNAMIC) {
             return self.string_table(s.header().sh_link);
@@ -142,6 +196,24 @@ impl<'a> ElfFile<'a> {
     /// hash table or version table that cannot be read is left out and
     /// reported by [`DynamicSymbols::hash_error`] and
     /// [`DynamicSymbols::versions_error`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.expect("a dynamically linked program");
+    /// let symbols = dynsyms.symbols();
+    /// // Every symbol the program imports, with the version it asks for.
+    /// for (index, sym) in symbols.iter().enumerate().filter(|(_, s)| s.is_undefined()) {
+    ///     let name = String::from_utf8_lossy(symbols.name(&sym)?);
+    ///     match dynsyms.version(index)?.name() {
+    ///         Some(v) => println!("{name}@{}", String::from_utf8_lossy(v)),
+    ///         None => println!("{name}"),
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dynamic_symbols(&self) -> Result<Option<DynamicSymbols<'a>>> {
         let wide_hash = self.class() == Class::Elf64 && self.machine() == EM_S390;
         if let Some(sec) = self.section_by_type(SHT_DYNSYM) {
@@ -225,6 +297,23 @@ impl<'a> ElfFile<'a> {
 
     /// The SysV `.hash` table (the section, or else `DT_HASH`), also when a
     /// `.gnu.hash` exists; 64-bit s390 files get their 8-byte entries.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the table is out of the file or shorter than it declares.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// // Most linkers today write only .gnu.hash; DynamicSymbols::lookup uses
+    /// // whichever there is.
+    /// if let Some(hash) = file.sysv_hash()? {
+    ///     assert!(hash.bucket_count() > 0);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sysv_hash(&self) -> Result<Option<SysvHash<'a>>> {
         let wide = self.class() == Class::Elf64 && self.machine() == EM_S390;
         if let Some(s) = self.section_by_type(SHT_HASH) {
@@ -241,6 +330,10 @@ impl<'a> ElfFile<'a> {
     /// The name readelf shows for symbol `symbol` of `table`: its own name,
     /// or for a section symbol (`STT_SECTION`, usually unnamed) the name of
     /// its section.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the symbol's name, or its section's, cannot be read.
     pub fn symbol_display_name(
         &self,
         table: &SymbolTable<'a>,
@@ -257,6 +350,11 @@ impl<'a> ElfFile<'a> {
 
     /// The members of a section group (`SHT_GROUP`): its flags
     /// (`GRP_COMDAT`) and the section indices it holds.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section's data is out of the file, empty, or not whole 4-byte
+    /// words.
     pub fn group(&self, section: &Section<'a>) -> Result<(u32, Table<'a, u32>)> {
         let data = section.data()?;
         let words = Table::<u32>::new(self.encoding(), data);
@@ -448,7 +546,7 @@ fn versions_in<'a>(
             count,
             strings,
             offset,
-            encoding: encoding,
+            encoding,
         }))
     };
     match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
@@ -464,6 +562,18 @@ fn versions_in<'a>(
 
 /// The dynamic symbols of a file with what is needed to look them up by
 /// name: the hash table (`.gnu.hash` preferred) and the version tables.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let bytes = std::fs::read("/proc/self/exe")?;
+/// let file = elfin::ElfFile::parse(&bytes)?;
+/// let dynsyms = file.dynamic_symbols()?.expect("a dynamically linked program");
+/// assert!(dynsyms.hash().is_some(), "a linked file has .gnu.hash or .hash");
+/// let needs = dynsyms.versions().needs().count();
+/// println!("{} dynamic symbols, {needs} needed versions", dynsyms.symbols().len());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicSymbols<'a> {
     symbols: SymbolTable<'a>,
@@ -503,6 +613,23 @@ impl<'a> DynamicSymbols<'a> {
     }
 
     /// The version of symbol `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past `.gnu.version`, or its version index names no
+    /// version definition or need.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::read::SymbolVersion;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.unwrap();
+    /// // Symbol 0 is the null symbol, always local.
+    /// assert_eq!(dynsyms.version(0)?, SymbolVersion::Local);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn version(&self, index: usize) -> Result<SymbolVersion<'a>> {
         self.versions.symbol_version(index)
     }
@@ -519,6 +646,10 @@ impl<'a> DynamicSymbols<'a> {
     ///     let _ = dynsyms.lookup(b"malloc").unwrap();
     /// }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table is corrupt (see [`GnuHash::find`](super::GnuHash::find)).
     pub fn lookup(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
         self.find(name, |i, _| {
@@ -527,6 +658,26 @@ impl<'a> DynamicSymbols<'a> {
     }
 
     /// Looks up `name` with the version named `version` (hidden or default).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table or the version tables are corrupt.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::read::SymbolVersion;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.unwrap();
+    /// // The C library's oldest x86-64 version, if this program imports with it.
+    /// if let Some((index, sym)) = dynsyms.lookup_versioned(b"malloc", b"GLIBC_2.2.5")? {
+    ///     assert!(sym.is_undefined());
+    ///     assert!(matches!(dynsyms.version(index)?, SymbolVersion::Needed { .. }));
+    /// }
+    /// assert_eq!(dynsyms.lookup_versioned(b"malloc", b"NO_SUCH_VERSION")?, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn lookup_versioned(&self, name: &[u8], version: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
         // The version indices that resolve to `version`, found in one pass,

@@ -304,25 +304,48 @@ pub struct FileKind {
     pub file_type: u16,
 }
 
+/// One constructor per machine whose relocations the builder resolves.
+///
+/// ```
+/// use elfin::raw::consts::{ET_DYN, ET_EXEC, EM_AARCH64};
+/// use elfin::read::Class;
+/// use elfin::write::FileKind;
+///
+/// assert_eq!(FileKind::aarch64(ET_EXEC).machine, EM_AARCH64);
+/// assert_eq!(FileKind::x32(ET_DYN).encoding.class, Class::Elf32);
+/// ```
 impl FileKind {
-    /// A 64-bit little-endian x86-64 file of type `file_type`.
-    pub fn x86_64(file_type: u16) -> Self {
+    /// A little-endian file of `class` for `machine`.
+    const fn little(class: Class, machine: u16, file_type: u16) -> Self {
         FileKind {
             encoding: Encoding {
-                class: Class::Elf64,
+                class,
                 endian: Endian::Little,
             },
-            machine: EM_X86_64,
+            machine,
             file_type,
         }
     }
 
+    /// A 64-bit little-endian x86-64 file of type `file_type`.
+    pub const fn x86_64(file_type: u16) -> Self {
+        Self::little(Class::Elf64, EM_X86_64, file_type)
+    }
+
+    /// An x32 file (x86-64 code, 32-bit class) of type `file_type`.
+    pub const fn x32(file_type: u16) -> Self {
+        Self::little(Class::Elf32, EM_X86_64, file_type)
+    }
+
     /// A 64-bit little-endian AArch64 file of type `file_type`.
-    pub fn aarch64(file_type: u16) -> Self {
-        FileKind {
-            machine: EM_AARCH64,
-            ..FileKind::x86_64(file_type)
-        }
+    pub const fn aarch64(file_type: u16) -> Self {
+        Self::little(Class::Elf64, EM_AARCH64, file_type)
+    }
+
+    /// An AArch64 ILP32 file (32-bit class, `R_AARCH64_P32_*` relocations)
+    /// of type `file_type`.
+    pub const fn aarch64_ilp32(file_type: u16) -> Self {
+        Self::little(Class::Elf32, EM_AARCH64, file_type)
     }
 
     /// A 64-bit little-endian RISC-V (RV64) file of type `file_type`. To
