@@ -11,7 +11,7 @@ macro_rules! names {
         #[repr(u8)]
         // Some names are only the writer's, or decompression's.
         #[cfg_attr(
-            not(all(feature = "alloc", feature = "compression")),
+            not(all(feature = "write", feature = "compression")),
             allow(dead_code)
         )]
         pub(crate) enum $name {

@@ -66,6 +66,7 @@ impl<'a> Section<'a> {
     /// Fails with [`Problem::TooLarge`](crate::Problem::TooLarge) rather than produce more than
     /// `limit` bytes, whatever the header claims.
     #[cfg(feature = "compression")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "compression")))]
     pub fn decompressed(&self, limit: usize) -> Result<alloc::borrow::Cow<'a, [u8]>> {
         use alloc::borrow::Cow;
         let data = self.data()?;
