@@ -118,6 +118,7 @@ names! {
         HashWords = "(2 + nbucket + nchain) words",
         ChainIndex = "chain index",
         GnuHashHeadBloomBuckets = "header + bloom + buckets",
+        Symoffset = "symoffset (plus a chain index, past the address space)",
         // Notes, relocations, compression.
         NNamesz = "n_namesz",
         NDescsz = "n_descsz",
