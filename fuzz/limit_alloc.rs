@@ -56,7 +56,7 @@ pub struct LimitAlloc;
 
 /// Even in recording mode an allocation this large is refused (returns
 /// null, so Rust reports it and aborts) rather than attempted.
-const HARD_CAP: usize = 1 << 32;
+const HARD_CAP: usize = (u32::MAX as usize).saturating_add(1); // 4 GiB (all of a 32-bit space)
 
 impl LimitAlloc {
     /// Accounts for `size` new bytes; false if the allocation must fail.

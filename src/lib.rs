@@ -14,10 +14,19 @@
 //! }
 //! ```
 //!
-//! Features: none needed for reading; `alloc` adds name indexes, `std`
-//! adds `std` conveniences, `compression` decompresses `SHF_COMPRESSED`
-//! sections, `cli` builds the `elfin` tool.
+//! Features, by job:
+//!
+//! - none (`default-features = false`): the whole reader, `no_std`, with
+//!   no allocator;
+//! - `std` (default): `std` conveniences — name indexes on std's
+//!   `HashMap`, [`Error`] into `std::io::Error`;
+//! - `alloc`: name indexes without `std`;
+//! - `write`: the builder and the rewriter ([`mod@write`]);
+//! - `compression`: decompression of `SHF_COMPRESSED` sections;
+//! - `load`, `pagemap`: loading images into this process, the page map;
+//! - `cli`, `serve`: the `elfin` tool and its page-map server.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
@@ -35,7 +44,8 @@ pub mod error;
 pub mod pagemap;
 pub mod raw;
 pub mod read;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "write")]
+#[cfg_attr(docsrs, doc(cfg(feature = "write")))]
 pub mod write;
 // The only module allowed `unsafe`: mapping, protecting and patching memory.
 #[cfg(all(feature = "load", unix))]

@@ -166,5 +166,5 @@ pub fn check_bytes(data: &[u8]) -> Vec<Finding> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "write"))]
 mod tests;

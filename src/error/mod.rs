@@ -55,7 +55,7 @@ const NO_INDEX: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 // Some kinds are only the writer's, or decompression's.
-#[cfg_attr(not(all(feature = "alloc", feature = "compression")), allow(dead_code))]
+#[cfg_attr(not(all(feature = "write", feature = "compression")), allow(dead_code))]
 enum Kind {
     BadMagic,
     /// `value`: the class byte.
@@ -168,7 +168,7 @@ pub enum Problem {
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 // Some constructors are only the writer's, or decompression's.
-#[cfg_attr(not(all(feature = "alloc", feature = "compression")), allow(dead_code))]
+#[cfg_attr(not(all(feature = "write", feature = "compression")), allow(dead_code))]
 impl Error {
     const fn make(structure: Structure, offset: u64, kind: Kind, field: Field, value: u64) -> Self {
         Error {
@@ -442,6 +442,16 @@ impl fmt::Display for Problem {
 }
 
 impl core::error::Error for Error {}
+
+/// An [`Error`] as an `io::Error` of kind `InvalidData`, for `?` in code
+/// that reads files.
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ macro_rules! names {
         #[repr(u8)]
         // Some names are only the writer's, or decompression's.
         #[cfg_attr(
-            not(all(feature = "alloc", feature = "compression")),
+            not(all(feature = "write", feature = "compression")),
             allow(dead_code)
         )]
         pub(crate) enum $name {
@@ -125,6 +125,7 @@ names! {
         HashWords = "(2 + nbucket + nchain) words",
         ChainIndex = "chain index",
         GnuHashHeadBloomBuckets = "header + bloom + buckets",
+        Symoffset = "symoffset (plus a chain index, past the address space)",
         // Notes, relocations, compression.
         NNamesz = "n_namesz",
         NDescsz = "n_descsz",

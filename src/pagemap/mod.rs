@@ -155,5 +155,5 @@ impl PageMap {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "write"))]
 mod tests;

@@ -79,6 +79,7 @@ impl<'a> Section<'a> {
     /// Fails when the data is out of the file, the header or the compressed stream is
     /// corrupt, the algorithm is unknown, or the output would pass `limit`.
     #[cfg(feature = "compression")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "compression")))]
     pub fn decompressed(&self, limit: usize) -> Result<alloc::borrow::Cow<'a, [u8]>> {
         use alloc::borrow::Cow;
         let data = self.data()?;

@@ -194,6 +194,18 @@ impl<'a> GnuHash<'a> {
         self.symoffset
     }
 
+    /// `symoffset` plus a chain index does not fit in `usize` (only on a
+    /// 32-bit target).
+    #[cold]
+    fn bad_symoffset(&self) -> Error {
+        Error::bad_value(
+            Structure::GnuHashTable,
+            self.offset,
+            Field::Symoffset,
+            self.symoffset.into(),
+        )
+    }
+
     /// The number of buckets.
     pub fn bucket_count(&self) -> usize {
         self.buckets.len()
@@ -229,7 +241,11 @@ impl<'a> GnuHash<'a> {
                 Field::MissingLastChainEnd,
             ))?;
             if word & 1 != 0 {
-                return Ok(self.symoffset as usize + i + 1);
+                // `i` indexes the chains, so `i + 1` fits; `symoffset`
+                // (a u32) plus it may not on a 32-bit target.
+                return (self.symoffset as usize)
+                    .checked_add(i + 1)
+                    .ok_or_else(|| self.bad_symoffset());
             }
             i += 1;
         }
@@ -280,7 +296,9 @@ impl<'a> GnuHash<'a> {
         let mut i = (start - self.symoffset) as usize;
         while let Some(ch) = self.chains.get(i) {
             if (ch | 1) == (h | 1) {
-                let index = self.symoffset as usize + i;
+                let index = (self.symoffset as usize)
+                    .checked_add(i)
+                    .ok_or_else(|| self.bad_symoffset())?;
                 let sym = symbols.get(index)?;
                 if symbols.strings().eq_at(sym.st_name, name) && accept(index, &sym) {
                     return Ok(Some((index, sym)));

@@ -1,4 +1,4 @@
-//! Name indexes built on demand (feature `alloc`): O(1) lookup of sections
+//! Name indexes built on demand (feature `alloc`): fast lookup of sections
 //! and of symbols in tables that have no hash table (`.symtab`), and of
 //! symbol versions by versym index.
 
@@ -8,10 +8,17 @@ use super::symbol::{Symbol, SymbolTable};
 use super::version::{SymbolVersion, VersionInfo};
 use crate::error::{Error, Result};
 use crate::raw::consts::{VER_NDX_GLOBAL, VER_NDX_LOCAL, VERSYM_HIDDEN};
-use hashbrown::HashMap;
+
+// With std, a hash map (O(1) lookups); without, the ordered map `alloc`
+// has (O(log n)), which keeps hashbrown out of a reader-only build.
+#[cfg(feature = "std")]
+type HashMap<K, V> = std::collections::HashMap<K, V>;
+#[cfg(not(feature = "std"))]
+type HashMap<K, V> = alloc::collections::BTreeMap<K, V>;
 
 /// Sections by name. Building it walks the section headers once.
 #[derive(Debug, Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct SectionIndex<'a> {
     file: ElfFile<'a>,
     by_name: HashMap<&'a [u8], usize>,
@@ -20,7 +27,7 @@ pub struct SectionIndex<'a> {
 impl<'a> SectionIndex<'a> {
     /// Indexes the sections of `file` (the first of equal names wins).
     pub fn new(file: &ElfFile<'a>) -> Self {
-        let mut by_name = HashMap::with_capacity(file.section_count());
+        let mut by_name = HashMap::new();
         for s in file.sections() {
             if let Ok(name) = s.name() {
                 by_name.entry(name).or_insert(s.index());
@@ -41,6 +48,7 @@ impl<'a> SectionIndex<'a> {
 
 /// Symbols by name, for a symbol table without a hash table.
 #[derive(Debug, Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct SymbolIndex<'a> {
     table: SymbolTable<'a>,
     by_name: HashMap<&'a [u8], usize>,
@@ -50,7 +58,7 @@ impl<'a> SymbolIndex<'a> {
     /// Indexes `table` (the first symbol of a name wins; unnamed symbols
     /// are left out).
     pub fn new(table: &SymbolTable<'a>) -> Self {
-        let mut by_name = HashMap::with_capacity(table.len());
+        let mut by_name = HashMap::new();
         for (i, s) in table.iter().enumerate() {
             if let Ok(name) = table.name(&s) {
                 if !name.is_empty() {
@@ -76,6 +84,7 @@ impl<'a> SymbolIndex<'a> {
 /// [`VersionInfo::symbol_version`] walks them on each call (so a loop over
 /// the symbols calling it is O(symbols x definitions)).
 #[derive(Debug, Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct VersionIndex<'a> {
     versions: VersionInfo<'a>,
     by_index: HashMap<u16, SymbolVersion<'a>>,

@@ -39,6 +39,7 @@ impl<'a> Builder<'a> {
 
     /// Writes the file to `w` (feature `std`).
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn write_to(&self, plan: &LayoutPlan, w: &mut impl std::io::Write) -> std::io::Result<()> {
         let bytes = self.write(plan).map_err(std::io::Error::other)?;
         w.write_all(&bytes)

@@ -222,6 +222,7 @@ impl<'r> RewriteOutput<'r> {
     ///
     /// What `w` returns.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn write_to<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
         const ZEROS: [u8; 4096] = [0; 4096];
         for piece in self.pieces() {
@@ -264,6 +265,7 @@ impl Rewriter<'_> {
     /// A planning error (see [`Rewriter::plan`]) as
     /// [`std::io::ErrorKind::InvalidData`], or what `w` returns.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn write_to<W: std::io::Write>(&self, w: W) -> std::io::Result<()> {
         let output = self
             .output()
