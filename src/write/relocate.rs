@@ -2,7 +2,6 @@
 //! absolute, PC-relative and TLS kinds for x86-64 (LP64 and x32) and
 //! AArch64 (LP64 and ILP32).
 
-use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{Class, Encoding, Endian};
 
@@ -174,6 +173,13 @@ fn put(enc: Encoding, v: u64, size: usize) -> ([u8; 8], usize) {
     (out, size)
 }
 
+/// A value that does not fit its field: what, and the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OutOfRange {
+    pub what: &'static str,
+    pub value: u64,
+}
+
 /// The bytes to store at `P` for a resolved relocation, given the bytes
 /// there now (`at`, for instruction fields). `value` is `S + A`, where `S`
 /// is the TLS quantity itself for TLS kinds.
@@ -183,16 +189,8 @@ pub(crate) fn resolve(
     value: u64,
     p: u64,
     at: &[u8],
-    index: u64,
-) -> Result<Option<([u8; 8], usize)>> {
-    let range = |field: &'static str, v: u64| {
-        Err(Error::new(
-            "builder relocation",
-            p,
-            Problem::BadValue { field, value: v },
-        )
-        .at_index(index))
-    };
+) -> Result<Option<([u8; 8], usize)>, OutOfRange> {
+    let range = |what: &'static str, value: u64| Err(OutOfRange { what, value });
     let word = enc.address_size();
     let add_imm12 = |imm: u64| {
         let insn = (get_insn(at) & 0xffc0_03ff) | (((imm & 0xfff) as u32) << 10);

@@ -67,7 +67,8 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = elfin::ElfFile::parse(&bytes).and_then(|f| {
+    let result = (|| -> Result<Vec<u8>, elfin::write::Error> {
+        let f = elfin::ElfFile::parse(&bytes)?;
         let mut r = elfin::write::Rewriter::new(&f)?;
         if cmd == "strip" {
             r.strip();
@@ -83,7 +84,7 @@ pub fn run(cmd: &str, args: &[String]) -> ExitCode {
             }
         }
         r.write()
-    });
+    })();
     let out = match result {
         Ok(o) => o,
         Err(e) => {

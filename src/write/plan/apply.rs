@@ -1,12 +1,11 @@
 //! Relocations of a linked file, once addresses are known: the bytes to
 //! patch for the ones resolved now, the dynamic relocations for the rest.
 
-use super::bad;
 use super::fates::Fate;
 use super::tls::TlsBlock;
-use crate::error::Result;
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
+use crate::write::error::Result;
 use crate::write::layout::Placed;
 use crate::write::records::r_info;
 use crate::write::relocate::{How, TlsValue, dynamic_types, resolve, tp_offset};
@@ -71,12 +70,11 @@ impl Builder<'_> {
                 Fate::Static(How::Nothing) => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
-                        return Err(bad(
-                            "builder relocation",
+                        return Err(self.relocation_error(
+                            k,
                             "section (has no bytes to patch)",
                             r.section.0 as u64,
-                        )
-                        .at_index(k as u64));
+                        ));
                     };
                     let value = match how {
                         // An executable is always module 1.
@@ -94,14 +92,15 @@ impl Builder<'_> {
                         _ => value,
                     };
                     let here = bytes.get(r.offset as usize..).unwrap_or(&[]);
-                    if let Some((b, n)) = resolve(enc, how, value, p, here, k as u64)? {
+                    if let Some((b, n)) = resolve(enc, how, value, p, here)
+                        .map_err(|o| self.relocation_error(k, o.what, o.value))?
+                    {
                         if here.len() < n {
-                            return Err(bad(
-                                "builder relocation",
+                            return Err(self.relocation_error(
+                                k,
                                 "offset (the field runs past its section)",
                                 r.offset,
-                            )
-                            .at_index(k as u64));
+                            ));
                         }
                         patches.push((file_at, b, n));
                     }
@@ -109,13 +108,16 @@ impl Builder<'_> {
                 Fate::Relative { relr } => {
                     if relr {
                         // RELR keeps the addend in place.
-                        if let Some(pb) = resolve(enc, How::AbsWord, value, p, &[], k as u64)? {
+                        if let Some(pb) = resolve(enc, How::AbsWord, value, p, &[])
+                            .map_err(|o| self.relocation_error(k, o.what, o.value))?
+                        {
                             patches.push((file_at, pb.0, pb.1));
                         }
                     } else {
                         // The addend is the word's link-time value: it must
                         // fit the word (a 32-bit file's would be truncated).
-                        resolve(enc, How::AbsWord, value, p, &[], k as u64)?;
+                        resolve(enc, How::AbsWord, value, p, &[])
+                            .map_err(|o| self.relocation_error(k, o.what, o.value))?;
                         dyn_relocs.push(Rela {
                             r_offset: p,
                             r_info: r_info(enc, machine, 0, relative_type),
@@ -144,12 +146,11 @@ impl Builder<'_> {
                     };
                     if enc.class == Class::Elf32 && i32::try_from(addend).is_err() {
                         // Elf32_Rela's addend is sign-extended into 64-bit fields.
-                        return Err(bad(
-                            "builder relocation",
+                        return Err(self.relocation_error(
+                            k,
                             "addend (does not fit a 32-bit file's dynamic relocation)",
                             addend as u64,
-                        )
-                        .at_index(k as u64));
+                        ));
                     }
                     dyn_relocs.push(Rela {
                         r_offset: p,

@@ -1,11 +1,10 @@
 //! What becomes of each relocation in a linked file, and which symbols go
 //! into `.dynsym` in what order.
 
-use super::bad;
-use crate::error::Result;
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
+use crate::write::error::Result;
 use crate::write::relocate::{How, TlsValue, classify, dynamic_types};
 use alloc::vec::Vec;
 
@@ -52,8 +51,7 @@ impl Builder<'_> {
         let word = self.kind.encoding.address_size() as u64;
         let types = dynamic_types(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
-            let e =
-                |field, value: u64| Err(bad("builder relocation", field, value).at_index(i as u64));
+            let e = |what, value: u64| Err(self.relocation_error(i, what, value));
             let Some(how) = classify(machine, class, r.kind) else {
                 return e(
                     "type (not one the builder resolves for this machine and class)",

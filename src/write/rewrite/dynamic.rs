@@ -7,9 +7,9 @@
 
 use super::Rewriter;
 use super::extend::err;
-use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{Dyn, ElfFile, Encoding, ProgramHeader, Symbol, Table};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
@@ -26,7 +26,10 @@ impl Rewriter<'_> {
             .iter()
             .find(|p| p.p_type == PT_DYNAMIC)
             .copied()
-            .ok_or(Error::new("rewrite", 0, Problem::Missing("PT_DYNAMIC")))
+            .ok_or(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing("PT_DYNAMIC"),
+            ))
     }
 
     /// Every entry of the input's dynamic table (through `DT_NULL` and any
@@ -102,9 +105,8 @@ impl Rewriter<'_> {
         let targets = self.find_dynamic_strings(tag, old)?;
         if targets.is_empty() {
             return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::Missing("dynamic entry to change"),
+                Subject::Rewrite,
+                ErrorKind::Missing("dynamic entry to change"),
             ));
         }
         let file = ElfFile::parse(self.input)?;

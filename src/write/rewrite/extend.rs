@@ -9,8 +9,8 @@
 //! headers through `e_phoff` (see `extend_plan.rs`).
 
 use super::Rewriter;
-use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use alloc::vec::Vec;
 
 /// What the rewrite adds beyond the input's loaded part.
@@ -50,7 +50,7 @@ impl Extension {
 }
 
 pub(super) fn err(field: &'static str, value: u64) -> Error {
-    Error::new("rewrite", 0, Problem::BadValue { field, value })
+    Error::invalid(Subject::Rewrite, field, value)
 }
 
 impl<'a> Rewriter<'a> {
@@ -123,9 +123,8 @@ impl<'a> Rewriter<'a> {
             .copied()
         else {
             return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::Missing("PT_INTERP to change"),
+                Subject::Rewrite,
+                ErrorKind::Missing("PT_INTERP to change"),
             ));
         };
         if path.contains(&0) {
@@ -153,9 +152,10 @@ impl<'a> Rewriter<'a> {
     pub(super) fn require_loaded(&self) -> Result<()> {
         if !self.has_loads || !matches!(self.header.e_type, ET_EXEC | ET_DYN) {
             return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::Missing("PT_LOAD segments (only executables and shared objects can grow)"),
+                Subject::Rewrite,
+                ErrorKind::Missing(
+                    "PT_LOAD segments (only executables and shared objects can grow)",
+                ),
             ));
         }
         Ok(())

@@ -6,9 +6,9 @@
 
 use super::Rewriter;
 use super::extend::err;
-use crate::error::{Error, Problem, Result};
 use crate::raw::consts::*;
 use crate::read::{ElfFile, ProgramHeader, SectionHeader, Table};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::vec::Vec;
 
@@ -108,7 +108,7 @@ impl Rewriter<'_> {
             .collect();
         let first = loads
             .first()
-            .ok_or(Error::new("rewrite", 0, Problem::Missing("PT_LOAD")))?;
+            .ok_or(Error::new(Subject::Rewrite, ErrorKind::Missing("PT_LOAD")))?;
         // (Invalid, and its file bytes would run into the new segment's
         // addresses, which readers map through it.)
         if let Some(p) = loads.iter().find(|p| p.p_filesz > p.p_memsz) {
@@ -137,9 +137,8 @@ impl Rewriter<'_> {
         let start = up(self.loaded_end.max(mem_end.wrapping_sub(delta)))?;
         if start - self.loaded_end > MAX_GROWTH_GAP {
             return Err(Error::new(
-                "rewrite",
-                0,
-                Problem::TooLarge {
+                Subject::Rewrite,
+                ErrorKind::TooLarge {
                     size: start,
                     limit: self.loaded_end + MAX_GROWTH_GAP,
                 },

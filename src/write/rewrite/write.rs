@@ -4,18 +4,39 @@
 
 use super::dynamic::retarget_dynamic_symbol;
 use super::renumber::renumber;
-use super::{Rewriter, overflow};
-use crate::error::Result;
+use super::{RewritePlan, Rewriter, overflow};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
+use crate::write::error::Result;
 use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 impl Rewriter<'_> {
-    /// Writes the rewritten file.
+    /// Plans and writes the rewritten file ([`plan`](Self::plan), then
+    /// [`write_plan`](Self::write_plan)).
+    ///
+    /// # Errors
+    ///
+    /// As [`plan`](Self::plan).
     pub fn write(&self) -> Result<Vec<u8>> {
-        let plan = self.plan()?;
+        self.write_plan(&self.plan()?)
+    }
+
+    /// Writes the file `plan` (this rewriter's [`plan`](Self::plan))
+    /// describes.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongPlan`](crate::write::ErrorKind::WrongPlan) when
+    /// another rewriter made `plan`.
+    pub fn write_plan(&self, plan: &RewritePlan<'_>) -> Result<Vec<u8>> {
+        if !plan.is_from(self) {
+            return Err(crate::write::Error::new(
+                crate::write::Subject::Output,
+                crate::write::ErrorKind::WrongPlan,
+            ));
+        }
         let enc = self.encoding;
         let size = usize::try_from(plan.file_size).map_err(|_| overflow())?;
         let mut out = Vec::with_capacity(size);
