@@ -599,11 +599,11 @@ fn lookups<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
         let off = file.vaddr_to_offset(addr);
         black_box(off.map(|o| file.offset_to_vaddr(o)));
         for size in [0, 1, 8, 64, u64::MAX] {
-            if let Some(d) = ok(file.data_at_vaddr(addr, size, "fuzz probe")) {
+            if let Some(d) = ok(file.data_at_vaddr(addr, size)) {
                 bytes(d);
             }
         }
-        if let Some((d, off)) = ok(file.data_from_vaddr(addr, "fuzz probe")) {
+        if let Some((d, off)) = ok(file.data_from_vaddr(addr)) {
             bytes(d);
             black_box(off);
         }
@@ -611,7 +611,7 @@ fn lookups<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
     for off in seen.offsets.iter() {
         black_box(file.offset_to_vaddr(off));
         for size in [0, 16, u64::MAX] {
-            if let Some(d) = ok(file.bytes_at(off, size, "fuzz probe")) {
+            if let Some(d) = ok(file.bytes_at(off, size)) {
                 bytes(d);
             }
         }

@@ -19,7 +19,8 @@
 //! sections, `cli` builds the `elfin` tool.
 #![no_std]
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -28,7 +28,7 @@
 //! [`SAMPLE_STEP`]th entry plus the last; counts always in full); the
 //! summary prints how many entries were sampled out (none today).
 //!
-//! Without readelf the test prints `SKIP readelf_diff: readelf not found`
+//! Without readelf the test prints `SKIP: readelf_diff: readelf not found`
 //! and passes.
 //!
 //! For debugging: `READELF_DIFF_FILTER=substring` limits the run to the
@@ -36,6 +36,8 @@
 #![cfg(feature = "cli")]
 
 mod support;
+#[path = "common/tools.rs"]
+mod tools;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Display;
@@ -1465,12 +1467,8 @@ fn visible(line: &str) {
 
 #[test]
 fn readelf_diff() {
-    match Command::new("readelf").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            visible("SKIP readelf_diff: readelf not found");
-            return;
-        }
+    if !tools::require(&["readelf"]) {
+        return;
     }
     let start = Instant::now();
     let mut files = corpus();
@@ -1561,8 +1559,7 @@ fn readelf_diff() {
 /// of elfin's JSON for a small file must produce mismatches.
 #[test]
 fn readelf_diff_notices_differences() {
-    if Command::new("readelf").arg("--version").output().is_err() {
-        visible("SKIP readelf_diff_notices_differences: readelf not found");
+    if !tools::require(&["readelf"]) {
         return;
     }
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");

@@ -409,6 +409,8 @@ fn rewrite_roundtrip_mutations() {
 
 #[path = "roundtrip/known/mod.rs"]
 mod known;
+#[path = "common/tools.rs"]
+mod tools;
 
 /// Inputs the fuzz targets found (tests/data/roundtrip/; not in
 /// tests/data/fuzz, whose files each need a test in tests/fuzz_regressions.rs).

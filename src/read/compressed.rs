@@ -3,7 +3,7 @@
 
 use super::encoding::{Class, Encoding};
 use super::section::Section;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 #[cfg(feature = "compression")]
 use crate::raw::consts::{ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD};
 
@@ -42,15 +42,11 @@ impl CompressionHeader {
                 })
             })(),
         };
-        r.ok_or(Error::new(
-            "compression header",
+        r.ok_or(Error::out_of_bounds(
+            Structure::CompressionHeader,
+            Field::ShSize,
             offset,
-            Problem::OutOfBounds {
-                field: "sh_size",
-                start: 0,
-                size: if e.class == Class::Elf32 { 12 } else { 24 },
-                limit: data.len() as u64,
-            },
+            if e.class == Class::Elf32 { 12 } else { 24 },
         ))
     }
 }
@@ -67,7 +63,7 @@ impl<'a> Section<'a> {
     }
 
     /// The section's contents, decompressed if it is `SHF_COMPRESSED`.
-    /// Fails with [`Problem::TooLarge`] rather than produce more than
+    /// Fails with [`Problem::TooLarge`](crate::Problem::TooLarge) rather than produce more than
     /// `limit` bytes, whatever the header claims.
     #[cfg(feature = "compression")]
     pub fn decompressed(&self, limit: usize) -> Result<alloc::borrow::Cow<'a, [u8]>> {
@@ -78,37 +74,28 @@ impl<'a> Section<'a> {
         };
         let at = self.header().sh_offset;
         if ch.ch_size > limit as u64 {
-            return Err(Error::new(
-                "compressed section",
-                at,
-                Problem::TooLarge {
-                    size: ch.ch_size,
-                    limit: limit as u64,
-                },
-            )
-            .at_index(self.index() as u64));
+            return Err(
+                Error::too_large(Structure::CompressedSection, at, ch.ch_size)
+                    .at_index(self.index() as u64),
+            );
         }
         let body = &data[ch.header_size..];
         let out = match ch.ch_type {
             ELFCOMPRESS_ZLIB => inflate_zlib(body, ch.ch_size as usize, at)?,
             ELFCOMPRESS_ZSTD => unzstd(body, ch.ch_size as usize, at)?,
             t => {
-                return Err(Error::new(
-                    "compressed section",
-                    at,
-                    Problem::UnsupportedCompression(t),
-                )
-                .at_index(self.index() as u64));
+                return Err(
+                    Error::unsupported_compression(Structure::CompressedSection, at, t)
+                        .at_index(self.index() as u64),
+                );
             }
         };
         if out.len() as u64 != ch.ch_size {
-            return Err(Error::new(
-                "compressed section",
+            return Err(Error::bad_value(
+                Structure::CompressedSection,
                 at,
-                Problem::BadValue {
-                    field: "ch_size (differs from the decompressed size)",
-                    value: ch.ch_size,
-                },
+                Field::ChSizeMismatch,
+                ch.ch_size,
             )
             .at_index(self.index() as u64));
         }
@@ -120,36 +107,30 @@ impl<'a> Section<'a> {
 fn inflate_zlib(body: &[u8], size: usize, at: u64) -> Result<alloc::vec::Vec<u8>> {
     // The limit is the claimed size (already checked against the caller's
     // limit): a stream that inflates past it is an error.
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(body, size).map_err(|_| {
-        Error::new(
-            "compressed section",
-            at,
-            Problem::Decompress("zlib stream is corrupt or larger than ch_size"),
-        )
-    })
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(body, size)
+        .map_err(|_| Error::decompress(Structure::CompressedSection, at, Field::ZlibCorrupt))
 }
 
 #[cfg(feature = "compression")]
 fn unzstd(body: &[u8], size: usize, at: u64) -> Result<alloc::vec::Vec<u8>> {
     use ruzstd::decoding::StreamingDecoder;
     use ruzstd::io::Read;
-    let bad = |why| Error::new("compressed section", at, Problem::Decompress(why));
+    let bad = |why| Error::decompress(Structure::CompressedSection, at, why);
     let mut src = body;
-    let mut dec =
-        StreamingDecoder::new(&mut src).map_err(|_| bad("zstd frame header is corrupt"))?;
+    let mut dec = StreamingDecoder::new(&mut src).map_err(|_| bad(Field::ZstdHeaderCorrupt))?;
     let mut out = alloc::vec![0u8; size];
     let mut filled = 0;
     while filled < size {
         match dec.read(&mut out[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
-            Err(_) => return Err(bad("zstd stream is corrupt")),
+            Err(_) => return Err(bad(Field::ZstdCorrupt)),
         }
     }
     // One more byte would mean the stream is larger than ch_size.
     let mut extra = [0u8; 1];
     if matches!(dec.read(&mut extra), Ok(n) if n > 0) {
-        return Err(bad("zstd stream is larger than ch_size"));
+        return Err(bad(Field::ZstdTooLarge));
     }
     out.truncate(filled);
     Ok(out)

@@ -93,7 +93,7 @@ impl<'a> DynamicTable<'a> {
 }
 
 /// The entries of a [`DynamicTable`] up to and including `DT_NULL`.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct DynIter<'a> {
     inner: TableIter<'a, Dyn>,
     done: bool,

@@ -6,7 +6,7 @@ use super::header::FileHeader;
 use super::section::{Section, SectionHeader};
 use super::segment::ProgramHeader;
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 
 /// A parsed ELF file borrowing its bytes.
@@ -34,7 +34,7 @@ pub struct ElfFile<'a> {
     sections: Table<'a, SectionHeader>,
     shstrndx: u32,
     /// The section-name table when it resolved; its error is made again on
-    /// demand, which keeps the error (88 bytes) out of every copy.
+    /// demand, which keeps the error out of every copy.
     names: Option<StringTable<'a>>,
 }
 
@@ -53,14 +53,12 @@ impl<'a> ElfFile<'a> {
         let mut sections = Table::empty(encoding);
         if header.e_shoff != 0 {
             if u64::from(header.e_shentsize) != shentsize {
-                return Err(Error::new(
-                    "file header",
-                    header.e_shoff,
-                    Problem::BadEntrySize {
-                        field: "e_shentsize",
-                        found: header.e_shentsize.into(),
-                        expected: shentsize,
-                    },
+                return Err(Error::bad_entry_size(
+                    Structure::FileHeader,
+                    0,
+                    Field::EShentsize,
+                    header.e_shentsize.into(),
+                    shentsize as u8,
                 ));
             }
             // Section 0 is read only when the header defers to it.
@@ -69,8 +67,8 @@ impl<'a> ElfFile<'a> {
                     data,
                     header.e_shoff,
                     shentsize,
-                    "section header table",
-                    "e_shoff + e_shentsize",
+                    Structure::SectionHeaderTable,
+                    Field::EShoffEntry0,
                 )?;
                 let sh0 = Table::<SectionHeader>::new(encoding, first)
                     .get(0)
@@ -88,16 +86,16 @@ impl<'a> ElfFile<'a> {
             let size = table_size(
                 shnum,
                 shentsize,
-                "section header table",
+                Structure::SectionHeaderTable,
                 header.e_shoff,
-                "e_shnum * e_shentsize",
+                Field::EShnumTooLarge,
             )?;
             let bytes = range(
                 data,
                 header.e_shoff,
                 size,
-                "section header table",
-                "e_shoff + e_shnum * e_shentsize",
+                Structure::SectionHeaderTable,
+                Field::EShoffTable,
             )?;
             sections = Table::new(encoding, bytes);
         }
@@ -105,29 +103,27 @@ impl<'a> ElfFile<'a> {
         let mut segments = Table::empty(encoding);
         if phnum != 0 {
             if u64::from(header.e_phentsize) != phentsize {
-                return Err(Error::new(
-                    "file header",
-                    header.e_phoff,
-                    Problem::BadEntrySize {
-                        field: "e_phentsize",
-                        found: header.e_phentsize.into(),
-                        expected: phentsize,
-                    },
+                return Err(Error::bad_entry_size(
+                    Structure::FileHeader,
+                    0,
+                    Field::EPhentsize,
+                    header.e_phentsize.into(),
+                    phentsize as u8,
                 ));
             }
             let size = table_size(
                 phnum,
                 phentsize,
-                "program header table",
+                Structure::ProgramHeaderTable,
                 header.e_phoff,
-                "e_phnum * e_phentsize",
+                Field::EPhnumTooLarge,
             )?;
             let bytes = range(
                 data,
                 header.e_phoff,
                 size,
-                "program header table",
-                "e_phoff + e_phnum * e_phentsize",
+                Structure::ProgramHeaderTable,
+                Field::EPhoffTable,
             )?;
             segments = Table::new(encoding, bytes);
         }
@@ -212,8 +208,8 @@ impl<'a> ElfFile<'a> {
             self.data,
             ph.p_offset,
             ph.p_filesz,
-            "program header",
-            "p_offset + p_filesz",
+            Structure::ProgramHeader,
+            Field::POffsetFilesz,
         )
     }
 
@@ -243,33 +239,37 @@ impl<'a> ElfFile<'a> {
     }
 
     /// `size` bytes of file data loaded at `addr`, all from one segment.
-    pub fn data_at_vaddr(&self, addr: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
+    ///
+    /// # Errors
+    ///
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or the
+    /// range runs past that part or past the end of the file.
+    pub fn data_at_vaddr(&self, addr: u64, size: u64) -> Result<&'a [u8]> {
+        self.data_at_vaddr_as(addr, size, Structure::Requested)
+    }
+
+    /// [`data_at_vaddr`](Self::data_at_vaddr), its errors naming `structure`.
+    pub(crate) fn data_at_vaddr_as(
+        &self,
+        addr: u64,
+        size: u64,
+        structure: Structure,
+    ) -> Result<&'a [u8]> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
                 if size > avail {
-                    return Err(Error::new(
+                    return Err(Error::out_of_bounds(
                         structure,
+                        Field::AddressSizePastSegment,
                         off,
-                        Problem::OutOfBounds {
-                            field: "address + size (past its segment)",
-                            start: addr,
-                            size,
-                            limit: avail,
-                        },
+                        size,
                     ));
                 }
-                return range(self.data, off, size, structure, "address + size");
+                return range(self.data, off, size, structure, Field::AddressSize);
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 
     /// The section-name string table, if the file has a valid one.
@@ -293,14 +293,11 @@ impl<'a> ElfFile<'a> {
     pub fn section(&self, index: usize) -> Result<Section<'a>> {
         match self.sections.get(index) {
             Some(h) => Ok(self.make_section(index, h)),
-            None => Err(Error::new(
-                "section header table",
+            None => Err(Error::bad_index(
+                Structure::SectionHeaderTable,
                 self.header.e_shoff,
-                Problem::BadIndex {
-                    field: "section index",
-                    index: index as u64,
-                    count: self.sections.len() as u64,
-                },
+                Field::SectionIndex,
+                index as u64,
             )),
         }
     }
@@ -349,29 +346,21 @@ fn section_names<'a>(
     shstrndx: u32,
 ) -> Result<StringTable<'a>> {
     if shstrndx == 0 {
-        return Err(Error::new(
-            "file header",
+        return Err(Error::missing(
+            Structure::FileHeader,
             0,
-            Problem::Missing("section-name string table (e_shstrndx is 0)"),
+            Field::MissingShstrtab,
         ));
     }
     let h = sections.get(shstrndx as usize).ok_or_else(|| {
-        Error::new(
-            "file header",
-            0,
-            Problem::BadIndex {
-                field: "e_shstrndx",
-                index: shstrndx.into(),
-                count: sections.len() as u64,
-            },
-        )
+        Error::bad_index(Structure::FileHeader, 0, Field::EShstrndx, shstrndx.into())
     })?;
     let bytes = super::section::section_data(data, shstrndx as usize, &h)?;
     Ok(StringTable::new(bytes, h.sh_offset))
 }
 
 /// An iterator over the sections of a file.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Sections<'a> {
     inner: core::iter::Enumerate<super::encoding::TableIter<'a, SectionHeader>>,
     file: ElfFile<'a>,
@@ -397,27 +386,29 @@ impl<'a> ElfFile<'a> {
     /// The file bytes from virtual address `addr` to the end of the file
     /// part of the `PT_LOAD` segment containing it (for tables whose size
     /// the dynamic section does not record).
-    pub fn data_from_vaddr(&self, addr: u64, structure: &'static str) -> Result<(&'a [u8], u64)> {
+    ///
+    /// # Errors
+    ///
+    /// When no `PT_LOAD` segment holds `addr` in its file part, or that
+    /// part runs past the end of the file.
+    pub fn data_from_vaddr(&self, addr: u64) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, Structure::Requested)
+    }
+
+    /// [`data_from_vaddr`](Self::data_from_vaddr), its errors naming
+    /// `structure`.
+    pub(crate) fn data_from_vaddr_as(
+        &self,
+        addr: u64,
+        structure: Structure,
+    ) -> Result<(&'a [u8], u64)> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
             if let Some(off) = p.vaddr_to_offset(addr) {
                 let avail = p.p_filesz - (addr - p.p_vaddr);
-                let bytes = range(
-                    self.data,
-                    off,
-                    avail,
-                    structure,
-                    "address to end of segment",
-                )?;
+                let bytes = range(self.data, off, avail, structure, Field::AddressToSegmentEnd)?;
                 return Ok((bytes, off));
             }
         }
-        Err(Error::new(
-            structure,
-            0,
-            Problem::BadValue {
-                field: "address (in no PT_LOAD segment)",
-                value: addr,
-            },
-        ))
+        Err(Error::bad_value(structure, 0, Field::AddressInNoLoad, addr))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::encoding::{Class, Encoding, Table};
 use super::symbol::{Symbol, SymbolTable};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 
 /// The SysV ELF hash of a name.
 pub fn sysv_hash(name: &[u8]) -> u32 {
@@ -43,29 +43,21 @@ impl<'a> SysvHash<'a> {
         };
         let all = Table::<u64>::new(words, data);
         let (Some(nbucket), Some(nchain)) = (all.get(0), all.get(1)) else {
-            return Err(Error::new(
-                "hash table",
+            return Err(Error::out_of_bounds(
+                Structure::HashTable,
+                Field::Header,
                 offset,
-                Problem::OutOfBounds {
-                    field: "header",
-                    start: 0,
-                    size: 8,
-                    limit: data.len() as u64,
-                },
+                8,
             ));
         };
         let need = nbucket.checked_add(nchain).and_then(|n| n.checked_add(2));
         if need.is_none_or(|n| n > all.len() as u64) {
             let w = Table::<u64>::entry_size(words) as u64;
-            return Err(Error::new(
-                "hash table",
+            return Err(Error::out_of_bounds(
+                Structure::HashTable,
+                Field::HashWords,
                 offset,
-                Problem::OutOfBounds {
-                    field: "(2 + nbucket + nchain) words",
-                    start: 0,
-                    size: need.unwrap_or(u64::MAX).saturating_mul(w),
-                    limit: data.len() as u64,
-                },
+                need.unwrap_or(u64::MAX).saturating_mul(w),
             ));
         }
         let buckets = all.skip(2).take(nbucket as usize);
@@ -113,17 +105,14 @@ impl<'a> SysvHash<'a> {
             if symbols.strings().eq_at(sym.st_name, name) && accept(i, &sym) {
                 return Ok(Some((i, sym)));
             }
-            index = self.chains.get(i).ok_or(Error::new(
-                "hash table",
+            index = self.chains.get(i).ok_or(Error::bad_index(
+                Structure::HashTable,
                 self.offset,
-                Problem::BadIndex {
-                    field: "chain index",
-                    index,
-                    count: self.chains.len() as u64,
-                },
+                Field::ChainIndex,
+                index,
             ))?;
         }
-        Err(Error::new("hash table", self.offset, Problem::Loop))
+        Err(Error::endless(Structure::HashTable, self.offset))
     }
 }
 
@@ -151,15 +140,11 @@ impl<'a> GnuHash<'a> {
         let (Some(nbuckets), Some(symoffset), Some(bloom_size), Some(bloom_shift)) =
             (head.get(0), head.get(1), head.get(2), head.get(3))
         else {
-            return Err(Error::new(
-                "GNU hash table",
+            return Err(Error::out_of_bounds(
+                Structure::GnuHashTable,
+                Field::Header,
                 offset,
-                Problem::OutOfBounds {
-                    field: "header",
-                    start: 0,
-                    size: 16,
-                    limit: data.len() as u64,
-                },
+                16,
             ));
         };
         let wsize = encoding.address_size() as u64;
@@ -167,15 +152,11 @@ impl<'a> GnuHash<'a> {
         let bucket_start = 16 + bloom_bytes;
         let chain_start = bucket_start + u64::from(nbuckets) * 4;
         if chain_start > data.len() as u64 {
-            return Err(Error::new(
-                "GNU hash table",
+            return Err(Error::out_of_bounds(
+                Structure::GnuHashTable,
+                Field::GnuHashHeadBloomBuckets,
                 offset,
-                Problem::OutOfBounds {
-                    field: "header + bloom + buckets",
-                    start: 0,
-                    size: chain_start,
-                    limit: data.len() as u64,
-                },
+                chain_start,
             ));
         }
         let bloom = Table::<u64>::new(encoding, &data[16..bucket_start as usize]);
@@ -212,10 +193,10 @@ impl<'a> GnuHash<'a> {
         }
         let mut i = (max - self.symoffset) as usize;
         loop {
-            let word = self.chains.get(i).ok_or(Error::new(
-                "GNU hash table",
+            let word = self.chains.get(i).ok_or(Error::missing(
+                Structure::GnuHashTable,
                 self.offset,
-                Problem::Missing("end of the last hash chain (past the end of the data)"),
+                Field::MissingLastChainEnd,
             ))?;
             if word & 1 != 0 {
                 return Ok(self.symoffset as usize + i + 1);
@@ -275,10 +256,10 @@ impl<'a> GnuHash<'a> {
             }
             i += 1;
         }
-        Err(Error::new(
-            "GNU hash table",
+        Err(Error::missing(
+            Structure::GnuHashTable,
             self.offset,
-            Problem::Missing("end of hash chain (past the end of the data)"),
+            Field::MissingChainEnd,
         ))
     }
 }

@@ -1,7 +1,7 @@
 //! The file header, decoded.
 
 use super::encoding::{Class, Encoding, Endian};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB};
 use crate::raw::ident::ELFMAG;
 use crate::raw::{BE, Ehdr32, Ehdr64, Ident, LE};
@@ -68,33 +68,21 @@ impl FileHeader {
     /// Reads the identification and the file header from the start of `data`.
     #[inline]
     pub fn parse(data: &[u8]) -> Result<(FileHeader, Encoding)> {
-        let len = data.len() as u64;
-        let short = |size: u64| {
-            Error::new(
-                "file header",
-                0,
-                Problem::OutOfBounds {
-                    field: "header",
-                    start: 0,
-                    size,
-                    limit: len,
-                },
-            )
-        };
+        let short = |size: u64| Error::out_of_bounds(Structure::FileHeader, Field::Header, 0, size);
         // A short input that does not even start like ELF is "not ELF".
         if data.get(..4) != Some(&ELFMAG[..]) {
-            return Err(Error::new("file header", 0, Problem::BadMagic));
+            return Err(Error::bad_magic());
         }
         let (ident, _) = Ident::ref_from_prefix(data).map_err(|_| short(16))?;
         let class = match ident.class {
             ELFCLASS32 => Class::Elf32,
             ELFCLASS64 => Class::Elf64,
-            c => return Err(Error::new("file header", 4, Problem::BadClass(c))),
+            c => return Err(Error::bad_class(c)),
         };
         let endian = match ident.data {
             ELFDATA2LSB => Endian::Little,
             ELFDATA2MSB => Endian::Big,
-            d => return Err(Error::new("file header", 5, Problem::BadByteOrder(d))),
+            d => return Err(Error::bad_byte_order(d)),
         };
         let header = match (class, endian) {
             (Class::Elf32, Endian::Little) => ehdr32::<LE>(data),

@@ -1,7 +1,7 @@
 //! Notes (`PT_NOTE`, `SHT_NOTE`) and the typed GNU notes.
 
 use super::encoding::{Encoding, Endian};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{NT_GNU_ABI_TAG, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0};
 
 /// One note: owner name, type and descriptor, borrowed from the file.
@@ -95,47 +95,34 @@ impl<'a> NoteIter<'a> {
             class: super::encoding::Class::Elf32,
             endian: self.endian,
         };
-        let rest = &self.data[self.pos..];
+        let rest = self.data.get(self.pos..).unwrap_or(&[]);
         let (Some(namesz), Some(descsz), Some(kind)) = (
             enc.read_u32(rest),
             enc.read_u32(rest.get(4..).unwrap_or(&[])),
             enc.read_u32(rest.get(8..).unwrap_or(&[])),
         ) else {
-            return Err(Error::new(
-                "note",
-                at,
-                Problem::OutOfBounds {
-                    field: "header",
-                    start: 0,
-                    size: 12,
-                    limit: rest.len() as u64,
-                },
-            ));
+            return Err(Error::out_of_bounds(Structure::Note, Field::Header, at, 12));
         };
-        let name_end = 12 + namesz as usize;
-        let name = rest.get(12..name_end).ok_or(Error::new(
-            "note",
-            at,
-            Problem::OutOfBounds {
-                field: "n_namesz",
-                start: 12,
-                size: namesz.into(),
-                limit: rest.len() as u64,
-            },
-        ))?;
-        let desc_start = align_up(name_end, self.align);
+        // The name and the descriptor, each checked against what is left;
+        // `u32` sizes fit in `usize` on every target elfin builds for.
+        let name_end = 12usize.checked_add(namesz as usize);
+        let name = name_end
+            .and_then(|end| rest.get(12..end))
+            .ok_or(Error::out_of_bounds(
+                Structure::Note,
+                Field::NNamesz,
+                at.saturating_add(12),
+                namesz.into(),
+            ))?;
+        let desc_start = align_up(12 + name.len(), self.align);
         let desc_end = desc_start
             .checked_add(descsz as usize)
             .filter(|&e| e <= rest.len())
-            .ok_or(Error::new(
-                "note",
-                at,
-                Problem::OutOfBounds {
-                    field: "n_descsz",
-                    start: desc_start as u64,
-                    size: descsz.into(),
-                    limit: rest.len() as u64,
-                },
+            .ok_or(Error::out_of_bounds(
+                Structure::Note,
+                Field::NDescsz,
+                at.saturating_add(desc_start as u64),
+                descsz.into(),
             ))?;
         let desc = &rest[desc_start..desc_end];
         // The owner name is NUL-terminated within n_namesz.
@@ -219,16 +206,13 @@ impl<'a> Iterator for PropertyIter<'a> {
                 Some(Ok(p))
             }
             None => {
+                let at = self.offset.saturating_add(self.pos as u64);
                 self.pos = self.data.len();
-                Some(Err(Error::new(
-                    "GNU property",
-                    self.offset,
-                    Problem::OutOfBounds {
-                        field: "pr_datasz",
-                        start: self.pos as u64,
-                        size: 8,
-                        limit: rest.len() as u64,
-                    },
+                Some(Err(Error::out_of_bounds(
+                    Structure::GnuProperty,
+                    Field::PrDatasz,
+                    at,
+                    8,
                 )))
             }
         }
@@ -325,11 +309,27 @@ mod tests {
             (notes[1].name, notes[1].kind, notes[1].desc),
             (&b"X"[..], 9, &b"12345678"[..])
         );
-        // A truncated descriptor is an error naming the note's offset.
+        // A note cut inside its 12-byte header is an error naming the
+        // note's offset (the second note starts at 20).
         let bad = NoteIter::new(&d[..22], 4, Endian::Little, 0x40)
             .nth(1)
             .unwrap()
             .unwrap_err();
-        assert_eq!(bad.offset, 0x40 + 20);
+        assert_eq!(bad.offset(), 0x40 + 20);
+        assert!(matches!(
+            bad.problem(),
+            crate::Problem::OutOfBounds { size: 12, .. }
+        ));
+        // A cut descriptor names where it starts: the second note (20) +
+        // its header (12) + "X\0" padded to 4; it needs 8 bytes.
+        let bad = NoteIter::new(&d[..40], 4, Endian::Little, 0x40)
+            .nth(1)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(bad.offset(), 0x40 + 20 + 12 + 4);
+        assert!(matches!(
+            bad.problem(),
+            crate::Problem::OutOfBounds { size: 8, .. }
+        ));
     }
 }

@@ -2,7 +2,7 @@
 
 use super::encoding::{Class, Encoding, Table, TableIter, decode_both};
 pub use super::reloc_iter::Relocations;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::EM_MIPS;
 use crate::raw::{Rel32, Rel64, Rela32, Rela64};
 
@@ -173,7 +173,7 @@ impl Iterator for RelrIter<'_> {
 
 fn crel_header(data: &[u8]) -> Result<(u64, bool, u32, usize)> {
     let mut pos = 0usize;
-    let hdr = uleb(data, &mut pos).ok_or(Error::new("CREL header", 0, Problem::Unterminated))?;
+    let hdr = uleb(data, &mut pos).ok_or(Error::unterminated(Structure::CrelHeader, 0))?;
     Ok((hdr >> 3, hdr & 4 != 0, (hdr & 3) as u32, pos))
 }
 
@@ -261,10 +261,9 @@ impl Iterator for CrelIter<'_> {
         if self.bad_header {
             self.bad_header = false;
             self.left = 0;
-            return Some(Err(Error::new(
-                "CREL header",
+            return Some(Err(Error::unterminated(
+                Structure::CrelHeader,
                 self.file_offset,
-                Problem::Unterminated,
             )));
         }
         if self.left == 0 {
@@ -278,15 +277,11 @@ impl Iterator for CrelIter<'_> {
                 // Each entry takes at least one byte, so a count larger than
                 // the data ends here rather than running on.
                 self.left = 0;
-                Some(Err(Error::new(
-                    "CREL entry",
+                Some(Err(Error::out_of_bounds(
+                    Structure::CrelEntry,
+                    Field::Entry,
                     self.file_offset.saturating_add(at as u64),
-                    Problem::OutOfBounds {
-                        field: "entry",
-                        start: at as u64,
-                        size: 1,
-                        limit: self.data.len() as u64,
-                    },
+                    1,
                 )))
             }
         }

@@ -4,7 +4,7 @@ use super::encoding::Table;
 use super::file::ElfFile;
 use super::reloc::{InfoLayout, Rel, Rela, RelocationTable};
 use super::section::Section;
-use crate::error::Result;
+use crate::error::{Result, Structure};
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -52,17 +52,17 @@ impl<'a> ElfFile<'a> {
         let layout = self.info_layout();
         let table = |addr: Option<u64>, size: Option<u64>, what| -> Result<Option<&'a [u8]>> {
             match (addr, size) {
-                (Some(a), Some(s)) if s > 0 => Ok(Some(self.data_at_vaddr(a, s, what)?)),
+                (Some(a), Some(s)) if s > 0 => Ok(Some(self.data_at_vaddr_as(a, s, what)?)),
                 _ => Ok(None),
             }
         };
-        out.rela = table(info.rela, info.relasz, "DT_RELA table")?
+        out.rela = table(info.rela, info.relasz, Structure::RelaTable)?
             .map(|b| RelocationTable::Rela(Table::new(enc, b), layout));
-        out.rel = table(info.rel, info.relsz, "DT_REL table")?
+        out.rel = table(info.rel, info.relsz, Structure::RelTable)?
             .map(|b| RelocationTable::Rel(Table::new(enc, b), layout));
-        out.relr = table(info.relr, info.relrsz, "DT_RELR table")?
+        out.relr = table(info.relr, info.relrsz, Structure::RelrTable)?
             .map(|b| RelocationTable::Relr(Table::new(enc, b), enc.address_size() as u64));
-        out.plt = table(info.jmprel, info.pltrelsz, "DT_JMPREL table")?.map(|b| {
+        out.plt = table(info.jmprel, info.pltrelsz, Structure::JmprelTable)?.map(|b| {
             if info.pltrel == Some(DT_REL as u64) {
                 RelocationTable::Rel(Table::new(enc, b), layout)
             } else {

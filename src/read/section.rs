@@ -3,7 +3,7 @@
 use super::bytes::range;
 use super::encoding::{Encoding, decode_both};
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{SHF_ALLOC, SHF_COMPRESSED, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS};
 use crate::raw::{Shdr32, Shdr64};
 
@@ -115,12 +115,10 @@ impl<'a> Section<'a> {
     pub fn name(&self) -> Result<&'a [u8]> {
         match self.names {
             Some(t) => t.get(self.header.sh_name),
-            None => Err(Error::new(
-                "file header",
+            None => Err(Error::missing(
+                Structure::FileHeader,
                 0,
-                Problem::Missing(
-                    "a usable section-name string table (ElfFile::section_names says why)",
-                ),
+                Field::MissingUsableShstrtab,
             )),
         }
         .map_err(|e| e.at_index(self.index as u64))
@@ -130,10 +128,10 @@ impl<'a> Section<'a> {
     pub fn name_str(&self) -> Result<&'a str> {
         let name = self.name()?;
         core::str::from_utf8(name).map_err(|_| {
-            Error::new(
-                "section header",
-                self.header.sh_name.into(),
-                Problem::NotUtf8,
+            let table = self.names.map_or(0, |t| t.offset());
+            Error::not_utf8(
+                Structure::SectionHeader,
+                table.saturating_add(self.header.sh_name.into()),
             )
             .at_index(self.index as u64)
         })
@@ -146,14 +144,14 @@ impl<'a> Section<'a> {
         if found == expected || found == 0 {
             return Ok(());
         }
-        Err(Error::new(
-            "section header",
+        // Every entry size the format defines is below 256.
+        let expected = u8::try_from(expected).unwrap_or(u8::MAX);
+        Err(Error::bad_entry_size(
+            Structure::SectionHeader,
             self.header.sh_offset,
-            Problem::BadEntrySize {
-                field: "sh_entsize",
-                found,
-                expected,
-            },
+            Field::ShEntsize,
+            found,
+            expected,
         )
         .at_index(self.index as u64))
     }
@@ -180,8 +178,8 @@ pub(crate) fn section_data<'a>(
         file,
         h.sh_offset,
         h.sh_size,
-        "section header",
-        "sh_offset + sh_size",
+        Structure::SectionHeader,
+        Field::ShOffsetSize,
     )
     .map_err(|e| e.at_index(index as u64))
 }

@@ -1,6 +1,6 @@
 //! String tables: NUL-terminated byte strings found by offset.
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 
 /// A string table (`SHT_STRTAB`, or `DT_STRTAB`/`DT_STRSZ`).
 ///
@@ -39,10 +39,9 @@ impl<'a> StringTable<'a> {
         };
         match memchr::memchr(0, tail) {
             Some(end) => Ok(&tail[..end]),
-            None => Err(Error::new(
-                "string table",
+            None => Err(Error::unterminated(
+                Structure::StringTable,
                 self.offset.saturating_add(u64::from(index)),
-                Problem::Unterminated,
             )),
         }
     }
@@ -64,24 +63,20 @@ impl<'a> StringTable<'a> {
     pub fn get_str(&self, index: u32) -> Result<&'a str> {
         let bytes = self.get(index)?;
         core::str::from_utf8(bytes).map_err(|_| {
-            Error::new(
-                "string table",
+            Error::not_utf8(
+                Structure::StringTable,
                 self.offset.saturating_add(u64::from(index)),
-                Problem::NotUtf8,
             )
         })
     }
 
     #[cold]
     fn bad_index(&self, index: u32) -> Error {
-        Error::new(
-            "string table",
+        Error::bad_index(
+            Structure::StringTable,
             self.offset,
-            Problem::BadIndex {
-                field: "string offset",
-                index: u64::from(index),
-                count: self.data.len() as u64,
-            },
+            Field::StringOffset,
+            u64::from(index),
         )
     }
 
@@ -115,10 +110,9 @@ impl<'a> Iterator for StringIter<'a> {
             }
             None => {
                 self.pos = self.table.data.len();
-                Some(Err(Error::new(
-                    "string table",
+                Some(Err(Error::unterminated(
+                    Structure::StringTable,
                     self.table.offset.saturating_add(start as u64),
-                    Problem::Unterminated,
                 )))
             }
         }
@@ -139,11 +133,11 @@ mod tests {
         assert_eq!(t.get(5).unwrap(), b"\xffd");
         assert!(t.get_str(5).is_err());
         let e = t.get(9).unwrap_err();
-        assert_eq!(e.problem, Problem::Unterminated);
-        assert_eq!(e.offset, 0x109);
+        assert_eq!(e.problem(), crate::Problem::Unterminated);
+        assert_eq!(e.offset(), 0x109);
         assert!(matches!(
-            t.get(100).unwrap_err().problem,
-            Problem::BadIndex { .. }
+            t.get(100).unwrap_err().problem(),
+            crate::Problem::BadIndex { .. }
         ));
         assert!(t.eq_at(1, b"abc") && t.eq_at(2, b"bc") && t.eq_at(0, b""));
         assert!(

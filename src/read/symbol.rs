@@ -2,7 +2,7 @@
 
 use super::encoding::{Encoding, Table, TableIter, decode_both};
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX};
 use crate::raw::{Sym32, Sym64};
 
@@ -131,14 +131,11 @@ impl<'a> SymbolTable<'a> {
     #[inline]
     pub fn get(&self, index: usize) -> Result<Symbol> {
         self.symbols.get(index).ok_or_else(|| {
-            Error::new(
-                "symbol table",
+            Error::bad_index(
+                Structure::SymbolTable,
                 self.offset,
-                Problem::BadIndex {
-                    field: "symbol index",
-                    index: index as u64,
-                    count: self.len() as u64,
-                },
+                Field::SymbolIndex,
+                index as u64,
             )
         })
     }
@@ -163,22 +160,15 @@ impl<'a> SymbolTable<'a> {
             SHN_COMMON => SymbolSection::Common,
             SHN_XINDEX => {
                 let table = self.shndx.ok_or(
-                    Error::new(
-                        "symbol",
-                        self.offset,
-                        Problem::Missing("SHT_SYMTAB_SHNDX section for SHN_XINDEX"),
-                    )
-                    .at_index(index as u64),
+                    Error::missing(Structure::Symbol, self.offset, Field::MissingSymtabShndx)
+                        .at_index(index as u64),
                 )?;
                 let real = table.get(index).ok_or(
-                    Error::new(
-                        "symbol",
+                    Error::bad_index(
+                        Structure::Symbol,
                         self.offset,
-                        Problem::BadIndex {
-                            field: "SHT_SYMTAB_SHNDX entry",
-                            index: index as u64,
-                            count: table.len() as u64,
-                        },
+                        Field::SymtabShndxEntry,
+                        index as u64,
                     )
                     .at_index(index as u64),
                 )?;

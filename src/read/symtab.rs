@@ -10,7 +10,7 @@ use super::section::Section;
 use super::strtab::StringTable;
 use super::symbol::{Symbol, SymbolSection, SymbolTable};
 use super::version::{SymbolVersion, VersionChain, VersionInfo};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
@@ -19,13 +19,11 @@ impl<'a> ElfFile<'a> {
         let s = self.section(index as usize)?;
         let h = s.header();
         if h.sh_type != SHT_STRTAB {
-            return Err(Error::new(
-                "section header",
+            return Err(Error::bad_value(
+                Structure::SectionHeader,
                 h.sh_offset,
-                Problem::BadValue {
-                    field: "sh_type of a linked string table",
-                    value: h.sh_type.into(),
-                },
+                Field::ShTypeOfStrtab,
+                h.sh_type.into(),
             )
             .at_index(index.into()));
         }
@@ -84,13 +82,11 @@ impl<'a> ElfFile<'a> {
     pub fn dynamic_string(&self, offset: u64) -> Result<&'a [u8]> {
         let strings = self.dynamic_strings()?;
         let off = u32::try_from(offset).map_err(|_| {
-            Error::new(
-                "dynamic string",
+            Error::bad_value(
+                Structure::DynamicString,
                 strings.offset(),
-                Problem::BadValue {
-                    field: "string offset",
-                    value: offset,
-                },
+                Field::StringOffset,
+                offset,
             )
         })?;
         strings.get(off)
@@ -107,22 +103,25 @@ impl<'a> ElfFile<'a> {
     }
 
     fn dynamic_info(&self) -> Result<DynamicInfo> {
-        self.dynamic()?.map(|d| d.info()).ok_or(Error::new(
-            "dynamic table",
+        self.dynamic()?.map(|d| d.info()).ok_or(Error::missing(
+            Structure::DynamicTable,
             0,
-            Problem::Missing("PT_DYNAMIC"),
+            Field::MissingPtDynamic,
         ))
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::new(
-            "dynamic table",
+        let addr = info.strtab.ok_or(Error::missing(
+            Structure::DynamicTable,
             0,
-            Problem::Missing("DT_STRTAB"),
+            Field::MissingDtStrtab,
         ))?;
         let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr(addr, size, "dynamic string table")?,
-            None => self.data_from_vaddr(addr, "dynamic string table")?.0,
+            Some(size) => self.data_at_vaddr_as(addr, size, Structure::DynamicStringTable)?,
+            None => {
+                self.data_from_vaddr_as(addr, Structure::DynamicStringTable)?
+                    .0
+            }
         };
         Ok(StringTable::new(
             bytes,
@@ -168,10 +167,10 @@ impl<'a> ElfFile<'a> {
         };
         let strings = self.strings_at(&info)?;
         let hash = if let Some(addr) = info.gnu_hash {
-            let (d, off) = self.data_from_vaddr(addr, "GNU hash table")?;
+            let (d, off) = self.data_from_vaddr_as(addr, Structure::GnuHashTable)?;
             Some(HashTable::Gnu(GnuHash::parse(self.encoding(), d, off)?))
         } else if let Some(addr) = info.hash {
-            let (d, off) = self.data_from_vaddr(addr, "hash table")?;
+            let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
             Some(HashTable::Sysv(SysvHash::parse(
                 self.encoding(),
                 d,
@@ -188,18 +187,15 @@ impl<'a> ElfFile<'a> {
             Some(HashTable::Sysv(s)) => Some(s.symbol_count()),
             None => None,
         };
-        let (data, off) = self.data_from_vaddr(symtab, "dynamic symbol table")?;
+        let (data, off) = self.data_from_vaddr_as(symtab, Structure::DynamicSymbolTable)?;
         let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
         if let Some(n) = count {
             if n > symbols.len() {
-                return Err(Error::new(
-                    "dynamic symbol table",
+                return Err(Error::bad_index(
+                    Structure::DynamicSymbolTable,
                     off,
-                    Problem::BadIndex {
-                        field: "symbol count from the hash table",
-                        index: n as u64,
-                        count: symbols.len() as u64,
-                    },
+                    Field::SymbolCountFromHash,
+                    n as u64,
                 ));
             }
             symbols = symbols.take(n);
@@ -257,7 +253,7 @@ impl<'a> ElfFile<'a> {
             verneed: None,
         };
         if let Some(addr) = info.versym {
-            let (d, off) = self.data_from_vaddr(addr, "version symbol table")?;
+            let (d, off) = self.data_from_vaddr_as(addr, Structure::VersionSymbolTable)?;
             v.versym = Some((Table::new(self.encoding(), d), off));
         }
         let chain =
@@ -265,7 +261,7 @@ impl<'a> ElfFile<'a> {
                 let (Some(addr), Some(count)) = (addr, num) else {
                     return Ok(None);
                 };
-                let (data, offset) = self.data_from_vaddr(addr, what)?;
+                let (data, offset) = self.data_from_vaddr_as(addr, what)?;
                 Ok(Some(VersionChain {
                     data,
                     count,
@@ -274,8 +270,8 @@ impl<'a> ElfFile<'a> {
                     encoding: self.encoding(),
                 }))
             };
-        v.verdef = chain(info.verdef, info.verdefnum, "version definitions")?;
-        v.verneed = chain(info.verneed, info.verneednum, "version needs")?;
+        v.verdef = chain(info.verdef, info.verdefnum, Structure::VersionDefinitions)?;
+        v.verneed = chain(info.verneed, info.verneednum, Structure::VersionNeeds)?;
         Ok(v)
     }
 
@@ -290,7 +286,7 @@ impl<'a> ElfFile<'a> {
         let Some(addr) = self.dynamic()?.and_then(|d| d.info().hash) else {
             return Ok(None);
         };
-        let (d, off) = self.data_from_vaddr(addr, "hash table")?;
+        let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
         SysvHash::parse(self.encoding(), d, off, wide).map(Some)
     }
 
@@ -317,15 +313,11 @@ impl<'a> ElfFile<'a> {
         let data = section.data()?;
         let words = Table::<u32>::new(self.encoding(), data);
         let flags = words.get(0).ok_or(
-            Error::new(
-                "section group",
+            Error::out_of_bounds(
+                Structure::SectionGroup,
+                Field::ShSizeFlagWord,
                 section.header().sh_offset,
-                Problem::OutOfBounds {
-                    field: "sh_size (flag word)",
-                    start: 0,
-                    size: 4,
-                    limit: data.len() as u64,
-                },
+                4,
             )
             .at_index(section.index() as u64),
         )?;
@@ -333,8 +325,18 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The bytes of `size` at file offset `offset`, checked.
-    pub fn bytes_at(&self, offset: u64, size: u64, structure: &'static str) -> Result<&'a [u8]> {
-        range(self.data(), offset, size, structure, "offset + size")
+    ///
+    /// # Errors
+    ///
+    /// When the range overflows or runs past the end of the file.
+    pub fn bytes_at(&self, offset: u64, size: u64) -> Result<&'a [u8]> {
+        range(
+            self.data(),
+            offset,
+            size,
+            Structure::Requested,
+            Field::OffsetSize,
+        )
     }
 }
 

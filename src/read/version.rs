@@ -3,7 +3,7 @@
 
 use super::encoding::{Encoding, Table};
 use super::strtab::StringTable;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{VER_NDX_GLOBAL, VER_NDX_LOCAL, VERSYM_HIDDEN};
 use crate::raw::{BE, LE, Verdaux, Verdef, Vernaux, Verneed};
 use zerocopy::FromBytes;
@@ -227,13 +227,9 @@ fn budget(c: &VersionChain<'_>) -> u64 {
     c.data.len() as u64 / 8 + 1
 }
 
-fn spend(budget: &mut u64, c: &VersionChain<'_>, pos: u64, what: &'static str) -> Result<()> {
+fn spend(budget: &mut u64, c: &VersionChain<'_>, pos: u64, what: Structure) -> Result<()> {
     if *budget == 0 {
-        return Err(Error::new(
-            what,
-            c.offset.saturating_add(pos),
-            Problem::Loop,
-        ));
+        return Err(Error::endless(what, c.offset.saturating_add(pos)));
     }
     *budget -= 1;
     Ok(())
@@ -247,31 +243,20 @@ const LE_ENC: Encoding = Encoding {
 fn at<T: FromBytes + zerocopy::KnownLayout + zerocopy::Immutable>(
     chain: &VersionChain<'_>,
     pos: u64,
-    what: &'static str,
+    what: Structure,
 ) -> Result<T> {
     let size = core::mem::size_of::<T>() as u64;
-    let bytes = chain.data.get(pos as usize..).ok_or(Error::new(
-        what,
-        chain.offset.saturating_add(pos),
-        Problem::OutOfBounds {
-            field: "offset",
-            start: pos,
-            size,
-            limit: chain.data.len() as u64,
-        },
-    ))?;
-    T::read_from_prefix(bytes).map(|(t, _)| t).map_err(|_| {
-        Error::new(
+    usize::try_from(pos)
+        .ok()
+        .and_then(|p| chain.data.get(p..))
+        .and_then(|bytes| T::read_from_prefix(bytes).ok())
+        .map(|(t, _)| t)
+        .ok_or(Error::out_of_bounds(
             what,
+            Field::OffsetSize,
             chain.offset.saturating_add(pos),
-            Problem::OutOfBounds {
-                field: "offset + size",
-                start: pos,
-                size,
-                limit: chain.data.len() as u64,
-            },
-        )
-    })
+            size,
+        ))
 }
 
 struct Def {
@@ -284,7 +269,7 @@ struct Def {
 }
 
 fn read_def<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<Def> {
-    let d: Verdef<O> = at(c, pos, "version definition")?;
+    let d: Verdef<O> = at(c, pos, Structure::VersionDefinition)?;
     Ok(Def {
         flags: d.vd_flags.get(),
         ndx: d.vd_ndx.get(),
@@ -296,12 +281,12 @@ fn read_def<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<Def> {
 }
 
 fn read_daux<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u32, u32)> {
-    let a: Verdaux<O> = at(c, pos, "version definition aux")?;
+    let a: Verdaux<O> = at(c, pos, Structure::VersionDefinitionAux)?;
     Ok((a.vda_name.get(), a.vda_next.get()))
 }
 
 fn read_need<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u16, u32, u32, u32)> {
-    let n: Verneed<O> = at(c, pos, "version need")?;
+    let n: Verneed<O> = at(c, pos, Structure::VersionNeed)?;
     Ok((
         n.vn_cnt.get(),
         n.vn_file.get(),
@@ -311,7 +296,7 @@ fn read_need<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u16, u32, 
 }
 
 fn read_naux<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u32, u16, u16, u32, u32)> {
-    let a: Vernaux<O> = at(c, pos, "version need aux")?;
+    let a: Vernaux<O> = at(c, pos, Structure::VersionNeedAux)?;
     Ok((
         a.vna_hash.get(),
         a.vna_flags.get(),
@@ -351,7 +336,7 @@ impl<'a> Iterator for VerdefIter<'a> {
             &mut self.budget,
             &self.chain,
             self.pos,
-            "version definition",
+            Structure::VersionDefinition,
         ) {
             self.left = 0;
             return Some(Err(e));
@@ -466,9 +451,12 @@ impl<'a> Iterator for VerneedIter<'a> {
         loop {
             if let Some((file, aux_pos, aux_left, need_next)) = self.file {
                 if aux_left > 0 {
-                    if let Err(e) =
-                        spend(&mut self.budget, &self.chain, aux_pos, "version need aux")
-                    {
+                    if let Err(e) = spend(
+                        &mut self.budget,
+                        &self.chain,
+                        aux_pos,
+                        Structure::VersionNeedAux,
+                    ) {
                         self.file = None;
                         self.left = 0;
                         return Some(Err(e));

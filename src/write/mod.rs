@@ -38,5 +38,7 @@ pub use builder::{
 pub use error::{Error, ErrorKind, Result, Subject};
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
-pub use rewrite::{REPLACED_ALIGN_MAX, RewritePlan, RewriteSection, Rewriter};
+pub use rewrite::{
+    Piece, REPLACED_ALIGN_MAX, RewriteOutput, RewritePlan, RewriteSection, Rewriter,
+};
 pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};

@@ -10,6 +10,10 @@ mod programs;
 mod refusals;
 mod tls;
 mod tls_dlopen;
+#[path = "../common/tools.rs"]
+mod tools;
+
+pub use tools::{LINT, require, require_lint};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,12 +34,14 @@ pub fn save(name: &str, bytes: &[u8], exec: bool) -> PathBuf {
     p
 }
 
-pub fn have(tool: &str) -> bool {
-    let ok = Command::new(tool).arg("--version").output().is_ok();
-    if !ok {
-        println!("SKIP: {tool} not found");
-    }
-    ok
+/// Runs `cmd` (a tool the test has `require`d).
+fn output(cmd: &mut Command) -> std::process::Output {
+    cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "{:?}: {e} (the test must `require` it first)",
+            cmd.get_program()
+        )
+    })
 }
 
 /// readelf prints no warning and eu-elflint finds no error.
@@ -46,46 +52,43 @@ pub fn lint(path: &Path) {
 /// readelf prints no warning and eu-elflint says nothing but `allowed`
 /// (its own rules that go beyond the gABI).
 pub fn lint_allowing(path: &Path, allowed: &[&str]) {
-    if have("readelf") {
-        let out = Command::new("readelf")
-            .args(["-a", "-W"])
-            .arg(path)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && err.trim().is_empty(),
-            "readelf on {}: {err}",
-            path.display()
-        );
-    }
-    if have("eu-elflint") {
-        let out = Command::new("eu-elflint")
+    readelf_quiet(path);
+    let out = output(
+        Command::new("eu-elflint")
             .args(["--gnu-ld", "-q"])
-            .arg(path)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
-        let unexpected: Vec<&str> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !allowed.contains(l))
-            .collect();
-        assert!(
-            (out.status.success() || !allowed.is_empty()) && unexpected.is_empty(),
-            "eu-elflint on {}:\n{text}",
-            path.display()
-        );
-    }
+            .arg(path),
+    );
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let unexpected: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !allowed.contains(l))
+        .collect();
+    assert!(
+        (out.status.success() || !allowed.is_empty()) && unexpected.is_empty(),
+        "eu-elflint on {}:\n{text}",
+        path.display()
+    );
+}
+
+/// `readelf -a` reads `path` with no warning.
+fn readelf_quiet(path: &Path) {
+    let out = output(Command::new("readelf").args(["-a", "-W"]).arg(path));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.trim().is_empty(),
+        "readelf on {}: {err}",
+        path.display()
+    );
 }
 
 /// eu-elflint's messages, with section and entry numbers left out.
 fn elflint_messages(path: &Path) -> Vec<String> {
-    let out = Command::new("eu-elflint")
-        .args(["--gnu-ld", "-q"])
-        .arg(path)
-        .output()
-        .unwrap();
+    let out = output(
+        Command::new("eu-elflint")
+            .args(["--gnu-ld", "-q"])
+            .arg(path),
+    );
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     text.lines()
@@ -115,34 +118,16 @@ fn elflint_messages(path: &Path) -> Vec<String> {
 /// it that it does not also say about `reference`, GNU ld's output for the
 /// same input (eu-elflint does not know every ABI's relocation types).
 pub fn lint_like(path: &Path, reference: &Path) {
-    let allowed = if have("eu-elflint") {
-        elflint_messages(reference)
-    } else {
-        Vec::new()
-    };
-    if have("readelf") {
-        let out = Command::new("readelf")
-            .args(["-a", "-W"])
-            .arg(path)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && err.trim().is_empty(),
-            "readelf on {}: {err}",
-            path.display()
-        );
-    }
-    if have("eu-elflint") {
-        let ours = elflint_messages(path);
-        let extra: Vec<&String> = ours.iter().filter(|m| !allowed.contains(m)).collect();
-        assert!(
-            extra.is_empty(),
-            "eu-elflint on {} (beyond what it says on {}):\n{extra:#?}",
-            path.display(),
-            reference.display()
-        );
-    }
+    let allowed = elflint_messages(reference);
+    readelf_quiet(path);
+    let ours = elflint_messages(path);
+    let extra: Vec<&String> = ours.iter().filter(|m| !allowed.contains(m)).collect();
+    assert!(
+        extra.is_empty(),
+        "eu-elflint on {} (beyond what it says on {}):\n{extra:#?}",
+        path.display(),
+        reference.display()
+    );
 }
 
 pub fn is_x86_64_linux() -> bool {
@@ -153,17 +138,8 @@ pub fn is_x86_64_linux() -> bool {
     ok
 }
 
-pub fn have_gcc() -> bool {
-    have("gcc") && is_x86_64_linux()
-}
-
 pub fn gcc(args: &[&std::ffi::OsStr], out: &Path) {
-    let st = Command::new("gcc")
-        .args(args)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap();
+    let st = output(Command::new("gcc").args(args).arg("-o").arg(out));
     assert!(
         st.status.success(),
         "gcc: {}",
@@ -179,17 +155,12 @@ pub fn words_le(ws: &[u32]) -> Vec<u8> {
     ws.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// Runs `path` under `qemu` when it is installed; `None` (with a skip line) if not.
+/// Runs `path` under `qemu` (a qemu-user program the test has `require`d)
+/// and returns its exit status.
 pub fn qemu(tool: &str, path: &Path) -> Option<i32> {
-    if Command::new(tool).arg("--version").output().is_err() {
-        println!("SKIP: {tool} not found (Debian package qemu-user)");
-        return None;
-    }
     Some(
-        Command::new(tool)
-            .arg(path)
-            .status()
-            .unwrap()
+        output(Command::new(tool).arg(path))
+            .status
             .code()
             .unwrap_or(-1),
     )
@@ -255,8 +226,8 @@ pub fn relocate(
 /// GNU `ld` (`ld`, with `args`) links the relocatable twin `object` of
 /// elfin's linked `linked`, with each of `place` placed where elfin put
 /// it; ld's output must hold the same bytes in each of `compare`: the two
-/// linkers resolved every relocation alike. Returns ld's output, or `None`
-/// when `ld` is missing.
+/// linkers resolved every relocation alike. Returns ld's output (always
+/// `Some`: the test has `require`d `ld`).
 pub fn ld_agrees(
     ld: &str,
     args: &[&str],
@@ -266,9 +237,6 @@ pub fn ld_agrees(
     compare: &[&str],
     name: &str,
 ) -> Option<Vec<u8>> {
-    if !have(ld) {
-        return None;
-    }
     let ours = elfin::ElfFile::parse(linked).unwrap();
     let obj = save(&format!("{name}.o"), object, false);
     let out = tmp(&format!("{name}.ld"));
@@ -278,7 +246,7 @@ pub fn ld_agrees(
         let sec = ours.section_by_name(s.as_bytes()).unwrap();
         cmd.arg(format!("--section-start={s}={:#x}", sec.header().sh_addr));
     }
-    let st = cmd.arg("-o").arg(&out).arg(&obj).output().unwrap();
+    let st = output(cmd.arg("-o").arg(&out).arg(&obj));
     assert!(
         st.status.success(),
         "{ld}: {}",

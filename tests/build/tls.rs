@@ -176,6 +176,9 @@ fn x86_64_code() -> Code {
 
 #[test]
 fn kernel_runs_x86_64_local_exec_tls() {
+    if !require_lint(&["ld"]) {
+        return;
+    }
     let code = x86_64_code();
     for placement in [Placement::Compact, Placement::Mmap] {
         let p = tls_program(FileKind::x86_64(ET_EXEC), &code, 16, Some(R_X86_64_TPOFF64));
@@ -252,6 +255,9 @@ fn aarch64_code() -> Code {
 
 #[test]
 fn qemu_runs_aarch64_local_exec_tls() {
+    if !require_lint(&["qemu-aarch64", "aarch64-linux-gnu-ld"]) {
+        return;
+    }
     let kind = FileKind {
         encoding: Encoding {
             class: Class::Elf64,

@@ -212,6 +212,9 @@ const WANT: &str = "8 9 1234 9 9 0 | 8 9 5678 9 9 0 | 10\n";
 
 #[test]
 fn dlopen_serves_x86_64_tls_to_two_threads() {
+    if !require_lint(&["gcc"]) {
+        return;
+    }
     let types = GotTypes {
         dtpmod: R_X86_64_DTPMOD64,
         dtpoff: R_X86_64_DTPOFF64,
@@ -228,7 +231,7 @@ fn dlopen_serves_x86_64_tls_to_two_threads() {
         check_relocations(&bytes, &types);
         let so = save(&format!("libelfin_tls-{placement:?}.so"), &bytes, false);
         lint(&so);
-        if !have_gcc() {
+        if !is_x86_64_linux() {
             continue;
         }
         let c = tmp("tls-host.c");
@@ -253,6 +256,13 @@ fn dlopen_serves_x86_64_tls_to_two_threads() {
 
 #[test]
 fn dlopen_serves_aarch64_tls_to_two_threads_under_qemu() {
+    if !require_lint(&[
+        "aarch64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "/usr/aarch64-linux-gnu/lib/libc.so.6",
+    ]) {
+        return;
+    }
     let types = GotTypes {
         dtpmod: R_AARCH64_TLS_DTPMOD,
         dtpoff: R_AARCH64_TLS_DTPREL,
@@ -277,15 +287,6 @@ fn dlopen_serves_aarch64_tls_to_two_threads_under_qemu() {
     let so = save("libelfin_tls-aarch64.so", &bytes, false);
     lint(&so);
     let sysroot = std::path::Path::new("/usr/aarch64-linux-gnu");
-    if !have("aarch64-linux-gnu-gcc")
-        || !have("qemu-aarch64")
-        || !sysroot.join("lib/libc.so.6").exists()
-    {
-        println!(
-            "SKIP: no AArch64 gcc, qemu-aarch64 or glibc (Debian: gcc-aarch64-linux-gnu, qemu-user)"
-        );
-        return;
-    }
     let c = tmp("tls-host-aarch64.c");
     std::fs::write(&c, TLS_HOST).unwrap();
     let exe = tmp("tls-host-aarch64");

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: the corpus and readelf.
 #![allow(dead_code)]
 
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,21 +26,15 @@ pub const ARCHES: &[&str] = &[
     "riscv64",
 ];
 
-/// `readelf -W ARGS FILE`'s standard output, or `None` (with a visible
-/// skip line) when readelf is not installed.
+/// `readelf -W ARGS FILE`'s standard output (always `Some`: a test that
+/// calls this first says `tools::require(&["readelf"])`).
 pub fn readelf(args: &[&str], file: &Path) -> Option<String> {
-    let out = match Command::new("readelf")
+    let out = Command::new("readelf")
         .arg("-W")
         .args(args)
         .arg(file)
         .output()
-    {
-        Ok(o) => o,
-        Err(_) => {
-            println!("SKIP: readelf not found");
-            return None;
-        }
-    };
+        .expect("readelf: the test must `require` it first");
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

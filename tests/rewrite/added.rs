@@ -4,7 +4,7 @@
 //! inside the file through a rewrite, also after a mutation leaves unused
 //! space behind the loaded part.
 
-use super::tools::{have, run, scratch, write_exec};
+use super::tools::{run, scratch, write_exec};
 use elfin::ElfFile;
 use elfin::raw::consts::*;
 use elfin::write::Rewriter;
@@ -36,11 +36,8 @@ fn readelf_hex(path: &Path, name: &str) -> Vec<u8> {
 
 #[test]
 fn added_sections_are_written_after_the_kept_part() {
-    for tool in ["readelf", "objcopy"] {
-        if !have(tool) {
-            println!("SKIP: added_sections_are_written_after_the_kept_part: {tool} not found");
-            return;
-        }
+    if !crate::common::tools::require(&["readelf", "objcopy"]) {
+        return;
     }
     let dir = scratch("added-section");
     let input = std::fs::read(crate::common::data_path("x86_64/exe")).unwrap();
@@ -58,7 +55,8 @@ fn added_sections_are_written_after_the_kept_part() {
         header.sh_offset,
         plan.loaded_end()
     );
-    let out = r.write_plan(&plan).unwrap();
+    let kept_end = plan.loaded_end();
+    let out = r.write_plan(plan).unwrap();
     let path = dir.join("exe");
     write_exec(&path, &out);
     assert_eq!(readelf_hex(&path, ".elfin.added"), payload, "readelf -x");
@@ -82,7 +80,7 @@ fn added_sections_are_written_after_the_kept_part() {
     let s = f.section_by_name(b".elfin.added").unwrap();
     assert_eq!(s.data().unwrap(), &payload[..]);
     // (past the file header, whose e_shoff and e_shnum change)
-    let kept = 64..plan.loaded_end() as usize;
+    let kept = 64..kept_end as usize;
     assert!(out[kept.clone()] == input[kept], "the kept part changed");
 }
 

@@ -4,21 +4,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Whether `tool` runs here.
-pub fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok()
-}
-
-/// Whether the machine can run what these tests build (x86-64 glibc
-/// Linux with gcc); prints a visible skip line when not.
+/// Whether the machine can run what these tests build and judge it:
+/// x86-64 glibc Linux, with gcc, readelf and eu-elflint (else one visible
+/// skip line).
 pub fn can_run_programs() -> bool {
-    let ok = cfg!(all(target_arch = "x86_64", target_os = "linux"))
-        && Path::new("/lib64/ld-linux-x86-64.so.2").exists()
-        && have("gcc");
-    if !ok {
-        println!("SKIP: not x86-64 glibc Linux with gcc");
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        println!("SKIP: not x86-64 Linux");
+        return false;
     }
-    ok
+    crate::common::tools::require(&[
+        "/lib64/ld-linux-x86-64.so.2",
+        "gcc",
+        "readelf",
+        "eu-elflint",
+    ])
 }
 
 /// A fresh scratch directory for one test.
@@ -66,21 +65,15 @@ pub fn dynamic_strings(path: &Path, kind: &str) -> Vec<String> {
 }
 
 /// eu-elflint's messages about a file (`--gnu-ld`, as for files GNU ld
-/// made), with the file's name taken out; `None` without eu-elflint.
-fn elflint_messages(path: &Path) -> Option<Vec<String>> {
-    let out = Command::new("eu-elflint")
-        .arg("--gnu-ld")
-        .arg(path)
-        .output()
-        .ok()?;
+/// made), with the file's name taken out.
+fn elflint_messages(path: &Path) -> Vec<String> {
+    let out = run(Command::new("eu-elflint").arg("--gnu-ld").arg(path));
     let name = path.to_string_lossy();
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter(|l| !l.trim().is_empty() && l.trim() != "No errors")
-            .map(|l| l.replace(&*name, "FILE"))
-            .collect(),
-    )
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "No errors")
+        .map(|l| l.replace(&*name, "FILE"))
+        .collect()
 }
 
 /// What the tools think of `output`, rewritten from `input`: readelf
@@ -94,10 +87,7 @@ pub fn assert_tools_accept(input: &Path, output: &Path) {
         output.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let (Some(before), Some(after)) = (elflint_messages(input), elflint_messages(output)) else {
-        println!("SKIP: eu-elflint not found");
-        return;
-    };
+    let (before, after) = (elflint_messages(input), elflint_messages(output));
     let new: Vec<&String> = after.iter().filter(|m| !before.contains(m)).collect();
     assert!(
         new.is_empty(),

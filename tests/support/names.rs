@@ -248,6 +248,9 @@ static MACHINES: &[(u64, &str)] = &[
     (257, "WDC 65816/65C816"),
     (258, "LoongArch"),
     (259, "ChipON KungFu32"),
+    // The unofficial numbers readelf also names (Debian's arch-test, which
+    // debootstrap pulls in, ships an Alpha file).
+    (0x9026, "Alpha"),
 ];
 
 /// `get_file_type`, up to what tells the types apart: readelf prints
@@ -314,6 +317,8 @@ pub fn section_type(t: &Target, sh_type: u64) -> String {
                     _ => None,
                 },
                 EM_RISCV if sh_type == 0x70000003 => Some("RISCV_ATTRIBUTES"),
+                // EM_ARC, EM_ARC_COMPACT, EM_ARC_COMPACT2: SHT_ARC_ATTRIBUTES.
+                45 | 93 | 195 if sh_type == 0x70000001 => Some("ARC_ATTRIBUTES"),
                 _ => None,
             };
             return match name {

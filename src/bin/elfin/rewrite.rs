@@ -1,104 +1,100 @@
-//! `elfin strip IN -o OUT` and `elfin rewrite IN -o OUT`.
+//! `elfin rewrite IN -o OUT [edits]`, and the rewrite `strip` shares.
 
-use std::process::ExitCode;
+use crate::files::{Failure, Input, Output};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
-/// A change asked for on the command line.
-enum Edit {
-    Interpreter(String),
-    Runpath(String),
-    Soname(String),
-    Needed(String, String),
-    AddNeeded(String),
-    Entry(u64),
+/// Rewrite an ELF file, unchanged or with the edits given. The edits are
+/// applied in the order listed here, whatever their order on the command
+/// line.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The ELF file to rewrite (`-` reads standard input).
+    input: PathBuf,
+    /// Where to write the result (`-` writes standard output); written to a
+    /// temporary file beside it and renamed into place. May be the input.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    edits: Edits,
 }
 
-fn parse_number(s: &str) -> Option<u64> {
-    match s.strip_prefix("0x") {
+/// The changes `rewrite` can make.
+#[derive(clap::Args, Default)]
+pub struct Edits {
+    /// Set the program interpreter (PT_INTERP).
+    #[arg(long, value_name = "PATH")]
+    set_interpreter: Option<OsString>,
+    /// Set DT_SONAME (added when the file has none).
+    #[arg(long, value_name = "NAME")]
+    set_soname: Option<OsString>,
+    /// Set DT_RUNPATH (added when the file has none).
+    #[arg(long, value_name = "PATH")]
+    set_runpath: Option<OsString>,
+    /// Replace the needed library OLD by NEW (may be repeated).
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    replace_needed: Vec<OsString>,
+    /// Add a needed library (may be repeated).
+    #[arg(long, value_name = "LIB")]
+    add_needed: Vec<OsString>,
+    /// Set the entry point (decimal, or hexadecimal with 0x).
+    #[arg(long, value_name = "ADDR", value_parser = parse_address)]
+    set_entry: Option<u64>,
+}
+
+fn parse_address(s: &str) -> Result<u64, String> {
+    let n = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(h) => u64::from_str_radix(h, 16).ok(),
         None => s.parse().ok(),
+    };
+    n.ok_or_else(|| format!("'{s}' is not a number (decimal, or hexadecimal with 0x)"))
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    rewrite(&args.input, &args.output, false, &args.edits)
+}
+
+fn bytes(s: &OsStr) -> &[u8] {
+    s.as_bytes()
+}
+
+impl Edits {
+    fn apply(&self, r: &mut elfin::write::Rewriter<'_>) -> elfin::write::Result<()> {
+        if let Some(v) = &self.set_interpreter {
+            r.set_interpreter(bytes(v))?;
+        }
+        if let Some(v) = &self.set_soname {
+            r.set_soname(bytes(v))?;
+        }
+        if let Some(v) = &self.set_runpath {
+            r.set_runpath(bytes(v))?;
+        }
+        for pair in self.replace_needed.chunks_exact(2) {
+            r.replace_needed(bytes(&pair[0]), bytes(&pair[1]))?;
+        }
+        for v in &self.add_needed {
+            r.add_needed(bytes(v))?;
+        }
+        if let Some(a) = self.set_entry {
+            r.set_entry(a);
+        }
+        Ok(())
     }
 }
 
-pub fn run(cmd: &str, args: &[String]) -> ExitCode {
-    let (mut input, mut output) = (None, None);
-    let mut edits = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().cloned();
-        match a.as_str() {
-            "-o" => match value() {
-                Some(o) => output = Some(o),
-                None => return crate::usage(),
-            },
-            "--set-interpreter" | "--set-runpath" | "--set-soname" | "--set-entry"
-            | "--add-needed" => {
-                let Some(v) = value() else {
-                    return crate::usage();
-                };
-                edits.push(match a.as_str() {
-                    "--set-interpreter" => Edit::Interpreter(v),
-                    "--set-runpath" => Edit::Runpath(v),
-                    "--set-soname" => Edit::Soname(v),
-                    "--add-needed" => Edit::AddNeeded(v),
-                    _ => match parse_number(&v) {
-                        Some(n) => Edit::Entry(n),
-                        None => return crate::usage(),
-                    },
-                });
-            }
-            "--replace-needed" => {
-                let (Some(old), Some(new)) = (value(), it.next().cloned()) else {
-                    return crate::usage();
-                };
-                edits.push(Edit::Needed(old, new));
-            }
-            s if s.starts_with('-') => return crate::usage(),
-            s if input.is_none() => input = Some(s.to_owned()),
-            _ => return crate::usage(),
-        }
+/// Reads `input`, strips it if asked, applies `edits` and writes `output`.
+pub fn rewrite(input: &Path, output: &Path, strip: bool, edits: &Edits) -> Result<(), Failure> {
+    let input = Input::open(input)?;
+    let elf = input.parse()?;
+    let fail = |e| Failure::new(&input.name(), e);
+    let mut rewriter = elfin::write::Rewriter::new(&elf).map_err(fail)?;
+    if strip {
+        rewriter.strip();
     }
-    let (Some(input), Some(output)) = (input, output) else {
-        return crate::usage();
-    };
-    let bytes = match std::fs::read(&input) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("elfin: {input}: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let result = (|| -> Result<Vec<u8>, elfin::write::Error> {
-        let f = elfin::ElfFile::parse(&bytes)?;
-        let mut r = elfin::write::Rewriter::new(&f)?;
-        if cmd == "strip" {
-            r.strip();
-        }
-        for e in &edits {
-            match e {
-                Edit::Interpreter(v) => r.set_interpreter(v.as_bytes())?,
-                Edit::Runpath(v) => r.set_runpath(v.as_bytes())?,
-                Edit::Soname(v) => r.set_soname(v.as_bytes())?,
-                Edit::Needed(old, new) => r.replace_needed(old.as_bytes(), new.as_bytes())?,
-                Edit::AddNeeded(v) => r.add_needed(v.as_bytes())?,
-                Edit::Entry(a) => r.set_entry(*a),
-            }
-        }
-        r.write()
-    })();
-    let out = match result {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("elfin: {input}: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    if let Err(e) = std::fs::write(&output, &out) {
-        eprintln!("elfin: {output}: {e}");
-        return ExitCode::from(1);
-    }
-    // Keep the input's permissions (an executable stays executable).
-    if let Ok(meta) = std::fs::metadata(&input) {
-        let _ = std::fs::set_permissions(&output, meta.permissions());
-    }
-    ExitCode::SUCCESS
+    edits.apply(&mut rewriter).map_err(fail)?;
+    let planned = rewriter.output().map_err(fail)?;
+    let mut out = Output::create(output)?;
+    out.write_rewrite(&planned, &input)?;
+    out.finish(input.permissions())
 }

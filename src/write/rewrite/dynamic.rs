@@ -40,8 +40,8 @@ impl Rewriter<'_> {
             self.input,
             p.p_offset,
             p.p_filesz,
-            "dynamic table",
-            "p_offset + p_filesz",
+            crate::error::Structure::DynamicTable,
+            crate::error::Field::POffsetFilesz,
         )?;
         Ok(Table::<Dyn>::new(self.encoding, bytes).iter().collect())
     }
@@ -251,7 +251,7 @@ impl Rewriter<'_> {
         let (Some(addr), Some(count)) = (info.verneed, info.verneednum) else {
             return Ok(Vec::new());
         };
-        let (data, offset) = f.data_from_vaddr(addr, "version needs")?;
+        let (data, offset) = f.data_from_vaddr_as(addr, crate::error::Structure::VersionNeeds)?;
         let strings = f.dynamic_strings()?;
         let enc = self.encoding;
         let mut out = Vec::new();

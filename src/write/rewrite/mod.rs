@@ -24,8 +24,10 @@ mod extend_plan;
 mod place;
 pub use place::REPLACED_ALIGN_MAX;
 mod renumber;
+mod stream;
 mod strip;
 mod write;
+pub use stream::{Piece, RewriteOutput};
 
 use crate::raw::consts::*;
 use crate::read::{Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader};

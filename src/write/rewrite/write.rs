@@ -4,44 +4,63 @@
 
 use super::dynamic::retarget_dynamic_symbol;
 use super::renumber::renumber;
+use super::stream::RewriteOutput;
 use super::{RewritePlan, Rewriter, overflow};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
-use crate::write::error::Result;
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-impl Rewriter<'_> {
-    /// Plans and writes the rewritten file ([`plan`](Self::plan), then
-    /// [`write_plan`](Self::write_plan)).
+impl<'a> Rewriter<'a> {
+    /// Writes the rewritten file into a `Vec`.
+    ///
+    /// The same bytes as [`Rewriter::write_to`], built in memory.
     ///
     /// # Errors
     ///
-    /// As [`plan`](Self::plan).
+    /// When the plan fails (see [`Rewriter::plan`]).
     pub fn write(&self) -> Result<Vec<u8>> {
-        self.write_plan(&self.plan()?)
+        Ok(self.output()?.to_vec())
     }
 
-    /// Writes the file `plan` (this rewriter's [`plan`](Self::plan))
-    /// describes.
+    /// Writes the file `plan` describes into a `Vec`: the plan this
+    /// rewriter's [`plan`](Self::plan) showed, and nothing planned again.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::WrongPlan`](crate::write::ErrorKind::WrongPlan) when
-    /// another rewriter made `plan`.
-    pub fn write_plan(&self, plan: &RewritePlan<'_>) -> Result<Vec<u8>> {
+    /// [`ErrorKind::WrongPlan`] when another rewriter made `plan`.
+    pub fn write_plan(&self, plan: RewritePlan<'_>) -> Result<Vec<u8>> {
+        Ok(self.output_of(plan)?.to_vec())
+    }
+
+    /// Plans the output and gathers what goes where: the kept prefix of
+    /// the input, then every changed or moved piece, in the order that
+    /// settles overlaps (a later piece wins where two cover the same byte).
+    ///
+    /// # Errors
+    ///
+    /// When the plan fails (see [`Rewriter::plan`]).
+    pub fn output(&self) -> Result<RewriteOutput<'_>> {
+        self.output_of(self.plan()?)
+    }
+
+    /// What goes where in the file `plan` (this rewriter's
+    /// [`plan`](Self::plan)) describes, as [`output`](Self::output).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongPlan`] when another rewriter made `plan`.
+    pub fn output_of(&self, plan: RewritePlan<'_>) -> Result<RewriteOutput<'_>> {
         if !plan.is_from(self) {
-            return Err(crate::write::Error::new(
-                crate::write::Subject::Output,
-                crate::write::ErrorKind::WrongPlan,
-            ));
+            return Err(Error::new(Subject::Output, ErrorKind::WrongPlan));
         }
+        let mut plan = plan;
         let enc = self.encoding;
-        let size = usize::try_from(plan.file_size).map_err(|_| overflow())?;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&self.input[..plan.loaded_end as usize]);
-        out.resize(size, 0);
+        let size = plan.file_size;
+        usize::try_from(size).map_err(|_| overflow())?;
+        let mut patches: Vec<(u64, Cow<'_, [u8]>)> = Vec::new();
         let (kept, new_index) = self.numbering();
         let renumbered = kept.iter().enumerate().any(|(k, &i)| k + 1 != i);
         // `.dynamic`'s old and new address, when the extension moved it.
@@ -64,7 +83,6 @@ impl Rewriter<'_> {
                 let strings = strings.map_or(&[][..], |t| t.data());
                 data = retarget_dynamic_symbol(enc, s.header.sh_type, data, strings, moved);
             }
-            let at = h.sh_offset as usize;
             // Loaded sections already sit in the copied prefix; only
             // changed ones are written again.
             if self.is_loaded(i)
@@ -73,16 +91,11 @@ impl Rewriter<'_> {
             {
                 continue;
             }
-            out.get_mut(at..at + data.len())
-                .ok_or_else(overflow)?
-                .copy_from_slice(&data);
+            patches.push((h.sh_offset, data));
         }
-        if let Some(e) = &plan.extension {
-            for (at, bytes) in &e.pieces {
-                let at = *at as usize;
-                out.get_mut(at..at + bytes.len())
-                    .ok_or_else(overflow)?
-                    .copy_from_slice(bytes);
+        if let Some(e) = &mut plan.extension {
+            for (at, bytes) in core::mem::take(&mut e.pieces) {
+                patches.push((at, Cow::Owned(bytes)));
             }
         }
         let mut header = self.header;
@@ -104,13 +117,11 @@ impl Rewriter<'_> {
         }
         let mut ehdr = Vec::new();
         header.encode(enc, &mut ehdr);
-        out[..ehdr.len()].copy_from_slice(&ehdr);
+        patches.push((0, Cow::Owned(ehdr)));
         if plan.shoff != 0 {
-            let shdrs = self.table_bytes(&plan.sections);
-            let at = plan.shoff as usize;
-            out[at..at + shdrs.len()].copy_from_slice(&shdrs);
+            patches.push((plan.shoff, Cow::Owned(self.table_bytes(&plan.sections))));
         }
-        Ok(out)
+        RewriteOutput::new(self.input, plan.loaded_end, size, patches)
     }
 
     /// The sections that stay (input indices, in order) and each input
