@@ -355,8 +355,8 @@ fn elfin_relocs(f: &elfin::ElfFile<'_>) -> usize {
         if t != SHT_REL && t != SHT_RELA {
             continue;
         }
-        if let Some(rt) = f.relocation_table(&s).unwrap() {
-            for r in rt.iter().flatten() {
+        if let Some(elfin::read::RelocationTable::Fixed(rt)) = f.relocation_table(&s).unwrap() {
+            for r in rt.iter() {
                 black_box(r.offset);
                 black_box(r.symbol);
                 black_box(r.kind);

@@ -15,6 +15,7 @@ mod dynamic;
 mod tools;
 
 use elfin::ElfFile;
+use elfin::read::RelocationTable;
 use elfin::write::Rewriter;
 use std::path::Path;
 use std::process::Command;
@@ -64,10 +65,18 @@ fn fingerprint(elf: &ElfFile<'_>) -> Vec<String> {
         }
     }
     for s in elf.sections() {
-        if let Ok(Some(t)) = elf.relocation_table(&s) {
-            for r in t.iter() {
-                out.push(format!("rel {} {:?}", s.index(), r));
+        match elf.relocation_table(&s) {
+            Ok(Some(RelocationTable::Fixed(t))) => {
+                for r in t.iter() {
+                    out.push(format!("rel {} {r:?}", s.index()));
+                }
             }
+            Ok(Some(RelocationTable::Crel(t))) => {
+                for r in t.iter() {
+                    out.push(format!("rel {} {r:?}", s.index()));
+                }
+            }
+            _ => {}
         }
     }
     out

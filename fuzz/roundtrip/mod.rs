@@ -38,7 +38,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use elfin::ElfFile;
 use elfin::raw::consts::*;
 use elfin::read::{
-    Class, Encoding, Endian, ProgramHeader, Relocation, SectionHeader, Symbol, SymbolSection,
+    Class, Encoding, Endian, ProgramHeader, Relocation, RelocationTable, SectionHeader, Symbol,
+    SymbolSection,
 };
 use elfin::write::{
     Builder, FileKind, LayoutOptions, LayoutPlan, Origin, Perms, Placement, RelocationSpec,

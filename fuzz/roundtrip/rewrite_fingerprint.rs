@@ -114,7 +114,10 @@ pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
             out.push((format!("section {i} notes"), list(notes)));
         }
         let relocs = f.relocation_table(&s).and_then(|t| match t {
-            Some(t) => t.iter().collect::<Result<Vec<_>, _>>(),
+            Some(RelocationTable::Fixed(t)) => Ok(t.iter().collect::<Vec<_>>()),
+            Some(t) => t
+                .as_crel()
+                .map_or(Ok(Vec::new()), |t| t.iter().collect::<Result<Vec<_>, _>>()),
             None => Ok(Vec::new()),
         });
         out.push((format!("section {i} relocations"), list(relocs)));
@@ -157,7 +160,7 @@ pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
             ("plt", d.plt),
         ] {
             for x in t.iter().flat_map(|t| t.iter()) {
-                v.push((what, r(&x)));
+                v.push((what, format!("{x:?}")));
             }
         }
         v

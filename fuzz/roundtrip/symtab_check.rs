@@ -204,10 +204,15 @@ impl Checker<'_, '_> {
                 .relocation_table(r)
                 .map_err(|e| e.to_string())?
                 .ok_or("not a relocation table")?;
-            let got: Vec<Relocation> = t
-                .iter()
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("user section {k}: relocations: {e}"))?;
+            let got: Vec<Relocation> = match t {
+                RelocationTable::Fixed(t) => t.iter().collect(),
+                _ => t
+                    .as_crel()
+                    .ok_or("unknown relocation format")?
+                    .iter()
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("user section {k}: relocations: {e}"))?,
+            };
             ensure!(
                 got.len() == want.len(),
                 "user section {k}: {} relocations, expected {}",

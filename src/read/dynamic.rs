@@ -1,6 +1,7 @@
 //! The dynamic table (`.dynamic` / `PT_DYNAMIC`).
 
-use super::encoding::{Table, TableIter, decode_both};
+use super::encoding::{Encoding, Table, TableIter, decode_both};
+use crate::error::{Error, Field, Structure};
 use crate::raw::consts::*;
 use crate::raw::{Dyn32, Dyn64};
 
@@ -23,11 +24,70 @@ decode_both!(Dyn, Dyn32, Dyn64, |r| Dyn {
 pub struct DynamicTable<'a> {
     entries: Table<'a, Dyn>,
     offset: u64,
+    /// The size of the bytes the entries were taken from.
+    size: u64,
+    /// The size of one entry (8 or 16).
+    entsize: u8,
+    /// The `.dynamic` section that disagreed with `PT_DYNAMIC` (index,
+    /// `sh_offset`, `sh_size`), when the segment was read instead.
+    section: Option<(usize, u64, u64)>,
 }
 
 impl<'a> DynamicTable<'a> {
-    pub(crate) fn new(entries: Table<'a, Dyn>, offset: u64) -> Self {
-        DynamicTable { entries, offset }
+    pub(crate) fn new(encoding: Encoding, bytes: &'a [u8], offset: u64) -> Self {
+        DynamicTable {
+            entries: Table::new(encoding, bytes),
+            offset,
+            size: bytes.len() as u64,
+            entsize: Table::<Dyn>::entry_size(encoding) as u8,
+            section: None,
+        }
+    }
+
+    /// Records the `.dynamic` section that `PT_DYNAMIC` was preferred to.
+    pub(crate) fn instead_of_section(mut self, index: usize, offset: u64, size: u64) -> Self {
+        self.section = Some((index, offset, size));
+        self
+    }
+
+    /// What is wrong with the table, each at most once: a `.dynamic`
+    /// section that disagrees with `PT_DYNAMIC` (the segment is what the
+    /// loader reads, and what this table holds), no `DT_NULL` before its
+    /// end, trailing bytes that are not a whole entry. The entries are
+    /// still all there to walk.
+    ///
+    /// ```
+    /// let bytes = std::fs::read("/proc/self/exe").unwrap();
+    /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+    /// if let Some(d) = file.dynamic().unwrap() {
+    ///     assert_eq!(d.errors().count(), 0);
+    /// }
+    /// ```
+    pub fn errors(&self) -> impl Iterator<Item = Error> + use<> {
+        let entsize = u64::from(self.entsize);
+        let conflict = self.section.map(|(index, offset, size)| {
+            Error::bad_value(
+                Structure::SectionHeader,
+                offset,
+                Field::DynamicShSizeDiffers,
+                size,
+            )
+            .at_index(index as u64)
+        });
+        let end = self.offset.saturating_add(self.size);
+        // (An empty table, from a `.dynamic` without file bytes, has no
+        // entries to end.)
+        let no_null = (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL))
+            .then(|| Error::missing(Structure::DynamicTable, self.offset, Field::MissingDtNull));
+        let trailing = (entsize != 0 && !self.size.is_multiple_of(entsize)).then(|| {
+            Error::bad_value(
+                Structure::DynamicTable,
+                end - self.size % entsize,
+                Field::DynamicSizeNotMultiple,
+                self.size,
+            )
+        });
+        [conflict, no_null, trailing].into_iter().flatten()
     }
 
     /// The file offset of the table.

@@ -16,9 +16,16 @@ use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 /// the same for a 1 KiB file as for a 1 GiB one. Everything else is read
 /// lazily through views that borrow the input.
 ///
+/// Only an unreadable file header (magic, class, byte order, size) makes
+/// opening fail. A program or section header table that cannot be used
+/// (a bad entry size, a count or offset past the end of the file) leaves
+/// that table empty and the rest readable; [`segments_error`](Self::segments_error)
+/// and [`sections_error`](Self::sections_error) say what was wrong.
+///
 /// ```
 /// let bytes = std::fs::read("/proc/self/exe").unwrap();
 /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// assert!(file.sections_error().is_none());
 /// for section in file.sections() {
 ///     let name = section.name().unwrap_or(b"<bad name>");
 ///     println!("{:>3} {}", section.index(), String::from_utf8_lossy(name));
@@ -36,98 +43,38 @@ pub struct ElfFile<'a> {
     /// The section-name table when it resolved; its error is made again on
     /// demand, which keeps the error out of every copy.
     names: Option<StringTable<'a>>,
+    /// Which header tables were unusable ([`BROKEN_SEGMENTS`],
+    /// [`BROKEN_SECTIONS`]); their errors are made again on demand, for the
+    /// same reason.
+    broken: u8,
 }
+
+const BROKEN_SEGMENTS: u8 = 1;
+const BROKEN_SECTIONS: u8 = 2;
 
 impl<'a> ElfFile<'a> {
     /// Opens an ELF file of any class, byte order and machine.
+    ///
+    /// Fails only when the file header cannot be read; see
+    /// [`segments_error`](Self::segments_error) and
+    /// [`sections_error`](Self::sections_error) for the tables.
     #[inline]
     pub fn parse(data: &'a [u8]) -> Result<Self> {
         let (header, encoding) = FileHeader::parse(data)?;
-        let shentsize = Table::<SectionHeader>::entry_size(encoding) as u64;
-        let phentsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
-
-        // Section 0 holds the real counts when they do not fit in the header.
-        let mut shnum = u64::from(header.e_shnum);
-        let mut shstrndx = u32::from(header.e_shstrndx);
-        let mut phnum = u64::from(header.e_phnum);
-        let mut sections = Table::empty(encoding);
-        if header.e_shoff != 0 {
-            if u64::from(header.e_shentsize) != shentsize {
-                return Err(Error::bad_entry_size(
-                    Structure::FileHeader,
-                    0,
-                    Field::EShentsize,
-                    header.e_shentsize.into(),
-                    shentsize as u8,
-                ));
-            }
-            // Section 0 is read only when the header defers to it.
-            if header.e_shnum == 0 || header.e_shstrndx == SHN_XINDEX || header.e_phnum == PN_XNUM {
-                let first = range(
-                    data,
-                    header.e_shoff,
-                    shentsize,
-                    Structure::SectionHeaderTable,
-                    Field::EShoffEntry0,
-                )?;
-                let sh0 = Table::<SectionHeader>::new(encoding, first)
-                    .get(0)
-                    .unwrap_or_default();
-                if header.e_shnum == 0 {
-                    shnum = sh0.sh_size;
-                }
-                if header.e_shstrndx == SHN_XINDEX {
-                    shstrndx = sh0.sh_link;
-                }
-                if header.e_phnum == PN_XNUM {
-                    phnum = u64::from(sh0.sh_info);
-                }
-            }
-            let size = table_size(
-                shnum,
-                shentsize,
-                Structure::SectionHeaderTable,
-                header.e_shoff,
-                Field::EShnumTooLarge,
-            )?;
-            let bytes = range(
-                data,
-                header.e_shoff,
-                size,
-                Structure::SectionHeaderTable,
-                Field::EShoffTable,
-            )?;
-            sections = Table::new(encoding, bytes);
-        }
-
-        let mut segments = Table::empty(encoding);
-        if phnum != 0 {
-            if u64::from(header.e_phentsize) != phentsize {
-                return Err(Error::bad_entry_size(
-                    Structure::FileHeader,
-                    0,
-                    Field::EPhentsize,
-                    header.e_phentsize.into(),
-                    phentsize as u8,
-                ));
-            }
-            let size = table_size(
-                phnum,
-                phentsize,
-                Structure::ProgramHeaderTable,
-                header.e_phoff,
-                Field::EPhnumTooLarge,
-            )?;
-            let bytes = range(
-                data,
-                header.e_phoff,
-                size,
-                Structure::ProgramHeaderTable,
-                Field::EPhoffTable,
-            )?;
-            segments = Table::new(encoding, bytes);
-        }
-
+        let first = first_section(data, &header, encoding);
+        let mut broken = 0;
+        let sections = section_table(data, &header, encoding, first).unwrap_or_else(|_| {
+            broken |= BROKEN_SECTIONS;
+            Table::empty(encoding)
+        });
+        let segments = program_table(data, &header, encoding, first).unwrap_or_else(|_| {
+            broken |= BROKEN_SEGMENTS;
+            Table::empty(encoding)
+        });
+        let shstrndx = match first {
+            Some(sh0) if header.e_shstrndx == SHN_XINDEX => sh0.sh_link,
+            _ => u32::from(header.e_shstrndx),
+        };
         let names = section_names(data, &sections, shstrndx).ok();
         Ok(ElfFile {
             data,
@@ -137,7 +84,60 @@ impl<'a> ElfFile<'a> {
             sections,
             shstrndx,
             names,
+            broken,
         })
+    }
+
+    /// Why the program header table could not be used (the file then has
+    /// no segments), or `None` when it could.
+    ///
+    /// ```
+    /// let mut bytes = std::fs::read("/proc/self/exe").unwrap();
+    /// bytes[54] = 7; // e_phentsize of a 64-bit little-endian file
+    /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+    /// assert_eq!(file.segment_count(), 0);
+    /// assert_eq!(file.segments_error().unwrap().structure(), "file header");
+    /// assert!(file.section_count() > 0); // the sections are still there
+    /// ```
+    pub fn segments_error(&self) -> Option<Error> {
+        if self.broken & BROKEN_SEGMENTS == 0 {
+            return None;
+        }
+        let first = first_section(self.data, &self.header, self.encoding);
+        program_table(self.data, &self.header, self.encoding, first).err()
+    }
+
+    /// Why the section header table could not be used (the file then has
+    /// no sections), or `None` when it could. A file without section
+    /// headers (`e_shoff` and `e_shnum` both 0) has no error.
+    pub fn sections_error(&self) -> Option<Error> {
+        if self.broken & BROKEN_SECTIONS == 0 {
+            return None;
+        }
+        let first = first_section(self.data, &self.header, self.encoding);
+        section_table(self.data, &self.header, self.encoding, first).err()
+    }
+
+    /// The number of program headers the file header states, resolved
+    /// through section 0 when `e_phnum` is `PN_XNUM` and section 0 can be
+    /// read: [`segment_count`](Self::segment_count) unless the table is
+    /// unusable.
+    pub fn stated_segment_count(&self) -> u64 {
+        match first_section(self.data, &self.header, self.encoding) {
+            Some(sh0) if self.header.e_phnum == PN_XNUM => u64::from(sh0.sh_info),
+            _ => u64::from(self.header.e_phnum),
+        }
+    }
+
+    /// The number of section headers the file header states, resolved
+    /// through section 0 when `e_shnum` is 0 and section 0 can be read:
+    /// [`section_count`](Self::section_count) unless the table is unusable
+    /// (`e_shoff` 0 with `e_shnum` 29 states 29 and has none).
+    pub fn stated_section_count(&self) -> u64 {
+        match first_section(self.data, &self.header, self.encoding) {
+            Some(sh0) if self.header.e_shnum == 0 => sh0.sh_size,
+            _ => u64::from(self.header.e_shnum),
+        }
     }
 
     /// The whole input.
@@ -345,6 +345,163 @@ impl<'a> ElfFile<'a> {
             .min_by_key(|(_, h)| h.sh_size)
             .map(|(i, h)| self.make_section(i, h))
     }
+}
+
+/// Section 0, when the file header defers a count or an index to it
+/// (`e_shnum` 0, `e_shstrndx` `SHN_XINDEX`, `e_phnum` `PN_XNUM`) and it can
+/// be read.
+#[inline]
+fn first_section(data: &[u8], h: &FileHeader, encoding: Encoding) -> Option<SectionHeader> {
+    let defers = h.e_shnum == 0 || h.e_shstrndx == SHN_XINDEX || h.e_phnum == PN_XNUM;
+    let size = Table::<SectionHeader>::entry_size(encoding) as u64;
+    if !defers || h.e_shoff == 0 || u64::from(h.e_shentsize) != size {
+        return None;
+    }
+    let first = range(
+        data,
+        h.e_shoff,
+        size,
+        Structure::SectionHeaderTable,
+        Field::EShoffEntry0,
+    )
+    .ok()?;
+    Table::<SectionHeader>::new(encoding, first).get(0)
+}
+
+/// The offset of a file header field, given its offset in a 32-bit header
+/// (`e_entry`, `e_phoff` and `e_shoff` are 4 bytes wider in a 64-bit one).
+fn field_offset(encoding: Encoding, offset32: u64) -> u64 {
+    match (encoding.class, offset32) {
+        (Class::Elf32, o) => o,
+        (Class::Elf64, 28) => 32,
+        (Class::Elf64, 32) => 40,
+        (Class::Elf64, o) => o + 12,
+    }
+}
+
+/// The section header table, checked (its error names the file header
+/// field at fault, or the table's own offset).
+#[inline]
+fn section_table<'a>(
+    data: &'a [u8],
+    h: &FileHeader,
+    encoding: Encoding,
+    first: Option<SectionHeader>,
+) -> Result<Table<'a, SectionHeader>> {
+    let entsize = Table::<SectionHeader>::entry_size(encoding) as u64;
+    if h.e_shoff == 0 {
+        if h.e_shnum != 0 {
+            return Err(Error::bad_value(
+                Structure::FileHeader,
+                field_offset(encoding, 48),
+                Field::EShnumWithoutShoff,
+                h.e_shnum.into(),
+            ));
+        }
+        return Ok(Table::empty(encoding));
+    }
+    if u64::from(h.e_shentsize) != entsize {
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
+            field_offset(encoding, 46),
+            Field::EShentsize,
+            h.e_shentsize.into(),
+            entsize as u8,
+        ));
+    }
+    let count = if h.e_shnum != 0 {
+        u64::from(h.e_shnum)
+    } else {
+        // The real count is in section 0, which must then be readable.
+        match first {
+            Some(sh0) => sh0.sh_size,
+            None => {
+                range(
+                    data,
+                    h.e_shoff,
+                    entsize,
+                    Structure::SectionHeaderTable,
+                    Field::EShoffEntry0,
+                )?;
+                0
+            }
+        }
+    };
+    let size = table_size(
+        count,
+        entsize,
+        Structure::SectionHeaderTable,
+        h.e_shoff,
+        Field::EShnumTooLarge,
+    )?;
+    let bytes = range(
+        data,
+        h.e_shoff,
+        size,
+        Structure::SectionHeaderTable,
+        Field::EShoffTable,
+    )?;
+    Ok(Table::new(encoding, bytes))
+}
+
+/// The program header table, checked.
+#[inline]
+fn program_table<'a>(
+    data: &'a [u8],
+    h: &FileHeader,
+    encoding: Encoding,
+    first: Option<SectionHeader>,
+) -> Result<Table<'a, ProgramHeader>> {
+    let count = if h.e_phnum == PN_XNUM {
+        match first {
+            Some(sh0) => u64::from(sh0.sh_info),
+            None => {
+                return Err(Error::missing(
+                    Structure::FileHeader,
+                    field_offset(encoding, 44),
+                    Field::MissingSection0ForPhnum,
+                ));
+            }
+        }
+    } else {
+        u64::from(h.e_phnum)
+    };
+    if count == 0 {
+        return Ok(Table::empty(encoding));
+    }
+    let entsize = Table::<ProgramHeader>::entry_size(encoding) as u64;
+    if u64::from(h.e_phentsize) != entsize {
+        return Err(Error::bad_entry_size(
+            Structure::FileHeader,
+            field_offset(encoding, 42),
+            Field::EPhentsize,
+            h.e_phentsize.into(),
+            entsize as u8,
+        ));
+    }
+    if h.e_phoff == 0 {
+        return Err(Error::bad_value(
+            Structure::FileHeader,
+            field_offset(encoding, 28),
+            Field::EPhoffZero,
+            count,
+        ));
+    }
+    let size = table_size(
+        count,
+        entsize,
+        Structure::ProgramHeaderTable,
+        h.e_phoff,
+        Field::EPhnumTooLarge,
+    )?;
+    let bytes = range(
+        data,
+        h.e_phoff,
+        size,
+        Structure::ProgramHeaderTable,
+        Field::EPhoffTable,
+    )?;
+    Ok(Table::new(encoding, bytes))
 }
 
 #[inline]

@@ -184,6 +184,17 @@ impl<'a> GnuHash<'a> {
         self.buckets.len()
     }
 
+    /// The file offset of the table.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Whether no bucket holds a chain (no symbol is hashed): the symbol
+    /// count is then only known to be at least `symoffset`.
+    pub fn buckets_empty(&self) -> bool {
+        self.buckets.iter().all(|b| b < self.symoffset)
+    }
+
     /// The number of dynamic symbols, found by walking to the end of the
     /// last chain (the table does not record it).
     pub fn symbol_count(&self) -> Result<usize> {

@@ -16,7 +16,9 @@ pub mod header;
 mod index;
 pub mod note;
 pub mod reloc;
+mod reloc_crel;
 mod reloc_iter;
+mod reloc_resolved;
 mod reloc_tables;
 pub mod section;
 pub mod segment;
@@ -34,11 +36,16 @@ pub use header::FileHeader;
 #[cfg(feature = "alloc")]
 pub use index::{SectionIndex, SymbolIndex, VersionIndex};
 pub use note::{GnuNote, Note, NoteIter, Property};
-pub use reloc::{InfoLayout, Rel, Rela, Relocation, RelocationTable, Relocations};
+pub use reloc::{
+    CrelIter, CrelTable, FixedRelocations, InfoLayout, Rel, Rela, Relocation, RelocationFormat,
+    RelocationTable, Relocations, RelrIter, ResolvedRelocation, ResolvedRelocations,
+};
 pub use reloc_tables::DynamicRelocations;
 pub use section::{Section, SectionHeader};
 pub use segment::ProgramHeader;
 pub use strtab::StringTable;
 pub use symbol::{Symbol, SymbolSection, SymbolTable};
 pub use symtab::DynamicSymbols;
+#[cfg(feature = "load")]
+pub(crate) use symtab::{AddressSpace, dynamic_symbols_in};
 pub use version::{SymbolVersion, VersionDefinition, VersionInfo, VersionNeed};

@@ -1,8 +1,10 @@
 //! Relocations: REL, RELA, RELR (decoded to addresses) and CREL.
 
 use super::encoding::{Class, Encoding, Table, TableIter, decode_both};
+pub use super::reloc_crel::{CrelIter, CrelTable};
 pub use super::reloc_iter::Relocations;
-use crate::error::{Error, Field, Result, Structure};
+pub use super::reloc_resolved::{ResolvedRelocation, ResolvedRelocations};
+use super::symbol::SymbolTable;
 use crate::raw::consts::EM_MIPS;
 use crate::raw::{Rel32, Rel64, Rela32, Rela64};
 
@@ -92,34 +94,185 @@ impl InfoLayout {
     }
 }
 
-/// The kinds of relocation table.
+/// The formats of relocation table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RelocationFormat {
+    /// `SHT_REL` / `DT_REL`: offset and info.
+    Rel,
+    /// `SHT_RELA` / `DT_RELA`: offset, info and addend.
+    Rela,
+    /// `SHT_RELR` / `DT_RELR`: relative relocations, packed as addresses
+    /// and bitmaps.
+    Relr,
+    /// `SHT_CREL`: LEB128-packed deltas.
+    Crel,
+}
+
+/// A relocation table of any format.
+///
+/// REL, RELA and RELR tables have fixed-size entries, checked when the
+/// table is found, so walking them cannot fail: [`FixedRelocations::iter`]
+/// yields plain [`Relocation`]s. A CREL table is variable-length, and each
+/// entry can be malformed: [`CrelTable::iter`] yields `Result`s.
+/// [`with_symbols`](Self::with_symbols) walks either, each entry with its
+/// symbol and name.
+///
+/// ```
+/// use elfin::read::{RelocationFormat, RelocationTable};
+///
+/// let bytes = std::fs::read("/proc/self/exe").unwrap();
+/// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// let mut count = 0;
+/// for section in file.sections() {
+///     match file.relocation_table(&section)? {
+///         Some(RelocationTable::Fixed(table)) => {
+///             assert_ne!(table.format(), RelocationFormat::Crel);
+///             for r in table.iter() {
+///                 // A plain value: offset, symbol index, type, addend.
+///                 let _ = (r.offset, r.symbol, r.kind, r.addend);
+///                 count += 1;
+///             }
+///         }
+///         Some(RelocationTable::Crel(table)) => {
+///             for r in table.iter() {
+///                 let _ = r?.offset;
+///                 count += 1;
+///             }
+///         }
+///         Some(_) | None => {}
+///     }
+/// }
+/// assert!(count > 0);
+/// # Ok::<(), elfin::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum RelocationTable<'a> {
-    /// `SHT_REL` / `DT_REL`.
-    Rel(Table<'a, Rel>, InfoLayout),
-    /// `SHT_RELA` / `DT_RELA`.
-    Rela(Table<'a, Rela>, InfoLayout),
-    /// `SHT_RELR` / `DT_RELR`: relative relocations, packed.
-    Relr(Table<'a, u64>, u64),
-    /// `SHT_CREL`: LEB128-packed, at a file offset.
-    Crel(&'a [u8], u64),
+    /// REL, RELA or RELR: fixed-size entries.
+    Fixed(FixedRelocations<'a>),
+    /// CREL: variable-length entries.
+    Crel(CrelTable<'a>),
 }
 
 impl<'a> RelocationTable<'a> {
-    /// Every relocation, decoded. RELR yields one entry per address with
-    /// symbol 0 and type 0 (the machine's `R_*_RELATIVE` is implied).
-    #[inline]
-    pub fn iter(&self) -> Relocations<'a> {
-        Relocations::new(self)
+    /// The table's format.
+    pub fn format(&self) -> RelocationFormat {
+        match self {
+            RelocationTable::Fixed(t) => t.format(),
+            RelocationTable::Crel(_) => RelocationFormat::Crel,
+        }
     }
 
     /// Whether entries carry addends (RELA, or CREL with its addend flag).
     pub fn has_addends(&self) -> bool {
-        match *self {
-            RelocationTable::Rela(..) => true,
-            RelocationTable::Crel(d, _) => crel_header(d).is_ok_and(|(_, addend, _, _)| addend),
-            _ => false,
+        match self {
+            RelocationTable::Fixed(t) => t.has_addends(),
+            RelocationTable::Crel(t) => t.has_addends(),
         }
+    }
+
+    /// The REL, RELA or RELR table, if it is one.
+    pub fn as_fixed(&self) -> Option<FixedRelocations<'a>> {
+        match *self {
+            RelocationTable::Fixed(t) => Some(t),
+            RelocationTable::Crel(_) => None,
+        }
+    }
+
+    /// The CREL table, if it is one.
+    pub fn as_crel(&self) -> Option<CrelTable<'a>> {
+        match *self {
+            RelocationTable::Crel(t) => Some(t),
+            RelocationTable::Fixed(_) => None,
+        }
+    }
+
+    /// Every entry with its symbol and the symbol's name, looked up in
+    /// `symbols` (the table the relocation section links to; `None` for
+    /// RELR, whose entries have no symbol).
+    ///
+    /// See [`ElfFile::section_relocations`](crate::ElfFile::section_relocations)
+    /// for the one call that finds both.
+    pub fn with_symbols(&self, symbols: Option<SymbolTable<'a>>) -> ResolvedRelocations<'a> {
+        ResolvedRelocations::new(self, symbols)
+    }
+}
+
+/// A REL, RELA or RELR table: fixed-size entries that decode without fail.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedRelocations<'a>(pub(crate) Fixed<'a>);
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fixed<'a> {
+    Rel(Table<'a, Rel>, InfoLayout),
+    Rela(Table<'a, Rela>, InfoLayout),
+    Relr(Table<'a, u64>),
+}
+
+impl<'a> FixedRelocations<'a> {
+    /// A REL table whose `r_info` splits by `layout`.
+    pub fn rel(table: Table<'a, Rel>, layout: InfoLayout) -> Self {
+        FixedRelocations(Fixed::Rel(table, layout))
+    }
+
+    /// A RELA table whose `r_info` splits by `layout`.
+    pub fn rela(table: Table<'a, Rela>, layout: InfoLayout) -> Self {
+        FixedRelocations(Fixed::Rela(table, layout))
+    }
+
+    /// A RELR table of address-sized words (the table's class gives the
+    /// word size).
+    ///
+    /// ```
+    /// use elfin::read::{Class, Encoding, Endian, FixedRelocations, Table};
+    ///
+    /// // An address, then a bitmap whose bits 0 and 2 (after the marker
+    /// // bit) relocate the two words after it, skipping one.
+    /// let words: [u64; 2] = [0x10000, (0b101 << 1) | 1];
+    /// let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    /// let enc = Encoding { class: Class::Elf64, endian: Endian::Little };
+    /// let table = FixedRelocations::relr(Table::new(enc, &bytes));
+    /// let offsets: Vec<u64> = table.iter().map(|r| r.offset).collect();
+    /// assert_eq!(offsets, [0x10000, 0x10008, 0x10018]);
+    /// ```
+    pub fn relr(table: Table<'a, u64>) -> Self {
+        FixedRelocations(Fixed::Relr(table))
+    }
+
+    /// The table's format.
+    pub fn format(&self) -> RelocationFormat {
+        match self.0 {
+            Fixed::Rel(..) => RelocationFormat::Rel,
+            Fixed::Rela(..) => RelocationFormat::Rela,
+            Fixed::Relr(_) => RelocationFormat::Relr,
+        }
+    }
+
+    /// Whether entries carry addends (RELA).
+    pub fn has_addends(&self) -> bool {
+        self.format() == RelocationFormat::Rela
+    }
+
+    /// Every entry with its symbol and the symbol's name, looked up in
+    /// `symbols` (`None` for RELR, whose entries have no symbol).
+    pub fn with_symbols(&self, symbols: Option<SymbolTable<'a>>) -> ResolvedRelocations<'a> {
+        ResolvedRelocations::new(&RelocationTable::Fixed(*self), symbols)
+    }
+
+    /// Every relocation, decoded. RELR yields one entry per address with
+    /// symbol 0 and type 0 (the machine's `R_*_RELATIVE` is implied).
+    #[inline]
+    pub fn iter(&self) -> Relocations<'a> {
+        Relocations::new(&self.0)
+    }
+}
+
+impl<'a> IntoIterator for FixedRelocations<'a> {
+    type Item = Relocation;
+    type IntoIter = Relocations<'a>;
+    fn into_iter(self) -> Relocations<'a> {
+        self.iter()
     }
 }
 
@@ -127,6 +280,7 @@ impl<'a> RelocationTable<'a> {
 #[derive(Debug, Clone)]
 pub struct RelrIter<'a> {
     words: TableIter<'a, u64>,
+    /// 4 or 8, from the table's class.
     word_size: u64,
     /// The next address a bitmap describes.
     base: u64,
@@ -136,7 +290,11 @@ pub struct RelrIter<'a> {
 }
 
 impl<'a> RelrIter<'a> {
-    pub(crate) fn new(words: Table<'a, u64>, word_size: u64) -> Self {
+    pub(crate) fn new(words: Table<'a, u64>) -> Self {
+        let word_size = match words {
+            Table::Le32(_) | Table::Be32(_) => 4,
+            Table::Le64(_) | Table::Be64(_) => 8,
+        };
         RelrIter {
             words: words.iter(),
             word_size,
@@ -153,137 +311,22 @@ impl Iterator for RelrIter<'_> {
     fn next(&mut self) -> Option<u64> {
         loop {
             if self.bitmap != 0 {
-                let bit = self.bitmap.trailing_zeros() as u64;
-                self.bitmap &= self.bitmap - 1;
+                let bit = u64::from(self.bitmap.trailing_zeros());
+                // Clears the lowest set bit (`bitmap` is not 0 here).
+                self.bitmap &= self.bitmap.wrapping_sub(1);
                 return Some(self.at.wrapping_add(bit.wrapping_mul(self.word_size)));
             }
             let w = self.words.next()?;
-            let bits = self.word_size * 8 - 1;
             if w & 1 == 0 {
                 // An address: relocate it, and bitmaps continue after it.
                 self.base = w.wrapping_add(self.word_size);
                 return Some(w);
             }
+            // A bitmap covers the word_size * 8 - 1 words after `base`.
+            let bits = self.word_size.wrapping_mul(8).wrapping_sub(1);
             self.bitmap = w >> 1;
             self.at = self.base;
             self.base = self.base.wrapping_add(bits.wrapping_mul(self.word_size));
-        }
-    }
-}
-
-fn crel_header(data: &[u8]) -> Result<(u64, bool, u32, usize)> {
-    let mut pos = 0usize;
-    let hdr = uleb(data, &mut pos).ok_or(Error::unterminated(Structure::CrelHeader, 0))?;
-    Ok((hdr >> 3, hdr & 4 != 0, (hdr & 3) as u32, pos))
-}
-
-fn uleb(data: &[u8], pos: &mut usize) -> Option<u64> {
-    scroll::Uleb128::read(data, pos).ok()
-}
-
-fn sleb(data: &[u8], pos: &mut usize) -> Option<i64> {
-    scroll::Sleb128::read(data, pos).ok()
-}
-
-/// Decodes a CREL section.
-#[derive(Debug, Clone)]
-pub struct CrelIter<'a> {
-    data: &'a [u8],
-    file_offset: u64,
-    pos: usize,
-    left: u64,
-    flag_bits: u32,
-    shift: u32,
-    addends: bool,
-    offset: u64,
-    symbol: u32,
-    kind: u32,
-    addend: i64,
-    /// The header did not decode: the first item is that error. (A flag,
-    /// not the error itself, keeps the iterator small.)
-    bad_header: bool,
-}
-
-impl<'a> CrelIter<'a> {
-    pub(crate) fn new(data: &'a [u8], file_offset: u64) -> Self {
-        let (left, addends, shift, pos, bad_header) = match crel_header(data) {
-            Ok((n, a, s, p)) => (n, a, s, p, false),
-            Err(_) => (0, false, 0, 0, true),
-        };
-        CrelIter {
-            data,
-            file_offset,
-            pos,
-            left,
-            flag_bits: if addends { 3 } else { 2 },
-            shift,
-            addends,
-            offset: 0,
-            symbol: 0,
-            kind: 0,
-            addend: 0,
-            bad_header,
-        }
-    }
-
-    fn step(&mut self) -> Option<Relocation> {
-        let d = self.data;
-        let b = *d.get(self.pos)?;
-        self.pos += 1;
-        let mut delta = u64::from(b >> self.flag_bits);
-        if b & 0x80 != 0 {
-            let more = uleb(d, &mut self.pos)?;
-            delta = (delta & (0x7f >> self.flag_bits)) | more.wrapping_shl(7 - self.flag_bits);
-        }
-        self.offset = self.offset.wrapping_add(delta);
-        if b & 1 != 0 {
-            self.symbol = self.symbol.wrapping_add(sleb(d, &mut self.pos)? as u32);
-        }
-        if b & 2 != 0 {
-            self.kind = self.kind.wrapping_add(sleb(d, &mut self.pos)? as u32);
-        }
-        if self.addends && b & 4 != 0 {
-            self.addend = self.addend.wrapping_add(sleb(d, &mut self.pos)?);
-        }
-        Some(Relocation {
-            offset: self.offset.wrapping_shl(self.shift),
-            symbol: self.symbol,
-            kind: self.kind,
-            addend: self.addends.then_some(self.addend),
-        })
-    }
-}
-
-impl Iterator for CrelIter<'_> {
-    type Item = Result<Relocation>;
-
-    fn next(&mut self) -> Option<Result<Relocation>> {
-        if self.bad_header {
-            self.bad_header = false;
-            self.left = 0;
-            return Some(Err(Error::unterminated(
-                Structure::CrelHeader,
-                self.file_offset,
-            )));
-        }
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        let at = self.pos;
-        match self.step() {
-            Some(r) => Some(Ok(r)),
-            None => {
-                // Each entry takes at least one byte, so a count larger than
-                // the data ends here rather than running on.
-                self.left = 0;
-                Some(Err(Error::out_of_bounds(
-                    Structure::CrelEntry,
-                    Field::Entry,
-                    self.file_offset.saturating_add(at as u64),
-                    1,
-                )))
-            }
         }
     }
 }
@@ -304,9 +347,41 @@ mod tests {
             class: Class::Elf64,
             endian: Endian::Little,
         };
-        let t = RelocationTable::Relr(Table::new(enc, &bytes), 8);
-        let got: Vec<u64> = t.iter().map(|r| r.unwrap().offset).collect();
+        let t = FixedRelocations::relr(Table::new(enc, &bytes));
+        let got: Vec<u64> = t.iter().map(|r| r.offset).collect();
         assert_eq!(got, [0x10000, 0x10008, 0x10018]);
+    }
+
+    #[test]
+    fn relr_words_of_a_32_bit_file_step_by_four() {
+        // A 32-bit bitmap covers 31 words: after address 0x1000, bit 30 of
+        // the bitmap is the word at 0x1004 + 30 * 4; the next bitmap
+        // starts 31 words later, at 0x1004 + 31 * 4 = 0x1080.
+        let words: [u32; 3] = [0x1000, (1 << 31) | 1, 0b11];
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let enc = Encoding {
+            class: Class::Elf32,
+            endian: Endian::Big,
+        };
+        let got: Vec<u64> = FixedRelocations::relr(Table::new(enc, &bytes))
+            .iter()
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(got, [0x1000, 0x107c, 0x1080]);
+    }
+
+    #[test]
+    fn relr_that_starts_with_a_bitmap_or_wraps_does_not_panic() {
+        let words: [u64; 3] = [u64::MAX, u64::MAX - 1, u64::MAX];
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let enc = Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        };
+        let n = FixedRelocations::relr(Table::new(enc, &bytes))
+            .iter()
+            .count();
+        assert_eq!(n, 63 + 1 + 63);
     }
 
     #[test]
@@ -318,21 +393,5 @@ mod tests {
         // Big-endian MIPS64 stores the same fields as a plain 64-bit word.
         let be = u64::from_be_bytes([0, 0, 0, 7, 0, 0, 0, 3]);
         assert_eq!(InfoLayout::Elf64.split(be), (7, 3));
-    }
-
-    #[test]
-    fn leb128_edge_cases() {
-        let mut p = 0;
-        assert_eq!(uleb(&[0xe5, 0x8e, 0x26], &mut p), Some(624485));
-        assert_eq!(p, 3);
-        p = 0;
-        assert_eq!(sleb(&[0xc0, 0xbb, 0x78], &mut p), Some(-123456));
-        p = 0;
-        // Too long for 64 bits, and unterminated: errors, not panics.
-        assert_eq!(uleb(&[0x80; 20], &mut p), None);
-        p = 0;
-        assert_eq!(uleb(&[0x80, 0x80], &mut p), None);
-        p = 0;
-        assert_eq!(sleb(&[0xff; 20], &mut p), None);
     }
 }

@@ -6,12 +6,13 @@
 //! so the split is known statically and the loop body is one arm.
 
 use super::encoding::{RawRecord, Table, TableIter};
-use super::reloc::{CrelIter, InfoLayout, Rel, Rela, Relocation, RelocationTable, RelrIter};
-use crate::error::Result;
+use super::reloc::{Fixed, InfoLayout, Rel, Rela, Relocation, RelrIter};
 use crate::raw::{BE, LE, Rel32, Rel64, Rela32, Rela64};
 use core::slice::Iter;
 
-/// An iterator over the relocations of a [`RelocationTable`].
+/// An iterator over the relocations of a REL, RELA or RELR table
+/// ([`FixedRelocations`](super::reloc::FixedRelocations)): plain values,
+/// since fixed-size entries decode without fail.
 #[derive(Clone, Debug)]
 pub struct Relocations<'a>(Entries<'a>);
 
@@ -30,60 +31,58 @@ enum Entries<'a> {
     Rel(TableIter<'a, Rel>, InfoLayout),
     Rela(TableIter<'a, Rela>, InfoLayout),
     Relr(RelrIter<'a>),
-    Crel(CrelIter<'a>),
 }
 
 impl<'a> Relocations<'a> {
-    pub(crate) fn new(table: &RelocationTable<'a>) -> Self {
+    pub(crate) fn new(table: &Fixed<'a>) -> Self {
         use InfoLayout::{Elf32, Elf64};
         Relocations(match *table {
-            RelocationTable::Rel(t, layout) => match (t, layout) {
+            Fixed::Rel(t, layout) => match (t, layout) {
                 (Table::Le32(s), Elf32) => Entries::Rel32Le(s.iter()),
                 (Table::Be32(s), Elf32) => Entries::Rel32Be(s.iter()),
                 (Table::Le64(s), Elf64) => Entries::Rel64Le(s.iter()),
                 (Table::Be64(s), Elf64) => Entries::Rel64Be(s.iter()),
                 (t, layout) => Entries::Rel(t.iter(), layout),
             },
-            RelocationTable::Rela(t, layout) => match (t, layout) {
+            Fixed::Rela(t, layout) => match (t, layout) {
                 (Table::Le32(s), Elf32) => Entries::Rela32Le(s.iter()),
                 (Table::Be32(s), Elf32) => Entries::Rela32Be(s.iter()),
                 (Table::Le64(s), Elf64) => Entries::Rela64Le(s.iter()),
                 (Table::Be64(s), Elf64) => Entries::Rela64Be(s.iter()),
                 (t, layout) => Entries::Rela(t.iter(), layout),
             },
-            RelocationTable::Relr(t, word) => Entries::Relr(RelrIter::new(t, word)),
-            RelocationTable::Crel(d, off) => Entries::Crel(CrelIter::new(d, off)),
+            Fixed::Relr(t) => Entries::Relr(RelrIter::new(t)),
         })
     }
 }
 
 #[inline(always)]
-fn rel(r: Rel, layout: InfoLayout) -> Result<Relocation> {
+fn rel(r: Rel, layout: InfoLayout) -> Relocation {
     let (symbol, kind) = layout.split(r.r_info);
-    Ok(Relocation {
+    Relocation {
         offset: r.r_offset,
         symbol,
         kind,
         addend: None,
-    })
+    }
 }
 
 #[inline(always)]
-fn rela(r: Rela, layout: InfoLayout) -> Result<Relocation> {
+fn rela(r: Rela, layout: InfoLayout) -> Relocation {
     let (symbol, kind) = layout.split(r.r_info);
-    Ok(Relocation {
+    Relocation {
         offset: r.r_offset,
         symbol,
         kind,
         addend: Some(r.r_addend),
-    })
+    }
 }
 
 impl Iterator for Relocations<'_> {
-    type Item = Result<Relocation>;
+    type Item = Relocation;
 
     #[inline(always)]
-    fn next(&mut self) -> Option<Result<Relocation>> {
+    fn next(&mut self) -> Option<Relocation> {
         use InfoLayout::{Elf32, Elf64};
         // The layout is a constant in each plain arm, so `split` folds.
         match &mut self.0 {
@@ -97,13 +96,10 @@ impl Iterator for Relocations<'_> {
             Entries::Rela64Be(i) => i.next().map(|r| rela(r.decode(), Elf64)),
             Entries::Rel(i, layout) => i.next().map(|r| rel(r, *layout)),
             Entries::Rela(i, layout) => i.next().map(|r| rela(r, *layout)),
-            Entries::Relr(i) => i.next().map(|offset| {
-                Ok(Relocation {
-                    offset,
-                    ..Relocation::default()
-                })
+            Entries::Relr(i) => i.next().map(|offset| Relocation {
+                offset,
+                ..Relocation::default()
             }),
-            Entries::Crel(i) => i.next(),
         }
     }
 
@@ -120,7 +116,6 @@ impl Iterator for Relocations<'_> {
             Entries::Rel(i, _) => i.size_hint(),
             Entries::Rela(i, _) => i.size_hint(),
             Entries::Relr(i) => i.size_hint(),
-            Entries::Crel(i) => i.size_hint(),
         }
     }
 }

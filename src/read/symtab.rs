@@ -3,7 +3,7 @@
 
 use super::bytes::range;
 use super::dynamic::{DynamicInfo, DynamicTable};
-use super::encoding::{Class, Table};
+use super::encoding::{Class, Encoding, Table};
 use super::file::ElfFile;
 use super::hash::{GnuHash, HashTable, SysvHash};
 use super::section::Section;
@@ -58,23 +58,44 @@ impl<'a> ElfFile<'a> {
             .transpose()
     }
 
-    /// The dynamic table: the `SHT_DYNAMIC` section, or else `PT_DYNAMIC`.
+    /// The dynamic table: `PT_DYNAMIC` (what the loader reads), or the
+    /// `SHT_DYNAMIC` section when there is no such segment or its bytes
+    /// are not in the file. A section that disagrees with the segment is
+    /// reported by [`DynamicTable::errors`].
     pub fn dynamic(&self) -> Result<Option<DynamicTable<'a>>> {
-        if let Some(s) = self.section_by_type(SHT_DYNAMIC) {
-            let h = s.header();
-            return Ok(Some(DynamicTable::new(
-                Table::new(self.encoding(), s.data()?),
-                h.sh_offset,
-            )));
+        let enc = self.encoding();
+        let section = self.section_by_type(SHT_DYNAMIC);
+        let segment = self
+            .segments()
+            .find(|p| p.p_type == PT_DYNAMIC)
+            .map(|p| (p, self.segment_data(&p)));
+        match (section, segment) {
+            // A .dynamic without file bytes (a separate debug file) has no
+            // table, whatever the segment says.
+            (Some(s), _) if !s.header().has_file_data() => {
+                Ok(Some(DynamicTable::new(enc, &[], s.header().sh_offset)))
+            }
+            (Some(s), Some((p, Ok(data)))) => {
+                let h = s.header();
+                let table = DynamicTable::new(enc, data, p.p_offset);
+                if (h.sh_offset, h.sh_size) == (p.p_offset, p.p_filesz) {
+                    Ok(Some(table))
+                } else {
+                    Ok(Some(table.instead_of_section(
+                        s.index(),
+                        h.sh_offset,
+                        h.sh_size,
+                    )))
+                }
+            }
+            (Some(s), _) => Ok(Some(DynamicTable::new(
+                enc,
+                s.data()?,
+                s.header().sh_offset,
+            ))),
+            (None, Some((p, data))) => Ok(Some(DynamicTable::new(enc, data?, p.p_offset))),
+            (None, None) => Ok(None),
         }
-        let Some(p) = self.segments().find(|p| p.p_type == PT_DYNAMIC) else {
-            return Ok(None);
-        };
-        let data = self.segment_data(&p)?;
-        Ok(Some(DynamicTable::new(
-            Table::new(self.encoding(), data),
-            p.p_offset,
-        )))
     }
 
     /// The string at `offset` in the dynamic string table (`DT_NEEDED`,
@@ -111,168 +132,95 @@ impl<'a> ElfFile<'a> {
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::missing(
-            Structure::DynamicTable,
-            0,
-            Field::MissingDtStrtab,
-        ))?;
-        let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr_as(addr, size, Structure::DynamicStringTable)?,
-            None => {
-                self.data_from_vaddr_as(addr, Structure::DynamicStringTable)?
-                    .0
-            }
-        };
-        Ok(StringTable::new(
-            bytes,
-            self.vaddr_to_offset(addr).unwrap_or(0),
-        ))
+        strings_in(self, info)
     }
 
     /// The dynamic symbols with their hash table and versions, from the
     /// section headers when present, else from the dynamic table alone.
+    ///
+    /// Only the symbol table itself (and its strings) can make this fail: a
+    /// hash table or version table that cannot be read is left out and
+    /// reported by [`DynamicSymbols::hash_error`] and
+    /// [`DynamicSymbols::versions_error`].
     pub fn dynamic_symbols(&self) -> Result<Option<DynamicSymbols<'a>>> {
         let wide_hash = self.class() == Class::Elf64 && self.machine() == EM_S390;
         if let Some(sec) = self.section_by_type(SHT_DYNSYM) {
             let symbols = self.symbol_table_of(&sec)?;
-            let hash = if let Some(s) = self.section_by_type(SHT_GNU_HASH) {
-                Some(HashTable::Gnu(GnuHash::parse(
-                    self.encoding(),
-                    s.data()?,
-                    s.header().sh_offset,
-                )?))
-            } else if let Some(s) = self.section_by_type(SHT_HASH) {
-                Some(HashTable::Sysv(SysvHash::parse(
-                    self.encoding(),
-                    s.data()?,
-                    s.header().sh_offset,
-                    wide_hash,
-                )?))
-            } else {
-                None
-            };
-            let versions = self.section_versions(symbols.strings())?;
+            let gnu = self
+                .section_by_type(SHT_GNU_HASH)
+                .map(|s| GnuHash::parse(self.encoding(), s.data()?, s.header().sh_offset));
+            let sysv = self.section_by_type(SHT_HASH).map(|s| {
+                SysvHash::parse(self.encoding(), s.data()?, s.header().sh_offset, wide_hash)
+            });
+            let (hash, hash_error) = pick_hash(gnu, sysv);
+            let (mut versions, versions_error) = self.section_versions(symbols.strings());
+            if versions_error.is_some() {
+                // The same tables through the dynamic table, as the loader
+                // finds them (the error stays reported either way).
+                if let Ok(Some(d)) = self.dynamic() {
+                    let info = d.info();
+                    if let (Ok(strings), Some(_)) = (self.strings_at(&info), info.versym) {
+                        if let (v, None) = versions_in(self, self.encoding(), &info, strings) {
+                            versions = v;
+                        }
+                    }
+                }
+            }
             return Ok(Some(DynamicSymbols {
                 symbols,
                 hash,
                 versions,
+                hash_error,
+                versions_error,
             }));
         }
         let Some(dynamic) = self.dynamic()? else {
             return Ok(None);
         };
-        let info = dynamic.info();
-        let Some(symtab) = info.symtab else {
-            return Ok(None);
-        };
-        let strings = self.strings_at(&info)?;
-        let hash = if let Some(addr) = info.gnu_hash {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::GnuHashTable)?;
-            Some(HashTable::Gnu(GnuHash::parse(self.encoding(), d, off)?))
-        } else if let Some(addr) = info.hash {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
-            Some(HashTable::Sysv(SysvHash::parse(
-                self.encoding(),
-                d,
-                off,
-                wide_hash,
-            )?))
-        } else {
-            None
-        };
-        // Without section headers only a hash table tells how many symbols
-        // there are; without one, the symbols run to the end of the segment.
-        let count = match &hash {
-            Some(HashTable::Gnu(g)) => Some(g.symbol_count()?),
-            Some(HashTable::Sysv(s)) => Some(s.symbol_count()),
-            None => None,
-        };
-        let (data, off) = self.data_from_vaddr_as(symtab, Structure::DynamicSymbolTable)?;
-        let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
-        if let Some(n) = count {
-            if n > symbols.len() {
-                return Err(Error::bad_index(
-                    Structure::DynamicSymbolTable,
-                    off,
-                    Field::SymbolCountFromHash,
-                    n as u64,
-                ));
-            }
-            symbols = symbols.take(n);
-        }
-        let versions = self.dynamic_versions(&info, strings)?;
-        Ok(Some(DynamicSymbols {
-            symbols,
-            hash,
-            versions,
-        }))
+        dynamic_symbols_in(self, self.encoding(), wide_hash, &dynamic.info())
     }
 
-    fn section_versions(&self, strings: StringTable<'a>) -> Result<VersionInfo<'a>> {
+    /// The version tables of the sections, each left out (and the first
+    /// error kept) when it cannot be read.
+    fn section_versions(&self, strings: StringTable<'a>) -> (VersionInfo<'a>, Option<Error>) {
         let mut v = VersionInfo {
             versym: None,
             verdef: None,
             verneed: None,
         };
+        let mut error = None;
         // (Section 0 is reserved, whatever its type says.)
         for s in self.sections().skip(1) {
             let h = s.header();
-            match h.sh_type {
-                SHT_GNU_VERSYM => {
-                    v.versym = Some((Table::new(self.encoding(), s.data()?), h.sh_offset))
+            if !matches!(h.sh_type, SHT_GNU_VERSYM | SHT_GNU_VERDEF | SHT_GNU_VERNEED) {
+                continue;
+            }
+            let data = match s.data() {
+                Ok(d) => d,
+                Err(e) => {
+                    error = error.or(Some(e));
+                    continue;
                 }
-                SHT_GNU_VERDEF | SHT_GNU_VERNEED => {
-                    let strings = self.string_table(h.sh_link).unwrap_or(strings);
-                    let chain = VersionChain {
-                        data: s.data()?,
-                        count: h.sh_info.into(),
-                        strings,
-                        offset: h.sh_offset,
-                        encoding: self.encoding(),
-                    };
-                    if h.sh_type == SHT_GNU_VERDEF {
-                        v.verdef = Some(chain);
-                    } else {
-                        v.verneed = Some(chain);
-                    }
-                }
-                _ => {}
+            };
+            if h.sh_type == SHT_GNU_VERSYM {
+                v.versym = Some((Table::new(self.encoding(), data), h.sh_offset));
+                continue;
+            }
+            let strings = self.string_table(h.sh_link).unwrap_or(strings);
+            let chain = VersionChain {
+                data,
+                count: h.sh_info.into(),
+                strings,
+                offset: h.sh_offset,
+                encoding: self.encoding(),
+            };
+            if h.sh_type == SHT_GNU_VERDEF {
+                v.verdef = Some(chain);
+            } else {
+                v.verneed = Some(chain);
             }
         }
-        Ok(v)
-    }
-
-    fn dynamic_versions(
-        &self,
-        info: &DynamicInfo,
-        strings: StringTable<'a>,
-    ) -> Result<VersionInfo<'a>> {
-        let mut v = VersionInfo {
-            versym: None,
-            verdef: None,
-            verneed: None,
-        };
-        if let Some(addr) = info.versym {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::VersionSymbolTable)?;
-            v.versym = Some((Table::new(self.encoding(), d), off));
-        }
-        let chain =
-            |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
-                let (Some(addr), Some(count)) = (addr, num) else {
-                    return Ok(None);
-                };
-                let (data, offset) = self.data_from_vaddr_as(addr, what)?;
-                Ok(Some(VersionChain {
-                    data,
-                    count,
-                    strings,
-                    offset,
-                    encoding: self.encoding(),
-                }))
-            };
-        v.verdef = chain(info.verdef, info.verdefnum, Structure::VersionDefinitions)?;
-        v.verneed = chain(info.verneed, info.verneednum, Structure::VersionNeeds)?;
-        Ok(v)
+        (v, error)
     }
 
     /// The SysV `.hash` table (the section, or else `DT_HASH`), also when a
@@ -340,6 +288,180 @@ impl<'a> ElfFile<'a> {
     }
 }
 
+/// The hash table lookups use (`.gnu.hash` preferred), and the first
+/// error of those that could not be read.
+fn pick_hash<'a>(
+    gnu: Option<Result<GnuHash<'a>>>,
+    sysv: Option<Result<SysvHash<'a>>>,
+) -> (Option<HashTable<'a>>, Option<Error>) {
+    let gnu_error = gnu.as_ref().and_then(|g| g.as_ref().err().copied());
+    let sysv_error = sysv.as_ref().and_then(|s| s.as_ref().err().copied());
+    let hash = match (gnu, sysv) {
+        (Some(Ok(g)), _) => Some(HashTable::Gnu(g)),
+        (_, Some(Ok(s))) => Some(HashTable::Sysv(s)),
+        _ => None,
+    };
+    (hash, gnu_error.or(sysv_error))
+}
+
+/// The number of dynamic symbols the hash tables give: `nchain` when
+/// there is a SysV table (it is exact), checked against the GNU table's
+/// chains; else the GNU table's count. A GNU table whose buckets are all
+/// empty gives only a lower bound (`symoffset`).
+fn symbol_count(
+    gnu: &Option<Result<GnuHash<'_>>>,
+    sysv: &Option<Result<SysvHash<'_>>>,
+) -> (Option<usize>, Option<Error>) {
+    let gnu_count = match gnu {
+        Some(Ok(g)) => Some(g.symbol_count().map(|n| (n, g))),
+        _ => None,
+    };
+    match (sysv, gnu_count) {
+        (Some(Ok(s)), Some(Ok((n, g)))) => {
+            let exact = s.symbol_count();
+            let agrees = n == exact || (g.buckets_empty() && n <= exact);
+            let error = (!agrees).then(|| {
+                Error::bad_value(
+                    Structure::GnuHashTable,
+                    g.offset(),
+                    Field::GnuHashCountDiffers,
+                    n as u64,
+                )
+            });
+            (Some(exact), error)
+        }
+        (Some(Ok(s)), Some(Err(e))) => (Some(s.symbol_count()), Some(e)),
+        (Some(Ok(s)), None) => (Some(s.symbol_count()), None),
+        (_, Some(Ok((n, _)))) => (Some(n), None),
+        (_, Some(Err(e))) => (None, Some(e)),
+        (_, None) => (None, None),
+    }
+}
+
+/// Where the addresses of a dynamic table point: a file, through its
+/// `PT_LOAD` segments, or a loaded image's memory.
+pub(crate) trait AddressSpace<'a> {
+    /// `size` bytes at address `addr`, and the offset errors should name.
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+    /// The bytes from `addr` to the end of what holds it, and its offset.
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+}
+
+impl<'a> AddressSpace<'a> for ElfFile<'a> {
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        let bytes = self.data_at_vaddr_as(addr, size, what)?;
+        Ok((bytes, self.vaddr_to_offset(addr).unwrap_or(0)))
+    }
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, what)
+    }
+}
+
+fn strings_in<'a>(space: &impl AddressSpace<'a>, info: &DynamicInfo) -> Result<StringTable<'a>> {
+    let addr = info.strtab.ok_or(Error::missing(
+        Structure::DynamicTable,
+        0,
+        Field::MissingDtStrtab,
+    ))?;
+    let (bytes, offset) = match info.strsz {
+        Some(size) => space.data_at(addr, size, Structure::DynamicStringTable)?,
+        None => space.data_from(addr, Structure::DynamicStringTable)?,
+    };
+    Ok(StringTable::new(bytes, offset))
+}
+
+/// The dynamic symbols found through the dynamic table alone (`wide_hash`:
+/// 8-byte SysV hash entries, as on 64-bit s390).
+pub(crate) fn dynamic_symbols_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    wide_hash: bool,
+    info: &DynamicInfo,
+) -> Result<Option<DynamicSymbols<'a>>> {
+    let Some(symtab) = info.symtab else {
+        return Ok(None);
+    };
+    let strings = strings_in(space, info)?;
+    let gnu = info.gnu_hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::GnuHashTable)?;
+        GnuHash::parse(encoding, d, off)
+    });
+    let sysv = info.hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::HashTable)?;
+        SysvHash::parse(encoding, d, off, wide_hash)
+    });
+    let (data, off) = space.data_from(symtab, Structure::DynamicSymbolTable)?;
+    let mut symbols = SymbolTable::new(encoding, data, off, strings);
+    // Without section headers only a hash table tells how many symbols
+    // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
+    // the end of its last chain; without either, the symbols run to
+    // the end of the segment.
+    let (count, mut hash_error) = symbol_count(&gnu, &sysv);
+    let (hash, pick_error) = pick_hash(gnu, sysv);
+    hash_error = hash_error.or(pick_error);
+    if let Some(n) = count {
+        if n > symbols.len() {
+            hash_error = Some(Error::bad_index(
+                Structure::DynamicSymbolTable,
+                off,
+                Field::SymbolCountFromHash,
+                n as u64,
+            ));
+        }
+        symbols = symbols.take(n);
+    }
+    let (versions, versions_error) = versions_in(space, encoding, info, strings);
+    Ok(Some(DynamicSymbols {
+        symbols,
+        hash,
+        versions,
+        hash_error,
+        versions_error,
+    }))
+}
+
+fn versions_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    info: &DynamicInfo,
+    strings: StringTable<'a>,
+) -> (VersionInfo<'a>, Option<Error>) {
+    let mut v = VersionInfo {
+        versym: None,
+        verdef: None,
+        verneed: None,
+    };
+    let mut error = None;
+    if let Some(addr) = info.versym {
+        match space.data_from(addr, Structure::VersionSymbolTable) {
+            Ok((d, off)) => v.versym = Some((Table::new(encoding, d), off)),
+            Err(e) => error = Some(e),
+        }
+    }
+    let chain = |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
+        let (Some(addr), Some(count)) = (addr, num) else {
+            return Ok(None);
+        };
+        let (data, offset) = space.data_from(addr, what)?;
+        Ok(Some(VersionChain {
+            data,
+            count,
+            strings,
+            offset,
+            encoding: encoding,
+        }))
+    };
+    match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
+        Ok(c) => v.verdef = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
+        Ok(c) => v.verneed = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    (v, error)
+}
+
 /// The dynamic symbols of a file with what is needed to look them up by
 /// name: the hash table (`.gnu.hash` preferred) and the version tables.
 #[derive(Debug, Clone, Copy)]
@@ -347,6 +469,8 @@ pub struct DynamicSymbols<'a> {
     symbols: SymbolTable<'a>,
     hash: Option<HashTable<'a>>,
     versions: VersionInfo<'a>,
+    hash_error: Option<Error>,
+    versions_error: Option<Error>,
 }
 
 impl<'a> DynamicSymbols<'a> {
@@ -363,6 +487,19 @@ impl<'a> DynamicSymbols<'a> {
     /// The version tables.
     pub fn versions(&self) -> &VersionInfo<'a> {
         &self.versions
+    }
+
+    /// Why a hash table could not be read (lookups then use the other
+    /// one, or a linear scan), or why the symbol count it gives is wrong.
+    pub fn hash_error(&self) -> Option<Error> {
+        self.hash_error
+    }
+
+    /// Why a version section could not be read. The tables are then
+    /// those the dynamic table names (`DT_VERSYM`, `DT_VERNEED`,
+    /// `DT_VERDEF`) when they can all be read, else none.
+    pub fn versions_error(&self) -> Option<Error> {
+        self.versions_error
     }
 
     /// The version of symbol `index`.

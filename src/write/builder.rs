@@ -296,6 +296,16 @@ impl<'a> SymbolSpec<'a> {
 }
 
 /// A relocation to apply or emit.
+///
+/// In a linked file (ET_EXEC, ET_DYN) the builder resolves it at layout
+/// or turns it into a dynamic relocation; [`supported`](super::supported)
+/// lists the types it knows per machine, and [`crate::arch`] what each
+/// computes. The addends are RELA addends, always explicit: the bytes at
+/// the place are not read as an addend (instruction fields keep their
+/// other bits). `P` is the address of the field itself, so a PC-relative
+/// field that the CPU measures from the end of the instruction carries
+/// that distance in the addend: an x86-64 `call` or RIP-relative operand
+/// (4 bytes before the end) uses `addend: -4`, as compilers emit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelocationSpec {
     /// The section the relocation patches.
@@ -331,6 +341,25 @@ impl FileKind {
             },
             machine: EM_X86_64,
             file_type,
+        }
+    }
+
+    /// A 64-bit little-endian AArch64 file of type `file_type`.
+    pub fn aarch64(file_type: u16) -> Self {
+        FileKind {
+            machine: EM_AARCH64,
+            ..FileKind::x86_64(file_type)
+        }
+    }
+
+    /// A 64-bit little-endian RISC-V (RV64) file of type `file_type`. To
+    /// link with code for Linux, set the builder's `flags` to the ABI the
+    /// other objects use (`EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE` for
+    /// Debian's `riscv64-linux-gnu`).
+    pub fn riscv64(file_type: u16) -> Self {
+        FileKind {
+            machine: EM_RISCV,
+            ..FileKind::x86_64(file_type)
         }
     }
 }

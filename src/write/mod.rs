@@ -25,10 +25,10 @@ mod error;
 mod layout;
 mod plan;
 mod records;
-mod relocate;
 mod relr;
 mod rewrite;
 mod strtab;
+mod supported;
 mod validate;
 
 pub use builder::{
@@ -42,3 +42,4 @@ pub use rewrite::{
     Piece, REPLACED_ALIGN_MAX, RewriteOutput, RewritePlan, RewriteSection, Rewriter,
 };
 pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};
+pub use supported::supported;

@@ -4,10 +4,13 @@
 //! nothing wrong.
 #![cfg(feature = "alloc")]
 
+mod arch_got_plt;
 mod many_sections;
 mod narrow;
+mod objects;
 mod programs;
 mod refusals;
+mod riscv;
 mod tls;
 mod tls_dlopen;
 #[path = "../common/tools.rs"]

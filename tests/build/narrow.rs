@@ -187,7 +187,7 @@ fn dynamic_relocations(bytes: &[u8]) -> Vec<(u64, u32, String, i64)> {
         .dynamic_relocations()
         .unwrap()
         .rela
-        .map(|t| t.iter().map(|r| r.unwrap()).collect::<Vec<_>>())
+        .map(|t| t.iter().collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
         .map(|r| (r.offset, r.kind, name(r.symbol), r.addend.unwrap_or(0)))

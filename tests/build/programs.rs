@@ -218,8 +218,9 @@ fn gcc_links_a_relocatable_object() {
             .relocation_table(&sec)
             .unwrap()
             .unwrap()
+            .as_fixed()
+            .unwrap()
             .iter()
-            .map(|r| r.unwrap())
             .collect();
         assert_eq!(relocs.len(), 2);
         assert_eq!(

@@ -184,7 +184,6 @@ fn check_relocations(bytes: &[u8], t: &GotTypes) {
         .rela
         .unwrap()
         .iter()
-        .map(|r| r.unwrap())
         .map(|r| (r.offset - got_addr, r.kind, name(r.symbol), r.addend))
         .collect();
     relocs.sort();

@@ -3,6 +3,7 @@
 //! number-to-name renderings.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod json;
 pub mod names;
 pub mod readelf;

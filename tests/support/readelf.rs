@@ -471,7 +471,14 @@ fn header_line(line: &str, out: &mut Readelf) -> bool {
     let key = key.trim();
     let value = value.trim();
     // "64 (bytes into file)", "14", "0 (66009)", "65535 (66008)".
-    let first = |v: &str| v.split(' ').next().and_then(num);
+    // Offsets are printed signed: past 2^63 they read "-9 (bytes into file)".
+    let first = |v: &str| {
+        let w = v.split(' ').next()?;
+        match w.strip_prefix('-') {
+            Some(n) => dec(n).map(|n| n.wrapping_neg()),
+            None => num(w),
+        }
+    };
     let resolved = |v: &str| match v.split_once(" (") {
         Some((_, p)) => p.split(')').next().and_then(dec),
         None => first(v),

@@ -25,6 +25,9 @@ fn numbers(out: &mut impl Write, fields: &[(&str, u64)]) -> io::Result<()> {
 
 pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
     let mut errors: Vec<String> = Vec::new();
+    // An unusable header table is listed first; the rest is printed anyway.
+    errors.extend(elf.segments_error().map(|e| e.to_string()));
+    errors.extend(elf.sections_error().map(|e| e.to_string()));
     let h = elf.header();
     out.write_all(b"{\"header\":{")?;
     let class = match elf.class() {
@@ -50,9 +53,9 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
             ("flags", h.e_flags.into()),
             ("ehsize", h.e_ehsize.into()),
             ("phentsize", h.e_phentsize.into()),
-            ("phnum", elf.segment_count() as u64),
+            ("phnum", elf.stated_segment_count()),
             ("shentsize", h.e_shentsize.into()),
-            ("shnum", elf.section_count() as u64),
+            ("shnum", elf.stated_section_count()),
             ("shstrndx", elf.shstrndx().into()),
         ],
     )?;
@@ -128,7 +131,11 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
                 d.symbols(),
                 Some(&|i| versions.symbol_version(i)),
                 &mut errors,
-            )?
+            )?;
+            // A side table that could not be read: the symbols are listed
+            // without it.
+            errors.extend(d.hash_error().map(|e| e.to_string()));
+            errors.extend(d.versions_error().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -146,6 +153,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
                     e.d_tag, e.d_val
                 )?;
             }
+            errors.extend(d.errors().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -164,7 +172,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>) -> io::Result<()> {
             None => out.write_all(b"null")?,
         }
         out.write_all(b",\"entries\":[")?;
-        for (i, r) in src.table.iter().enumerate() {
+        for (i, r) in walk::entries(&src.table).enumerate() {
             let r = match r {
                 Ok(r) => r,
                 Err(e) => {
@@ -266,16 +274,23 @@ fn symbols(
         )?;
         if let Some(version) = version {
             out.write_all(b",\"version\":")?;
-            match version(i) {
-                Ok(v) => match v.name() {
-                    Some(n) => string(out, &lossy(n))?,
-                    None => out.write_all(b"null")?,
-                },
+            // `version_hidden`: versym bit 15, `name@VER` rather than the
+            // default `name@@VER`.
+            let hidden = match version(i) {
+                Ok(v) => {
+                    match v.name() {
+                        Some(n) => string(out, &lossy(n))?,
+                        None => out.write_all(b"null")?,
+                    }
+                    walk::version_hidden(&v)
+                }
                 Err(e) => {
                     errors.push(e.to_string());
                     out.write_all(b"null")?;
+                    false
                 }
-            }
+            };
+            write!(out, ",\"version_hidden\":{hidden}")?;
         }
         out.write_all(b"}")?;
     }

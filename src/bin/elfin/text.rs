@@ -24,6 +24,8 @@ fn perms(r: bool, w: bool, x: bool) -> String {
 
 pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<()> {
     let mut errors = Vec::new();
+    errors.extend(elf.segments_error().map(|e| e.to_string()));
+    errors.extend(elf.sections_error().map(|e| e.to_string()));
     let h = elf.header();
     let class = if elf.class() == Class::Elf32 {
         "ELF32"
@@ -140,6 +142,24 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
                 d.versions().definitions().count(),
                 d.versions().needs().count()
             )?;
+            // One walk of the version chains, not one per symbol.
+            let versions = elfin::read::VersionIndex::new(d.versions());
+            for (i, s) in d.symbols().iter().enumerate().skip(1) {
+                let name = d.symbols().name(&s).unwrap_or_else(|e| {
+                    errors.push(e.at_index(i as u64).to_string());
+                    b""
+                });
+                let shown = match versions.symbol_version(i) {
+                    Ok(v) => walk::versioned_name(name, &v),
+                    Err(e) => {
+                        errors.push(e.to_string());
+                        lossy(name)
+                    }
+                };
+                writeln!(out, "  {i:>6} {:>#18x} {shown}", s.st_value)?;
+            }
+            errors.extend(d.hash_error().map(|e| e.to_string()));
+            errors.extend(d.versions_error().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -163,6 +183,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
                     writeln!(out, "  {tag:<16} {:#x}", e.d_val)?;
                 }
             }
+            errors.extend(d.errors().map(|e| e.to_string()));
         }
         Ok(None) => {}
         Err(e) => errors.push(e.to_string()),
@@ -172,7 +193,7 @@ pub fn write(out: &mut impl Write, elf: &ElfFile<'_>, path: &str) -> io::Result<
     if !relocs.is_empty() {
         writeln!(out, "\nrelocations:")?;
         for r in &relocs {
-            let n = r.table.iter().count();
+            let n = walk::entries(&r.table).count();
             writeln!(
                 out,
                 "  {:<24} {n}",

@@ -2,7 +2,9 @@
 //! their symbol names, notes from sections and from segments, versions.
 
 use elfin::raw::consts::{PT_NOTE, SHT_NOTE};
-use elfin::read::{Note, Relocation, RelocationTable, SymbolTable};
+use elfin::read::{
+    Note, Relocation, RelocationFormat, RelocationTable, SymbolTable, SymbolVersion,
+};
 use elfin::{ElfFile, Error};
 
 /// A relocation table and where its symbol names come from.
@@ -27,8 +29,11 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
                 continue;
             }
         };
+        // Trailing bytes that are not a whole entry: the whole entries are
+        // listed, the rest reported.
+        errors.extend(elf.relocation_table_error(&s).map(|e| e.to_string()));
         let link = s.header().sh_link;
-        let symbols = if link == 0 || matches!(table, RelocationTable::Relr(..)) {
+        let symbols = if link == 0 || table.format() == RelocationFormat::Relr {
             None
         } else {
             match elf
@@ -61,7 +66,7 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
                 for t in [d.relr, d.rel, d.rela, d.plt].into_iter().flatten() {
                     out.push(RelocSource {
                         name: None,
-                        table: t,
+                        table: RelocationTable::Fixed(t),
                         symbols,
                     });
                 }
@@ -70,6 +75,23 @@ pub fn relocation_sources<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Ve
         }
     }
     out
+}
+
+/// Every entry of a relocation table, whatever its format (only CREL
+/// entries can be errors).
+pub fn entries<'a>(
+    table: &RelocationTable<'a>,
+) -> impl Iterator<Item = Result<Relocation, Error>> + 'a {
+    let (fixed, crel) = match table {
+        RelocationTable::Fixed(t) => (Some(t.iter()), None),
+        RelocationTable::Crel(t) => (None, Some(t.iter())),
+        _ => (None, None),
+    };
+    fixed
+        .into_iter()
+        .flatten()
+        .map(Ok)
+        .chain(crel.into_iter().flatten())
 }
 
 /// The name readelf shows for a relocation's symbol: the symbol's name, or
@@ -148,6 +170,27 @@ pub fn notes<'a>(elf: &ElfFile<'a>, errors: &mut Vec<String>) -> Vec<FoundNote<'
         }
     }
     out
+}
+
+/// Whether a symbol's version is hidden (versym bit 15: `name@VER`, not
+/// the default `name@@VER`).
+pub fn version_hidden(v: &SymbolVersion<'_>) -> bool {
+    matches!(
+        v,
+        SymbolVersion::Defined { hidden: true, .. } | SymbolVersion::Needed { hidden: true, .. }
+    )
+}
+
+/// A dynamic symbol's name as readelf shows it: `name@@VER` for a default
+/// version defined here, `name@VER` for a hidden one or one needed from
+/// another file, the bare name otherwise.
+pub fn versioned_name(name: &[u8], v: &SymbolVersion<'_>) -> String {
+    let at = match v {
+        SymbolVersion::Defined { hidden: false, .. } => "@@",
+        SymbolVersion::Defined { .. } | SymbolVersion::Needed { .. } => "@",
+        _ => return lossy(name),
+    };
+    format!("{}{at}{}", lossy(name), lossy(v.name().unwrap_or_default()))
 }
 
 /// Bytes as a string, invalid UTF-8 replaced.

@@ -139,8 +139,12 @@ pub(super) fn is_debug(name: &[u8]) -> bool {
 
 impl<'a> Rewriter<'a> {
     /// Opens `file` for rewriting; fails if a section's data is not in the
-    /// file.
+    /// file, or if its program or section header table is unusable.
     pub fn new(file: &ElfFile<'a>) -> Result<Self> {
+        // A table the reader could not use would be dropped, not kept.
+        if let Some(e) = file.segments_error().or_else(|| file.sections_error()) {
+            return Err(e.into());
+        }
         let input = file.data();
         let enc = file.encoding();
         let (ehsize, phentsize) = if enc.class == Class::Elf32 {

@@ -145,18 +145,51 @@ impl<'r> RewriteOutput<'r> {
             Some(i) => {
                 let (at, bytes) = &self.patches[i];
                 let slice = &bytes[(start - at) as usize..(end - at) as usize];
-                push(out, self.classify(slice));
+                self.push(out, self.classify(slice));
             }
             None => {
                 if start < self.kept {
                     let len = end.min(self.kept) - start;
-                    push(out, Piece::Input { offset: start, len });
+                    self.push(out, Piece::Input { offset: start, len });
                 }
                 if end > self.kept {
-                    push(out, Piece::Zeros(end - start.max(self.kept)));
+                    self.push(out, Piece::Zeros(end - start.max(self.kept)));
                 }
             }
         }
+    }
+
+    /// Appends `piece`, merged with the last one when they continue each
+    /// other. A short run of zeros after an input range, where the input
+    /// has zeros too (the padding between two moved sections), continues
+    /// the range, so that one copy covers both sections.
+    fn push<'s>(&'s self, out: &mut Vec<Piece<'s>>, piece: Piece<'s>) {
+        const SHORT: u64 = 4096;
+        if piece.is_empty() {
+            return;
+        }
+        match (out.last_mut(), piece) {
+            (Some(Piece::Input { offset, len }), Piece::Input { offset: o, len: l })
+                if *offset + *len == o =>
+            {
+                *len += l;
+            }
+            (Some(Piece::Input { offset, len }), Piece::Zeros(n))
+                if n <= SHORT && self.input_is_zero(*offset + *len, n) =>
+            {
+                *len += n;
+            }
+            (Some(Piece::Zeros(n)), Piece::Zeros(m)) => *n += m,
+            _ => out.push(piece),
+        }
+    }
+
+    /// Whether the input has `len` zeros at `offset`.
+    fn input_is_zero(&self, offset: u64, len: u64) -> bool {
+        let range = offset as usize..(offset + len) as usize;
+        self.input
+            .get(range)
+            .is_some_and(|b| b.iter().all(|&x| x == 0))
     }
 
     /// `bytes` as an input range when they are the input's own bytes.
@@ -207,22 +240,6 @@ impl<'r> RewriteOutput<'r> {
     }
 }
 
-/// Appends `piece`, merged with the last one when they continue each other.
-fn push<'s>(out: &mut Vec<Piece<'s>>, piece: Piece<'s>) {
-    if piece.is_empty() {
-        return;
-    }
-    match (out.last_mut(), piece) {
-        (Some(Piece::Input { offset, len }), Piece::Input { offset: o, len: l })
-            if *offset + *len == o =>
-        {
-            *len += l;
-        }
-        (Some(Piece::Zeros(n)), Piece::Zeros(m)) => *n += m,
-        _ => out.push(piece),
-    }
-}
-
 impl Rewriter<'_> {
     /// Writes the rewritten file to `w` without building it in memory:
     /// the unchanged parts come straight from the input, only the changed
@@ -252,5 +269,63 @@ impl Rewriter<'_> {
             .output()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         output.write_to(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pieces, put together, against the painted `Vec`.
+    fn assemble(out: &RewriteOutput<'_>) -> Vec<u8> {
+        let mut v = Vec::new();
+        for p in out.pieces() {
+            assert!(!p.is_empty());
+            match p {
+                Piece::Zeros(n) => v.resize(v.len() + n as usize, 0),
+                _ => v.extend_from_slice(out.bytes(&p)),
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn overlapping_patches_the_later_wins() {
+        // A small deterministic generator: patches of produced bytes and
+        // of input slices, overlapping each other, the prefix and the end.
+        let input: Vec<u8> = (0..200u32).map(|i| (i % 7) as u8).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..2000 {
+            let size = 1 + next(300);
+            let kept = next(size + 1);
+            let mut patches = Vec::new();
+            for k in 0..next(6) {
+                let at = next(size);
+                let len = next(size - at + 1);
+                let bytes = if next(2) == 0 {
+                    let from = next(input.len() as u64 - len.min(199)) as usize;
+                    let len = (len as usize).min(input.len() - from);
+                    Cow::Borrowed(&input[from..from + len])
+                } else {
+                    Cow::Owned(alloc::vec![100 + k as u8; len as usize])
+                };
+                patches.push((at, bytes));
+            }
+            let out = RewriteOutput::new(&input, kept, size, patches).unwrap();
+            assert_eq!(assemble(&out), out.to_vec());
+        }
+    }
+
+    #[test]
+    fn a_patch_past_the_end_is_refused() {
+        let input = [1u8; 16];
+        let patches = alloc::vec![(10, Cow::Owned(alloc::vec![0u8; 8]))];
+        assert!(RewriteOutput::new(&input, 16, 16, patches).is_err());
     }
 }

@@ -38,6 +38,28 @@ impl<'a> Rewriter<'a> {
     /// Plans the output and gathers what goes where: the kept prefix of
     /// the input, then every changed or moved piece, in the order that
     /// settles overlaps (a later piece wins where two cover the same byte).
+    /// [`RewriteOutput::pieces`] lists the result in file order, for a
+    /// writer that copies the input ranges its own way (the `elfin` tool
+    /// uses `copy_file_range`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::write::{Piece, Rewriter};
+    /// let bytes = std::fs::read(std::env::current_exe()?)?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let rewriter = Rewriter::new(&file)?;
+    /// let output = rewriter.output()?;
+    /// let mut copied = 0;
+    /// for piece in output.pieces() {
+    ///     if let Piece::Input { len, .. } = piece {
+    ///         copied += len;
+    ///     }
+    /// }
+    /// // A rewrite without changes is nearly all input ranges.
+    /// assert!(copied > output.len() / 2);
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///

@@ -36,7 +36,7 @@ fn dynamic_relocations(f: &ElfFile<'_>) -> Vec<Relocation> {
     [d.rela, d.rel, d.relr]
         .into_iter()
         .flatten()
-        .flat_map(|t| t.iter().map(Result::unwrap).collect::<Vec<_>>())
+        .flat_map(|t| t.iter().collect::<Vec<_>>())
         .collect()
 }
 
