@@ -6,6 +6,8 @@
 //! (`rewrite/tools.rs`).
 #![cfg(feature = "alloc")]
 
+#[path = "rewrite/added.rs"]
+mod added;
 mod common;
 #[path = "rewrite/dynamic.rs"]
 mod dynamic;

@@ -78,10 +78,10 @@ pub fn check_build(
         .write(&plan)
         .map_err(|e| format!("write failed after layout succeeded: {e}"))?;
     ensure!(
-        bytes.len() as u64 == plan.file_size,
+        bytes.len() as u64 == plan.file_size(),
         "wrote {} bytes, planned {}",
         bytes.len(),
-        plan.file_size
+        plan.file_size()
     );
 
     // Determinism: a second builder from the same description, laid out and
@@ -91,11 +91,11 @@ pub fn check_build(
         .layout(&m.opts)
         .map_err(|e| format!("a second layout failed: {e}"))?;
     ensure!(
-        plan.header == plan2.header
-            && plan.sections == plan2.sections
-            && plan.segments == plan2.segments
-            && plan.file_size == plan2.file_size
-            && plan.symbol_values == plan2.symbol_values,
+        plan.header() == plan2.header()
+            && plan.sections() == plan2.sections()
+            && plan.segments() == plan2.segments()
+            && plan.file_size() == plan2.file_size()
+            && plan.symbol_values() == plan2.symbol_values(),
         "two layouts of the same description differ"
     );
     let bytes2 = b2.write(&plan2).map_err(|e| format!("second write: {e}"))?;
@@ -172,14 +172,15 @@ fn audit_refusal(m: &Model, err: &str) -> Result<(), String> {
         quiet.relocs[j].kind = 0; // R_X86_64_NONE, R_AARCH64_NONE
         quiet.relocs[j].expect = Expect::Static(How::Nothing);
     }
-    let plan = quiet.builder().layout(&quiet.opts).map_err(|e| {
+    let quiet_builder = quiet.builder();
+    let plan = quiet_builder.layout(&quiet.opts).map_err(|e| {
         format!(
             "the builder refused a valid description ({err}), and again without its range-limited relocations: {e}"
         )
     })?;
     let addr = |k: usize| {
         let id = Origin::User(m.sid(k));
-        plan.sections
+        plan.sections()
             .iter()
             .find(|p| p.origin == id)
             .map_or(0, |p| p.header.sh_addr)
@@ -187,7 +188,7 @@ fn audit_refusal(m: &Model, err: &str) -> Result<(), String> {
     let a = Addrs {
         sections: (0..m.sections.len()).map(addr).collect(),
         tls: plan
-            .segments
+            .segments()
             .iter()
             .find(|p| p.p_type == PT_TLS)
             .map_or((0, 0, 1), |t| (t.p_vaddr, t.p_memsz, t.p_align)),

@@ -5,7 +5,7 @@ use super::*;
 
 pub(super) struct Checker<'m, 'f> {
     pub(super) m: &'m Model,
-    pub(super) plan: &'m LayoutPlan,
+    pub(super) plan: &'m LayoutPlan<'m>,
     pub(super) file: ElfFile<'f>,
     pub(super) bytes: &'f [u8],
     /// Each user section's index in the output.
@@ -29,7 +29,7 @@ impl<'m, 'f> Checker<'m, 'f> {
         let mut index = Vec::new();
         for k in 0..m.sections.len() {
             let at: Vec<usize> = plan
-                .sections
+                .sections()
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.origin == Origin::User(m.sid(k)))
@@ -162,26 +162,26 @@ impl<'m, 'f> Checker<'m, 'f> {
     pub(super) fn section_table(&self) -> Result<(), String> {
         let (m, f) = (self.m, &self.file);
         ensure!(
-            f.section_count() == self.plan.sections.len() + 1,
+            f.section_count() == self.plan.sections().len() + 1,
             "{} sections, planned {}",
             f.section_count(),
-            self.plan.sections.len() + 1
+            self.plan.sections().len() + 1
         );
         ensure!(
-            *f.header() == self.plan.header,
+            *f.header() == *self.plan.header(),
             "the file header reads back as {:?}, planned {:?}",
             f.header(),
-            self.plan.header
+            self.plan.header()
         );
         let segments: Vec<ProgramHeader> = f.segments().collect();
         ensure!(
-            segments == self.plan.segments,
+            segments == self.plan.segments(),
             "the program headers read back as {segments:?}, planned {:?}",
-            self.plan.segments
+            self.plan.segments()
         );
         // Section 0 is null, but for the counts that do not fit the file
         // header (gABI extended numbering).
-        let shnum = self.plan.sections.len() as u64 + 1;
+        let shnum = self.plan.sections().len() as u64 + 1;
         let shstrndx = f.shstrndx() as u64;
         let big = u64::from(SHN_LORESERVE);
         let h = f.header();
@@ -211,7 +211,7 @@ impl<'m, 'f> Checker<'m, 'f> {
             "section 0 is {:?}, expected {want0:?}",
             s0.header()
         );
-        for (i, p) in self.plan.sections.iter().enumerate() {
+        for (i, p) in self.plan.sections().iter().enumerate() {
             let s = f.section(i + 1).map_err(|e| e.to_string())?;
             ensure!(
                 *s.header() == p.header,

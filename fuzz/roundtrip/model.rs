@@ -150,6 +150,7 @@ impl Model {
             },
             page_size: page_of(d.page),
             base: base_of(d.base),
+            ..LayoutOptions::default()
         };
         let mut invalid = Vec::new();
         let mut may_fail = Vec::new();
@@ -163,11 +164,10 @@ impl Model {
             may_fail.push("a base near the top of the address space");
         }
         if file_type != ET_REL
-            && opts.placement == Placement::Mmap
             && opts.page_size.is_power_of_two()
             && opts.base.is_some_and(|b| b % opts.page_size != 0)
         {
-            invalid.push("an Mmap base that is not a multiple of the page size");
+            invalid.push("a base that is not a multiple of the page size");
         }
         let sections: Vec<SectionModel> = d
             .sections
@@ -192,9 +192,33 @@ impl Model {
             );
             symbols.push(sym);
         }
-        let entry = d.entry.and_then(|i| i.resolve(symbols.len()));
+        // Two global definitions of one name are refused: the names come
+        // from a short list, so a repeated one mostly gets its index added.
+        let mut seen = std::collections::HashMap::new();
+        for (i, (sym, desc)) in symbols.iter_mut().zip(&d.symbols.0).enumerate() {
+            if sym.bind != STB_GLOBAL || !sym.place.is_defined() || sym.name.is_empty() {
+                continue;
+            }
+            if seen.contains_key(&sym.name) {
+                if desc.other == 0xff {
+                    invalid.push("two global definitions of one name");
+                    continue;
+                }
+                sym.name.extend_from_slice(format!(".{i}").as_bytes());
+            }
+            seen.insert(sym.name.clone(), i);
+        }
+        let mut entry = d.entry.and_then(|i| i.resolve(symbols.len()));
         if entry.is_some_and(|e| e >= symbols.len()) {
             invalid.push("entry symbol out of range");
+        }
+        if file_type == ET_EXEC && entry.is_none() {
+            // An executable needs an entry point: mostly the first symbol.
+            if symbols.is_empty() || d.mmap && d.page == 0xff {
+                invalid.push("an executable without an entry point");
+            } else {
+                entry = Some(0);
+            }
         }
         if linked && elf32 {
             // Symbol addresses (section address + value) may not fit.
@@ -474,6 +498,17 @@ fn symbol_model(
         invalid.push("symbol bind or type over 15");
     }
     let (mut value, mut size) = (s.value.get(), s.size.get());
+    if let (SymbolPlace::Section(_), Some(sec)) = (place, sections.get(section)) {
+        // A symbol's bytes lie in its section, mostly.
+        let room = sec.data.size();
+        if s.value.pick != 255 {
+            value %= room.saturating_add(1).max(1);
+            size %= (room - value).saturating_add(1).max(1);
+        }
+        if value.checked_add(size).is_none_or(|end| end > room) {
+            invalid.push("a symbol past the end of its section");
+        }
+    }
     if machine == EM_AARCH64
         && sections
             .get(section)

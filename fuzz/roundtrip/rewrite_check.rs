@@ -39,7 +39,7 @@ pub(super) fn check_noop_rewrite(
         Ok(p) => p,
         // Sections outside the kept part that overlap would each get a
         // copy, past the documented bound.
-        Err(e) if matches!(e.problem(), elfin::Problem::TooLarge { .. }) => {
+        Err(e) if matches!(e.kind(), elfin::write::ErrorKind::TooLarge { .. }) => {
             return Ok(RewriteOutcome::TooLarge);
         }
         Err(e) => {
@@ -51,10 +51,10 @@ pub(super) fn check_noop_rewrite(
         .write()
         .map_err(|e| format!("write failed after plan succeeded: {e}"))?;
     ensure!(
-        out.len() as u64 == plan.file_size,
+        out.len() as u64 == plan.file_size(),
         "wrote {} bytes, planned {}",
         out.len(),
-        plan.file_size
+        plan.file_size()
     );
     on_output(&out);
     if let Some(path) = std::env::var_os("ELFIN_ROUNDTRIP_DUMP") {
@@ -114,13 +114,13 @@ pub(super) fn check_noop_rewrite(
     // nothing kept: what it changes is no program header, segment byte or
     // kept section's byte, and it leaves the file header alone).
     let shend2 = plan
-        .shoff
-        .saturating_add((plan.sections.len() as u64 + 1) * shentsize);
-    let in_place = plan.shoff != 0 && plan.shoff < plan.loaded_end;
+        .shoff()
+        .saturating_add((plan.sections().len() as u64 + 1) * shentsize);
+    let in_place = plan.shoff() != 0 && plan.shoff() < plan.loaded_end();
     ensure!(
-        !in_place || plan.shoff >= ehsize,
+        !in_place || plan.shoff() >= ehsize,
         "the section table written in place at {:#x} overlaps the file header",
-        plan.shoff
+        plan.shoff()
     );
     let mut kept: Vec<(u64, u64, String)> = vec![(phdrs.0, phdrs.1, "the program headers".into())];
     for p in file.segments() {
@@ -134,7 +134,7 @@ pub(super) fn check_noop_rewrite(
             kept.push((b.sh_offset, end, format!("section {}", s.index())));
         }
     }
-    let n = plan.loaded_end as usize;
+    let n = plan.loaded_end() as usize;
     // (Byte by byte only if they differ: the prefix may be large.)
     let differ = data[..n] != out[..n];
     for (i, (a, b)) in data[..n]
@@ -151,13 +151,13 @@ pub(super) fn check_noop_rewrite(
             continue;
         }
         ensure!(
-            in_place && (plan.shoff..shend2).contains(&i),
+            in_place && (plan.shoff()..shend2).contains(&i),
             "byte {i:#x} of the kept prefix changed from {a:#x} to {b:#x}"
         );
         if let Some((_, _, what)) = kept.iter().find(|(x, y, _)| (*x..*y).contains(&i)) {
             fail!(
                 "the section table written in place at {:#x} changed byte {i:#x} of {what}",
-                plan.shoff
+                plan.shoff()
             );
         }
     }
@@ -166,16 +166,16 @@ pub(super) fn check_noop_rewrite(
     let moved = f2
         .sections()
         .skip(1)
-        .filter(|s| s.header().sh_offset >= plan.loaded_end)
+        .filter(|s| s.header().sh_offset >= plan.loaded_end())
         .count() as u64;
     let bound = data.len() as u64
         + moved * elfin::write::REPLACED_ALIGN_MAX
-        + (plan.sections.len() as u64 + 1) * shentsize
+        + (plan.sections().len() as u64 + 1) * shentsize
         + 8;
     ensure!(
-        plan.file_size <= bound,
+        plan.file_size() <= bound,
         "the output is {:#x} bytes, over the bound {bound:#x} (input {:#x}, {moved} sections re-placed)",
-        plan.file_size,
+        plan.file_size(),
         data.len()
     );
 
@@ -212,12 +212,12 @@ pub(super) fn check_noop_rewrite(
         let shend = shoff + f2.section_count() as u64 * shentsize;
         for p in &placed {
             ensure!(
-                p.0 >= plan.loaded_end && (shoff == 0 || p.1 <= shoff || p.0 >= shend),
+                p.0 >= plan.loaded_end() && (shoff == 0 || p.1 <= shoff || p.0 >= shend),
                 "the rewrite placed section {} at [{:#x}, {:#x}), before the kept part's end {:#x} or over the section headers [{shoff:#x}, {shend:#x})",
                 p.2,
                 p.0,
                 p.1,
-                plan.loaded_end
+                plan.loaded_end()
             );
         }
     }

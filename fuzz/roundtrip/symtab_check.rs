@@ -72,10 +72,10 @@ impl Checker<'_, '_> {
                 sym.st_value
             );
             ensure!(
-                self.plan.symbol_values[i] == v,
+                self.plan.symbol_values()[i] == v,
                 "{}: plan.symbol_values {:#x}, expected {v:#x}",
                 what(),
-                self.plan.symbol_values[i]
+                self.plan.symbol_values()[i]
             );
             let shndx = self.symbol_shndx(i);
             ensure!(

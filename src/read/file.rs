@@ -231,10 +231,18 @@ impl<'a> ElfFile<'a> {
 
     /// The file bytes of a segment (`p_offset .. p_offset + p_filesz`).
     ///
+    /// An empty segment (`p_filesz` 0) reads as no bytes wherever it
+    /// starts, at the end of the file or past it: it has none to be out of
+    /// bounds, and split debug files (`objcopy --only-keep-debug`) have
+    /// such segments past their end, which readelf and debuggers accept.
+    ///
     /// # Errors
     ///
     /// Fails when `p_offset + p_filesz` is past the end of the file.
     pub fn segment_data(&self, ph: &ProgramHeader) -> Result<&'a [u8]> {
+        if ph.p_filesz == 0 {
+            return Ok(&[]);
+        }
         range(
             self.data,
             ph.p_offset,

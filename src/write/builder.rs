@@ -1,7 +1,6 @@
 //! What the builder accumulates: sections, symbols, relocations and the
 //! dynamic-linking settings of the file to write.
 
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, Encoding, Endian};
 use alloc::borrow::Cow;
@@ -44,6 +43,32 @@ pub struct SectionId(pub(crate) usize);
 /// A handle to a symbol added to a [`Builder`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SymbolId(pub(crate) usize);
+
+impl SectionId {
+    /// The handle of the `index`th section added to a builder (from 0).
+    pub fn from_index(index: usize) -> Self {
+        SectionId(index)
+    }
+
+    /// Its place in the order sections were added (from 0); the section
+    /// header index is the plan's
+    /// [`section_index`](super::LayoutPlan::section_index).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl SymbolId {
+    /// The handle of the `index`th symbol added to a builder (from 0).
+    pub fn from_index(index: usize) -> Self {
+        SymbolId(index)
+    }
+
+    /// Its place in the order symbols were added (from 0).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A section to write.
 #[derive(Debug, Clone)]
@@ -130,9 +155,11 @@ impl<'a> SectionSpec<'a> {
         self
     }
 
-    /// The same section with extra `sh_flags` bits.
+    /// The same section with `flags` added to its `sh_flags` bits (the
+    /// ones it has, such as [`tls`](Self::tls)'s `SHF_TLS`, stay). To
+    /// replace them, set the [`flags`](Self#structfield.flags) field.
     pub fn flags(mut self, flags: u64) -> Self {
-        self.flags = flags;
+        self.flags |= flags;
         self
     }
 
@@ -459,168 +486,5 @@ impl<'a> Builder<'a> {
     /// Whether the file gets dynamic-linking structures (`.dynamic`, …).
     pub fn is_dynamic(&self) -> bool {
         self.kind.file_type == ET_DYN || self.interpreter.is_some() || !self.needed.is_empty()
-    }
-
-    /// Checks what layout cannot: alignments, handles, file type.
-    pub(crate) fn validate(&self) -> Result<()> {
-        let bad = |what: Structure, field: Field, value: u64| {
-            Err(Error::bad_value(what, 0, field, value))
-        };
-        if ![ET_REL, ET_EXEC, ET_DYN].contains(&self.kind.file_type) {
-            return bad(
-                Structure::Builder,
-                Field::WFileTypeMustBeETRELETEXEC,
-                self.kind.file_type.into(),
-            );
-        }
-        let narrow = self.kind.encoding.class == Class::Elf32;
-        // Objects have no segments and no .dynsym: layout rules do not apply.
-        let linked = self.kind.file_type != ET_REL;
-        let strings = [
-            self.interpreter.as_deref(),
-            self.soname.as_deref(),
-            self.runpath.as_deref(),
-        ];
-        // Only a dynamic file writes these strings.
-        let dynamic = self.kind.file_type != ET_REL && self.is_dynamic();
-        if dynamic
-            && strings
-                .into_iter()
-                .flatten()
-                .chain(self.needed.iter().map(|n| &n[..]))
-                .any(|s| s.contains(&0))
-        {
-            return bad(
-                Structure::Builder,
-                Field::WInterpreterSonameRunpathOrNeededNameContainsA,
-                0,
-            );
-        }
-        if self.kind.file_type == ET_EXEC
-            && !dynamic
-            && (self.soname.is_some() || self.runpath.is_some())
-        {
-            // Without an interpreter or needed libraries nothing reads a
-            // dynamic table: the soname or runpath would be dropped.
-            return bad(
-                Structure::Builder,
-                Field::WSonameOrRunpathAStaticExecutableHasNo,
-                0,
-            );
-        }
-        let n = self.sections.len() as u64;
-        for (i, s) in self.sections.iter().enumerate() {
-            let e = |field, value| {
-                Err(Error::bad_value(Structure::BuilderSection, 0, field, value).at_index(i as u64))
-            };
-            if s.align > 1 && !s.align.is_power_of_two() {
-                return e(Field::WAlignmentNotAPowerOfTwo, s.align);
-            }
-            if memchr::memchr(0, &s.name).is_some() {
-                return e(Field::WNameContainsANULByte, 0);
-            }
-            if matches!(s.data, SectionData::Zeros(_)) != (s.sh_type == SHT_NOBITS) {
-                return e(Field::WShTypeSHTNOBITSIfAndOnlyIf, s.sh_type.into());
-            }
-            if s.relro && s.perms != Some(Perms::RW) {
-                return e(Field::WRelroOnlyForWritableSections, 1);
-            }
-            let tls = s.flags & SHF_TLS != 0;
-            if linked && tls && s.perms.is_some() && s.perms != Some(Perms::RW) {
-                // The gABI's .tdata and .tbss are writable; the loader
-                // copies them for each thread.
-                return e(Field::WPermsALoadedTLSSectionMustBeRW, s.flags);
-            }
-            if linked
-                && s.sh_type == SHT_NOBITS
-                && s.perms.is_some()
-                && (s.perms != Some(Perms::RW) || (s.relro && !tls))
-            {
-                // Zeros without file bytes can only end the writable segment.
-                return e(Field::WShTypeSHTNOBITSOnlyInWritableNon, s.sh_type.into());
-            }
-            if narrow
-                && (s.data.size() > u32::MAX as u64
-                    || s.sh_flags() > u32::MAX as u64
-                    || s.entsize > u32::MAX as u64
-                    || s.align > u32::MAX as u64)
-            {
-                return e(
-                    Field::WSizeFlagsEntsizeOrAlignmentTooLargeFor,
-                    s.data.size(),
-                );
-            }
-            for l in [s.link, s.info_section].into_iter().flatten() {
-                if l.0 as u64 >= n {
-                    return e(Field::WLinkOrInfoNoSuchSection, l.0 as u64);
-                }
-            }
-        }
-        for (i, s) in self.symbols.iter().enumerate() {
-            let e = |field, value| {
-                Err(Error::bad_value(Structure::BuilderSymbol, 0, field, value).at_index(i as u64))
-            };
-            if let SymbolPlace::Section(id) = s.place {
-                if id.0 as u64 >= n {
-                    return e(Field::WSectionNoSuchSection, id.0 as u64);
-                }
-            }
-            if memchr::memchr(0, &s.name).is_some() {
-                return e(Field::WNameContainsANULByte, 0);
-            }
-            if narrow && (s.value > u32::MAX as u64 || s.size > u32::MAX as u64) {
-                return e(Field::WValueOrSizeTooLargeForA32, s.value.max(s.size));
-            }
-            if linked && matches!(s.place, SymbolPlace::Common | SymbolPlace::Raw(SHN_COMMON)) {
-                // A linker allocates common blocks; only relocatable
-                // objects hold them (gABI).
-                return e(
-                    Field::WPlaceACommonSymbolInAnExecutableOr,
-                    SHN_COMMON.into(),
-                );
-            }
-            if linked && s.bind == STB_LOCAL && s.export == Some(true) {
-                return e(Field::WExportALocalSymbolCannotBeExported, 1);
-            }
-            if s.bind > 15 || s.kind > 15 {
-                return e(
-                    Field::WBindOrTypeMoreThan4Bits,
-                    (s.bind as u64) << 8 | s.kind as u64,
-                );
-            }
-        }
-        for (i, r) in self.relocations.iter().enumerate() {
-            let e = |field, value| {
-                Err(
-                    Error::bad_value(Structure::BuilderRelocation, 0, field, value)
-                        .at_index(i as u64),
-                )
-            };
-            if r.section.0 as u64 >= n {
-                return e(Field::WSectionNoSuchSection, r.section.0 as u64);
-            }
-            if let Some(s) = r.symbol {
-                if s.0 >= self.symbols.len() {
-                    return e(Field::WSymbolNoSuchSymbol, s.0 as u64);
-                }
-            }
-            if r.offset >= self.sections[r.section.0].data.size() {
-                return e(Field::WOffsetPastTheEndOfItsSection, r.offset);
-            }
-            let addend_fits = self.rel_without_addends || i32::try_from(r.addend).is_ok();
-            if narrow && (!addend_fits || r.kind > 0xff) {
-                return e(Field::WAddendOrTypeTooLargeForA32, r.kind.into());
-            }
-        }
-        if let Some(s) = self.entry {
-            if s.0 >= self.symbols.len() {
-                return bad(
-                    Structure::Builder,
-                    Field::WEntrySymbolNoSuchSymbol,
-                    s.0 as u64,
-                );
-            }
-        }
-        Ok(())
     }
 }

@@ -1,9 +1,9 @@
 //! Serialization: follows a [`LayoutPlan`] and nothing else.
 
 use super::builder::{Builder, SectionData};
+use super::error::{Error, ErrorKind, Result, Subject};
 use super::plan::LayoutPlan;
 use super::records::Encode;
-use crate::error::{Error, Field, Result, Structure};
 use crate::read::SectionHeader;
 use alloc::vec::Vec;
 
@@ -16,21 +16,43 @@ impl<'a> Builder<'a> {
 
     /// Writes the file planned by `plan` (from this builder's
     /// [`layout`](Self::layout)) into a new `Vec`.
-    pub fn write(&self, plan: &LayoutPlan) -> Result<Vec<u8>> {
-        let size = usize::try_from(plan.file_size).map_err(|_| too_big(plan.file_size))?;
-        let mut out = alloc::vec![0u8; size];
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongPlan`] when another builder made `plan`;
+    /// [`ErrorKind::TooLarge`] when the memory for the file cannot be had.
+    pub fn write(&self, plan: &LayoutPlan<'_>) -> Result<Vec<u8>> {
+        self.check_plan(plan)?;
+        let size = usize::try_from(plan.file_size()).map_err(|_| too_big(plan.file_size()))?;
+        let mut out = Vec::new();
+        // A failed allocation is an error, not an abort.
+        out.try_reserve_exact(size)
+            .map_err(|_| too_big(plan.file_size()))?;
+        out.resize(size, 0);
         self.fill(plan, &mut out, false)?;
         Ok(out)
     }
 
+    fn check_plan(&self, plan: &LayoutPlan<'_>) -> Result<()> {
+        if plan.is_from(self) {
+            Ok(())
+        } else {
+            Err(Error::new(Subject::Output, ErrorKind::WrongPlan))
+        }
+    }
+
     /// Writes the file into `out`, which must be exactly `plan.file_size`
     /// bytes (its previous contents do not matter).
-    pub fn write_into(&self, plan: &LayoutPlan, out: &mut [u8]) -> Result<()> {
-        if out.len() as u64 != plan.file_size {
-            return Err(Error::bad_value(
-                Structure::OutputBuffer,
-                0,
-                Field::OutputLength,
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Self::write), and when `out` is not the planned size.
+    pub fn write_into(&self, plan: &LayoutPlan<'_>, out: &mut [u8]) -> Result<()> {
+        self.check_plan(plan)?;
+        if out.len() as u64 != plan.file_size() {
+            return Err(Error::invalid(
+                Subject::Output,
+                "buffer length (must equal the planned file size)",
                 out.len() as u64,
             ));
         }
@@ -40,40 +62,44 @@ impl<'a> Builder<'a> {
     /// Writes the file to `w` (feature `std`).
     #[cfg(feature = "std")]
     #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-    pub fn write_to(&self, plan: &LayoutPlan, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_to(
+        &self,
+        plan: &LayoutPlan<'_>,
+        w: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
         let bytes = self.write(plan).map_err(std::io::Error::other)?;
         w.write_all(&bytes)
     }
 
-    fn fill(&self, plan: &LayoutPlan, out: &mut [u8], zero_gaps: bool) -> Result<()> {
+    fn fill(&self, plan: &LayoutPlan<'_>, out: &mut [u8], zero_gaps: bool) -> Result<()> {
         let enc = self.kind.encoding;
         // Every piece with its bytes, in file order.
         let mut headers = Vec::new();
-        plan.header.encode(enc, &mut headers);
-        for p in &plan.segments {
+        plan.header().encode(enc, &mut headers);
+        for p in plan.segments() {
             p.encode(enc, &mut headers);
         }
         let mut shdrs = Vec::new();
         let mut first = SectionHeader::default();
-        let shnum = plan.sections.len() as u64 + 1;
-        if plan.header.e_shnum == 0 {
+        let shnum = plan.sections().len() as u64 + 1;
+        if plan.header().e_shnum == 0 {
             first.sh_size = shnum;
         }
-        if plan.header.e_shstrndx == crate::raw::consts::SHN_XINDEX {
+        if plan.header().e_shstrndx == crate::raw::consts::SHN_XINDEX {
             first.sh_link = plan
-                .sections
+                .sections()
                 .iter()
                 .position(|s| s.origin == super::Origin::Shstrtab)
                 .map_or(0, |i| i as u32 + 1);
         }
         first.encode(enc, &mut shdrs);
-        for s in &plan.sections {
+        for s in plan.sections() {
             s.header.encode(enc, &mut shdrs);
         }
         let mut pieces: Vec<(u64, &[u8])> =
             Vec::with_capacity(plan.blobs.len() + plan.user_data.len() + 2);
         pieces.push((0, &headers));
-        pieces.push((plan.header.e_shoff, &shdrs));
+        pieces.push((plan.header().e_shoff, &shdrs));
         for (off, b) in &plan.blobs {
             pieces.push((*off, b));
         }
@@ -119,7 +145,13 @@ impl<'a> Builder<'a> {
 }
 
 fn too_big(size: u64) -> Error {
-    Error::too_large(Structure::Output, 0, size)
+    Error::new(
+        Subject::Output,
+        ErrorKind::TooLarge {
+            size,
+            limit: isize::MAX as u64,
+        },
+    )
 }
 
 /// A 160-bit digest of the output (with the build ID still zero): SHA-1,

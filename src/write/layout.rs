@@ -6,7 +6,7 @@
 //! becomes one `PT_LOAD` that starts on a new page, so no page is both
 //! writable and executable.
 
-use crate::error::{Error, Field, Result, Structure};
+use super::error::{Error, ErrorKind, Result, Subject};
 use alloc::vec::Vec;
 
 /// How offsets relate to addresses.
@@ -29,8 +29,15 @@ pub struct LayoutOptions {
     /// The page size (4 KiB on x86-64; 64 KiB suits every common target).
     pub page_size: u64,
     /// The address of the first segment; `None` picks 0 for `ET_DYN` and
-    /// 0x400000 for `ET_EXEC`.
+    /// 0x400000 for `ET_EXEC`. It must be a multiple of the page size.
     pub base: Option<u64>,
+    /// The most padding (file bytes that are no section's, header's or
+    /// table's) a plan may have: alignments add it, and a huge one (2^40)
+    /// would plan a file of that size. A plan over it is refused with
+    /// [`ErrorKind::TooLarge`](super::ErrorKind::TooLarge) before anything
+    /// is allocated. The default, 1 GiB, allows any alignment up to 512
+    /// MiB.
+    pub max_padding: u64,
 }
 
 impl Default for LayoutOptions {
@@ -39,9 +46,13 @@ impl Default for LayoutOptions {
             placement: Placement::Compact,
             page_size: 0x1000,
             base: None,
+            max_padding: DEFAULT_MAX_PADDING,
         }
     }
 }
+
+/// [`LayoutOptions::max_padding`]'s default: 1 GiB.
+pub const DEFAULT_MAX_PADDING: u64 = 1 << 30;
 
 /// Where a piece goes, in the order the layout sorts pieces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,7 +106,7 @@ pub(crate) struct LoadSegment {
 }
 
 fn overflow() -> Error {
-    Error::overflow(Structure::Layout, Field::AddressOrOffset, 0, 0)
+    Error::new(Subject::Layout, ErrorKind::Overflow("address or offset"))
 }
 
 fn align_up(x: u64, a: u64) -> Result<u64> {
@@ -116,19 +127,18 @@ pub(crate) fn place(
 ) -> Result<(Vec<Placed>, Vec<LoadSegment>, u64)> {
     let page = opts.page_size;
     if !page.is_power_of_two() || page < 16 {
-        return Err(Error::bad_value(
-            Structure::Layout,
-            0,
-            Field::PageSize,
+        return Err(Error::invalid(
+            Subject::Layout,
+            "page size (a power of two, at least 16)",
             page,
         ));
     }
-    // Compact placement rounds the base up; Mmap ties offsets to it.
-    if loaded && opts.placement == Placement::Mmap && !base.is_multiple_of(page) {
-        return Err(Error::bad_value(
-            Structure::Layout,
-            0,
-            Field::BaseNotPageMultiple,
+    // A base off a page boundary would be rounded (compact) or break
+    // offset = address - base (mmap): refused in both.
+    if loaded && !base.is_multiple_of(page) {
+        return Err(Error::invalid(
+            Subject::Layout,
+            "base address (not a multiple of the page size)",
             base,
         ));
     }
@@ -161,10 +171,9 @@ pub(crate) fn place(
         if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
             // Offsets are addresses minus the base: a segment aligned more
             // than the base cannot keep offset and address congruent.
-            return Err(Error::bad_value(
-                Structure::Layout,
-                0,
-                Field::BaseNotSegmentAligned,
+            return Err(Error::invalid(
+                Subject::Layout,
+                "base address (not a multiple of a segment's alignment)",
                 base,
             ));
         }
@@ -172,10 +181,9 @@ pub(crate) fn place(
             if opts.placement == Placement::Mmap && !base.is_multiple_of(seg_align) {
                 // Offset 0 must map to the base, which the segment's
                 // alignment would move.
-                return Err(Error::bad_value(
-                    Structure::Layout,
-                    0,
-                    Field::BaseNotFirstSegmentAligned,
+                return Err(Error::invalid(
+                    Subject::Layout,
+                    "base address (not a multiple of the first segment's alignment)",
                     base,
                 ));
             }
@@ -276,6 +284,7 @@ mod tests {
                 placement,
                 page_size: 0x1000,
                 base: None,
+                ..LayoutOptions::default()
             };
             let (p, segs, end) = place(&pieces, &opts, 0x400000, true).unwrap();
             assert_eq!(segs.len(), 3);
@@ -342,6 +351,7 @@ mod tests {
             placement: Placement::Compact,
             page_size: 0x1000,
             base: None,
+            ..LayoutOptions::default()
         };
         let (p, segs, _) = place(&pieces, &opts, 0, true).unwrap();
         assert_eq!(p[1].addr % 0x20_0000, 0);

@@ -15,12 +15,13 @@
 //! let plan = b.layout(&LayoutOptions::default()).unwrap();
 //! let bytes = b.write(&plan).unwrap();
 //! let file = elfin::ElfFile::parse(&bytes).unwrap();
-//! assert_eq!(file.header().e_entry, plan.symbol_values[0]);
+//! assert_eq!(file.header().e_entry, plan.symbol_value(start).unwrap());
 //! ```
 
 mod builder;
 mod dynamic_tables;
 mod emit;
+mod error;
 mod layout;
 mod plan;
 mod records;
@@ -28,11 +29,13 @@ mod relr;
 mod rewrite;
 mod strtab;
 mod supported;
+mod validate;
 
 pub use builder::{
     Builder, FileKind, Perms, RelocationSpec, SectionData, SectionId, SectionSpec, SymbolId,
     SymbolPlace, SymbolSpec,
 };
+pub use error::{Error, ErrorKind, Result, Subject};
 pub use layout::{LayoutOptions, LoadClass, Placement};
 pub use plan::{LayoutPlan, Origin, PlannedSection};
 pub use rewrite::{

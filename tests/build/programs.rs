@@ -35,7 +35,7 @@ fn kernel_runs_exit_42_in_both_placements() {
             .unwrap();
         let bytes = b.write(&plan).unwrap();
         let elf = ElfFile::parse(&bytes).unwrap();
-        assert_eq!(elf.header().e_entry, plan.symbol_values[0]);
+        assert_eq!(elf.header().e_entry, plan.symbol_values()[0]);
         let p = save(&format!("exit42-{placement:?}"), &bytes, true);
         lint(&p);
         if is_x86_64_linux() {
@@ -122,7 +122,7 @@ fn kernel_runs_a_program_with_data_bss_and_relocations() {
                 .unwrap();
             // No page is both writable and executable.
             let loads: Vec<_> = plan
-                .segments
+                .segments()
                 .iter()
                 .filter(|p| p.p_type == PT_LOAD)
                 .collect();
@@ -412,6 +412,7 @@ fn qemu_runs_aarch64_with_adrp_add_and_abs64() {
                 placement,
                 page_size: 0x10000,
                 base: None,
+                ..LayoutOptions::default()
             })
             .unwrap();
         let p = save(&format!("aarch64-{placement:?}"), &bytes, true);

@@ -83,7 +83,7 @@ fn tls_program(kind: FileKind, code: &Code, code_align: u64, tpoff64: Option<u32
 
 fn pt_tls(plan: &LayoutPlan) -> ProgramHeader {
     let tls: Vec<_> = plan
-        .segments
+        .segments()
         .iter()
         .filter(|p| p.p_type == PT_TLS)
         .collect();
@@ -102,6 +102,7 @@ fn finish(
 ) -> (Vec<u8>, Builder<'static>) {
     let plan = p.b.layout(opts).unwrap();
     let tls = pt_tls(&plan);
+    let planned_segments = plan.segments().to_vec();
     assert_eq!((tls.p_filesz, tls.p_memsz, tls.p_align), (8, 32, 16));
     assert_eq!(tls.p_vaddr % 16, 0, "PT_TLS starts aligned to p_align");
     // STT_TLS values are offsets in the TLS segment.
@@ -110,11 +111,11 @@ fn finish(
             p.b.symbols()
                 .iter()
                 .position(|s| &s.name[..] == name.as_bytes());
-        plan.symbol_values[k.unwrap()]
+        plan.symbol_values()[k.unwrap()]
     };
     assert_eq!((value("a"), value("c"), value("b")), (0, 4, 20));
     // .tbss takes no room in the segment: .data follows .tdata.
-    let sec = |n: &[u8]| plan.sections.iter().find(|s| s.name == n).unwrap().header;
+    let sec = |n: &[u8]| plan.sections().iter().find(|s| s.name == n).unwrap().header;
     assert_eq!(sec(b".tdata").sh_addr, tls.p_vaddr);
     assert_eq!(sec(b".tbss").sh_addr, tls.p_vaddr + 16);
     assert_eq!(sec(b".data").sh_addr, tls.p_vaddr + 8);
@@ -123,9 +124,10 @@ fn finish(
         params.extend_from_slice(&v.to_le_bytes());
     }
     params.extend_from_slice(&[0; 8]);
+    drop(plan);
     p.b.section_mut(p.params).unwrap().data = SectionData::Bytes(params.into());
     let bytes = round_trip(&p.b, opts);
-    assert_eq!(p.b.layout(opts).unwrap().segments, plan.segments);
+    assert_eq!(p.b.layout(opts).unwrap().segments(), planned_segments);
     (bytes, p.b)
 }
 
@@ -272,6 +274,7 @@ fn qemu_runs_aarch64_local_exec_tls() {
             placement,
             page_size: 0x10000,
             base: None,
+            ..LayoutOptions::default()
         };
         let (bytes, _) = finish(p, &opts, |t| 16u64.div_ceil(t.p_align) * t.p_align);
         let name = format!("tls-aarch64-{placement:?}");

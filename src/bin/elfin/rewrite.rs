@@ -60,7 +60,7 @@ fn bytes(s: &OsStr) -> &[u8] {
 }
 
 impl Edits {
-    fn apply(&self, r: &mut elfin::write::Rewriter<'_>) -> elfin::Result<()> {
+    fn apply(&self, r: &mut elfin::write::Rewriter<'_>) -> elfin::write::Result<()> {
         if let Some(v) = &self.set_interpreter {
             r.set_interpreter(bytes(v))?;
         }

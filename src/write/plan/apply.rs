@@ -1,14 +1,13 @@
 //! Relocations of a linked file, once addresses are known: the bytes to
 //! patch for the ones resolved now, the dynamic relocations for the rest.
 
-use super::bad;
 use super::fates::Fate;
 use super::tls::TlsBlock;
 use crate::arch::{Arch, Check, Field as ArchField, Inputs, TlsValue, Value, riscv64};
-use crate::error::{Field, Result, Structure};
 use crate::raw::consts::EM_RISCV;
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
+use crate::write::error::Result;
 use crate::write::layout::Placed;
 use crate::write::records::r_info;
 use alloc::vec::Vec;
@@ -92,23 +91,22 @@ impl Builder<'_> {
                 },
                 None => 0,
             };
-            let err = |field, value: u64| {
-                bad(Structure::BuilderRelocation, field, value).at_index(k as u64)
-            };
+            let err = |what, value: u64| self.relocation_error(k, what, value);
             let arch_err = |e: crate::arch::Error| {
                 let (field, value) = match e {
                     crate::arch::Error::OutOfRange { value, .. } => {
-                        (Field::WValueOutOfRangeForItsBits, value as u64)
+                        ("value (does not fit its field)", value as u64)
                     }
                     crate::arch::Error::Misaligned { value, .. } => {
-                        (Field::WValueNotAlignedAsItsFieldNeeds, value)
+                        ("value (not aligned as its field needs)", value)
                     }
                     crate::arch::Error::Truncated { .. } => {
-                        (Field::WOffsetTheFieldRunsPastItsSection, r.offset)
+                        ("offset (the field runs past its section)", r.offset)
                     }
-                    crate::arch::Error::Unsupported { r_type } => {
-                        (Field::WTypeNotOneTheBuilderResolvesForThis, r_type.into())
-                    }
+                    crate::arch::Error::Unsupported { r_type } => (
+                        "type (not one the builder resolves for this machine and class)",
+                        r_type.into(),
+                    ),
                 };
                 err(field, value)
             };
@@ -117,10 +115,13 @@ impl Builder<'_> {
                 Fate::Static(how) if how.value == Value::None => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
-                        return Err(err(Field::WSectionHasNoBytesToPatch, r.section.0 as u64));
+                        return Err(err("section (has no bytes to patch)", r.section.0 as u64));
                     };
                     let arch = arch.ok_or_else(|| {
-                        err(Field::WMachineNoDynamicRelocationTypesKnown, machine.into())
+                        err(
+                            "machine (no dynamic relocation types known)",
+                            machine.into(),
+                        )
                     })?;
                     let mut q = Inputs {
                         s: r.symbol.map_or(0, |s| symbol_values[s.0]),
@@ -141,7 +142,7 @@ impl Builder<'_> {
                         Value::PairedLo => {
                             q.s = *hi_parts.get(&value).ok_or_else(|| {
                                 err(
-                                    Field::WSymbolLabelsNoPCRELHI20ToPair,
+                                    "symbol (labels no PCREL_HI20 to pair this PCREL_LO12 with)",
                                     r.symbol.map_or(0, |s| s.0 as u64),
                                 )
                             })?
@@ -152,7 +153,7 @@ impl Builder<'_> {
                     let here = usize::try_from(r.offset)
                         .ok()
                         .and_then(|o| bytes.get(o..o.checked_add(n)?))
-                        .ok_or_else(|| err(Field::WOffsetTheFieldRunsPastItsSection, r.offset))?;
+                        .ok_or_else(|| err("offset (the field runs past its section)", r.offset))?;
                     let mut b = [0u8; 8];
                     b[..n].copy_from_slice(here);
                     how.apply(&q, &mut b[..n], enc.endian).map_err(arch_err)?;
@@ -194,12 +195,11 @@ impl Builder<'_> {
                     };
                     if enc.class == Class::Elf32 && i32::try_from(addend).is_err() {
                         // Elf32_Rela's addend is sign-extended into 64-bit fields.
-                        return Err(bad(
-                            Structure::BuilderRelocation,
-                            Field::WAddendDoesNotFitA32BitFile,
+                        return Err(self.relocation_error(
+                            k,
+                            "addend (does not fit a 32-bit file's dynamic relocation)",
                             addend as u64,
-                        )
-                        .at_index(k as u64));
+                        ));
                     }
                     dyn_relocs.push(Rela {
                         r_offset: p,

@@ -1,12 +1,11 @@
 //! What becomes of each relocation in a linked file, and which symbols go
 //! into `.dynsym` in what order.
 
-use super::bad;
 use crate::arch::{Arch, Field as ArchField, Howto, Needs, TlsValue, Value};
-use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
+use crate::write::error::Result;
 use alloc::vec::Vec;
 
 /// What happens to a relocation in an executable or shared object.
@@ -52,14 +51,18 @@ impl Builder<'_> {
         let word = self.kind.encoding.address_size() as u64;
         let arch = Arch::new(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
-            let e = |field, value: u64| {
-                Err(bad(Structure::BuilderRelocation, field, value).at_index(i as u64))
-            };
+            let e = |what, value: u64| Err(self.relocation_error(i, what, value));
             let (Some(arch), Some(how)) = (arch, arch.and_then(|a| a.howto(r.kind))) else {
-                return e(Field::WTypeNotOneTheBuilderResolvesForThis, r.kind.into());
+                return e(
+                    "type (not one the builder resolves for this machine and class)",
+                    r.kind.into(),
+                );
             };
             if matches!(how.needs, Needs::Got | Needs::GotBase) {
-                return e(Field::WTypeNeedsAGotNotMadeYet, r.kind.into());
+                return e(
+                    "type (needs a GOT, which the builder does not make yet)",
+                    r.kind.into(),
+                );
             }
             let data_size = match how.field {
                 ArchField::Data { size, .. } => u64::from(size),
@@ -86,14 +89,20 @@ impl Builder<'_> {
             let is_tls = how.value.is_tls();
             if is_tls && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
                 // TLS values are offsets in the TLS segment.
-                return e(Field::WSymbolATLSRelocationAgainstASymbolOutside, sym_index);
+                return e(
+                    "symbol (a TLS relocation against a symbol outside the loaded TLS sections)",
+                    sym_index,
+                );
             }
             if !is_tls
                 && how.value != Value::None
                 && sym.is_some_and(|s| s.kind == STT_TLS && in_tls_segment(s.place))
             {
                 // Its value is an offset in the TLS segment, not an address.
-                return e(Field::WSymbolAThreadLocalVariableInARelocation, sym_index);
+                return e(
+                    "symbol (a thread-local variable in a relocation that is not a TLS one)",
+                    sym_index,
+                );
             }
             let section = &self.sections[r.section.0];
             if section.flags & SHF_TLS != 0
@@ -103,7 +112,7 @@ impl Builder<'_> {
                 // TLS zeros take no room in their segment: their addresses
                 // belong to the sections after them.
                 return e(
-                    Field::WSectionTLSZerosNothingThereToRelocate,
+                    "section (TLS zeros: nothing there to relocate)",
                     r.section.0 as u64,
                 );
             }
@@ -128,7 +137,7 @@ impl Builder<'_> {
                         Some(t) => dynamic_of(t, false),
                         None => {
                             return e(
-                                Field::WTypeA64BitAddressInA32BitPositionIndependentFile,
+                                "type (a 64-bit address in a 32-bit position-independent file)",
                                 r.kind.into(),
                             );
                         }
@@ -139,7 +148,7 @@ impl Builder<'_> {
                     // cannot be bound by the dynamic linker anyway.
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
+                            "symbol (an undefined local symbol cannot be resolved at run time)",
                             sym_index,
                         );
                     }
@@ -148,7 +157,7 @@ impl Builder<'_> {
                 Value::Tls(_) if data_size == 8 && !sym_defined && dynamic => {
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
-                            Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
+                            "symbol (an undefined local symbol cannot be resolved at run time)",
                             sym_index,
                         );
                     }
@@ -163,23 +172,29 @@ impl Builder<'_> {
                     dynamic_of(r.kind, false)
                 }
                 Value::Tls(TlsValue::TpOff) if !exec => {
-                    return e(Field::WTypeLocalExecTLSCannotBeUsedIn, r.kind.into());
+                    return e(
+                        "type (local-exec TLS cannot be used in a shared object)",
+                        r.kind.into(),
+                    );
                 }
                 _ if !sym_defined => {
                     return e(
-                        Field::WSymbolUndefinedAndTheRelocationCannotBeDynamic,
+                        "symbol (undefined, and the relocation cannot be dynamic)",
                         sym_index,
                     );
                 }
                 // S is fixed, P moves with the load address: no constant.
                 Value::PcRel | Value::Page if !exec && absolute => {
-                    return e(Field::WSymbolAnAbsoluteSymbolCannotBeReachedPC, sym_index);
+                    return e(
+                        "symbol (an absolute symbol cannot be reached PC-relatively in a position-independent file)",
+                        sym_index,
+                    );
                 }
                 // Only the low bits of an address stay put when the file
                 // moves.
                 Value::Abs if !exec && !abs_word && !abs64 && !how.field.low_page_bits() => {
                     return e(
-                        Field::WTypeAnAbsoluteRelocationNarrowerThanAnAddress,
+                        "type (an absolute relocation narrower than an address cannot be used in a position-independent file)",
                         r.kind.into(),
                     );
                 }
@@ -189,7 +204,7 @@ impl Builder<'_> {
             if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
                     return e(
-                        Field::WSectionADynamicRelocationInAReadOnly,
+                        "section (a dynamic relocation in a read-only section would need text relocations)",
                         r.section.0 as u64,
                     );
                 }
@@ -197,12 +212,12 @@ impl Builder<'_> {
                     .checked_add(how.field.size() as u64)
                     .is_none_or(|end| end > section.data.size())
                 {
-                    return e(Field::WOffsetTheFieldRunsPastItsSection, r.offset);
+                    return e("offset (the field runs past its section)", r.offset);
                 }
             }
             if section.perms.is_none() {
                 return e(
-                    Field::WSectionNotLoadedCannotRelocateItInA,
+                    "section (not loaded; cannot relocate it in a linked file)",
                     r.section.0 as u64,
                 );
             }

@@ -13,18 +13,19 @@ mod sections;
 mod symbols;
 mod tls;
 
-use super::builder::{Builder, SectionId, SymbolPlace};
+use super::builder::{Builder, SectionId, SymbolId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
 use super::strtab::{StringLayout, StringTableBuilder};
 use crate::arch::{TlsValue, Value};
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use apply::Patch;
 use contents::{Blob, ContentInputs};
+use core::marker::PhantomData;
 use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
 use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
@@ -85,19 +86,56 @@ pub struct PlannedSection {
 
 /// The plan of a file: every section's offset and address, every segment,
 /// and the contents the builder synthesized — all decided before writing.
+///
+/// A plan is a value to read, not to edit: its parts are reached through
+/// read-only accessors, and it borrows the [`Builder`] that made it, so
+/// the builder cannot change while the plan lives, and
+/// [`Builder::write`] refuses a plan that another builder made.
+///
+/// ```
+/// use elfin::write::{Builder, FileKind, LayoutOptions, Perms, SectionSpec, SymbolSpec};
+/// use elfin::raw::consts::{ET_EXEC, PT_LOAD};
+///
+/// // exit(0) on x86-64 Linux: xor edi, edi; mov eax, 60; syscall
+/// let code = [0x31, 0xff, 0xb8, 60, 0, 0, 0, 0x0f, 0x05];
+/// let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+/// let text = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]));
+/// let data = b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[7u8; 8][..]));
+/// let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], text, 0).function(9));
+/// let seven = b.add_symbol(SymbolSpec::global(&b"seven"[..], data, 0).object(8));
+/// b.entry = Some(start);
+/// let plan = b.layout(&LayoutOptions::default()).unwrap();
+///
+/// // Ask the plan by the handles the builder gave.
+/// let text_at = plan.section(text).unwrap().header.sh_addr;
+/// assert_eq!(plan.symbol_value(start), Some(text_at));
+/// assert_eq!(plan.header().e_entry, text_at);
+/// let data_at = plan.section(data).unwrap().header.sh_addr;
+/// assert_eq!(plan.symbol_value(seven), Some(data_at));
+/// // Code and data are in different segments, on different pages.
+/// let loads: Vec<_> = plan.segments().iter().filter(|p| p.p_type == PT_LOAD).collect();
+/// assert_eq!(loads.len(), 3); // headers (R), code (RX), data (RW)
+/// assert_ne!(text_at / 0x1000, data_at / 0x1000);
+///
+/// // The file is exactly what the plan said.
+/// let bytes = b.write(&plan).unwrap();
+/// assert_eq!(bytes.len() as u64, plan.file_size());
+/// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// assert_eq!(file.header().e_entry, text_at);
+///
+/// // Another builder's plan is refused, even one equal to it.
+/// let other = b.clone();
+/// assert!(other.write(&plan).is_err());
+/// ```
 #[derive(Debug, Clone)]
-pub struct LayoutPlan {
-    /// The file header.
-    pub header: FileHeader,
-    /// The sections after the null section, in header-table order.
-    pub sections: Vec<PlannedSection>,
-    /// The program headers.
-    pub segments: Vec<ProgramHeader>,
-    /// The size of the output.
-    pub file_size: u64,
-    /// Each builder symbol's final value (an address in executables and
-    /// shared objects), by [`SymbolId`](super::SymbolId) order.
-    pub symbol_values: Vec<u64>,
+pub struct LayoutPlan<'b> {
+    header: FileHeader,
+    sections: Vec<PlannedSection>,
+    segments: Vec<ProgramHeader>,
+    file_size: u64,
+    symbol_values: Vec<u64>,
+    /// The position in `sections` of each caller's section.
+    user_sections: Vec<usize>,
     pub(crate) blobs: Vec<Blob>,
     pub(crate) user_data: Vec<(u64, SectionId)>,
     pub(crate) patches: Vec<Patch>,
@@ -105,16 +143,70 @@ pub struct LayoutPlan {
     /// Where `.strtab` goes and its layout: its bytes are written straight
     /// into the output from the symbols' names.
     pub(crate) strtab: Option<(u64, StringLayout)>,
+    /// The address of the builder that made the plan, which the borrow
+    /// below keeps in place and unchanged.
+    builder: usize,
+    _builder: PhantomData<&'b ()>,
 }
 
-fn bad(structure: Structure, field: Field, value: u64) -> Error {
-    Error::bad_value(structure, 0, field, value)
+impl LayoutPlan<'_> {
+    /// The file header.
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// The sections after the null section, in header-table order (the
+    /// section header index of `sections()[i]` is `i + 1`).
+    pub fn sections(&self) -> &[PlannedSection] {
+        &self.sections
+    }
+
+    /// The planned section of the caller's section `id`.
+    pub fn section(&self, id: SectionId) -> Option<&PlannedSection> {
+        self.sections.get(*self.user_sections.get(id.0)?)
+    }
+
+    /// The section header index the caller's section `id` gets.
+    pub fn section_index(&self, id: SectionId) -> Option<u32> {
+        self.user_sections.get(id.0).map(|&i| i as u32 + 1)
+    }
+
+    /// The program headers.
+    pub fn segments(&self) -> &[ProgramHeader] {
+        &self.segments
+    }
+
+    /// The size of the output.
+    pub fn file_size(&self) -> u64 {
+        self.file_size
+    }
+
+    /// The final value of the symbol `id`: its address in executables and
+    /// shared objects (its offset in the TLS segment for `STT_TLS`), its
+    /// offset in its section in relocatable objects.
+    pub fn symbol_value(&self, id: SymbolId) -> Option<u64> {
+        self.symbol_values.get(id.0).copied()
+    }
+
+    /// Every symbol's final value, by [`SymbolId`] order.
+    pub fn symbol_values(&self) -> &[u64] {
+        &self.symbol_values
+    }
+
+    /// Whether `builder` made this plan.
+    pub(crate) fn is_from(&self, builder: &Builder<'_>) -> bool {
+        self.builder == builder as *const Builder<'_> as usize
+    }
+}
+
+fn bad(what: &'static str, value: u64) -> Error {
+    Error::invalid(Subject::Layout, what, value)
 }
 
 impl<'a> Builder<'a> {
     /// Lays the file out: a pure function from the builder's contents to a
     /// plan of every offset, address and segment.
-    pub fn layout(&self, opts: &LayoutOptions) -> Result<LayoutPlan> {
+    pub fn layout(&self, opts: &LayoutOptions) -> Result<LayoutPlan<'_>> {
         self.validate()?;
         let enc = self.kind.encoding;
         let machine = self.kind.machine;
@@ -297,6 +389,26 @@ impl<'a> Builder<'a> {
             opts,
         )?;
         let (placed, segs, file_end) = (&placement.placed, &placement.segments, placement.file_end);
+        // Bound the file before anything is allocated for it: what is not
+        // content is padding, which a huge alignment makes huge.
+        let content = outs
+            .iter()
+            .filter(|o| o.sh_type != SHT_NOBITS)
+            .map(|o| o.mem_size)
+            .fold(
+                ehsize + phnum * phentsize + shnum * shentsize,
+                u64::saturating_add,
+            );
+        let limit = content.saturating_add(opts.max_padding);
+        if file_end > limit {
+            return Err(Error::new(
+                Subject::Layout,
+                ErrorKind::TooLarge {
+                    size: file_end,
+                    limit,
+                },
+            ));
+        }
         if let Some(ri) = relr_out {
             outs[ri].mem_size = placement.relr_size;
         }
@@ -318,8 +430,7 @@ impl<'a> Builder<'a> {
                     .any(|s| s.addr.saturating_add(s.mem_size) > u64::from(u32::MAX)))
         {
             return Err(bad(
-                Structure::Layout,
-                Field::WSizeOrAddressTooLargeForA32,
+                "size or address (too large for a 32-bit file)",
                 file_end,
             ));
         }
@@ -347,8 +458,7 @@ impl<'a> Builder<'a> {
             .collect();
         if enc.class == Class::Elf32 && symbol_values.iter().any(|&v| v > u64::from(u32::MAX)) {
             return Err(bad(
-                Structure::Layout,
-                Field::WSymbolValueTooLargeForA32Bit,
+                "symbol value (too large for a 32-bit file)",
                 symbol_values.iter().copied().max().unwrap_or(0),
             ));
         }
@@ -519,8 +629,16 @@ impl<'a> Builder<'a> {
             shnum,
             shstrndx: header_index[find(Origin::Shstrtab).unwrap_or(0)],
         });
+        // The header-table position of each caller's section.
+        let mut user_sections = alloc::vec![0usize; self.sections.len()];
+        for (k, &i) in order.iter().enumerate() {
+            if let Origin::User(id) = outs[i].origin {
+                user_sections[id.0] = k;
+            }
+        }
         Ok(LayoutPlan {
             header,
+            user_sections,
             sections,
             segments,
             file_size: file_end,
@@ -530,6 +648,8 @@ impl<'a> Builder<'a> {
             patches: applied.patches,
             build_id,
             strtab: find(Origin::Strtab).map(|i| (at(i).offset, strtab)),
+            builder: self as *const Builder<'_> as usize,
+            _builder: PhantomData,
         })
     }
 }

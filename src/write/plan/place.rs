@@ -4,8 +4,8 @@
 
 use super::fates::Fate;
 use super::sections::Out;
-use crate::error::Result;
 use crate::write::builder::{Builder, SectionId};
+use crate::write::error::Result;
 use crate::write::layout::{LayoutOptions, LoadClass, LoadSegment, Piece, Placed, place};
 use crate::write::relr::encode_relr;
 use alloc::vec::Vec;

@@ -3,10 +3,10 @@
 //! sections of objects), with their sizes known before placement.
 
 use super::Origin;
-use crate::error::Result;
 use crate::raw::consts::*;
 use crate::read::{Rel, Rela, Symbol, Table};
 use crate::write::builder::{Builder, Perms, SectionData, SectionId};
+use crate::write::error::Result;
 use crate::write::layout::LoadClass;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;

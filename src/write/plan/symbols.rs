@@ -1,11 +1,11 @@
 //! Where each symbol goes: its `.symtab` and `.dynsym` positions, its
 //! final value and its `st_shndx`.
 
+use super::Origin;
 use super::sections::{Out, header_order, synth, user_outputs};
-use super::{Origin, bad};
-use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, SymbolPlace, SymbolSpec};
+use crate::write::error::{Error, Result, Subject};
 use crate::write::layout::LoadClass;
 use alloc::vec::Vec;
 
@@ -57,9 +57,9 @@ impl Builder<'_> {
             return Ok(());
         }
         if dynsym.order.iter().any(|&i| big(&self.symbols[i])) {
-            return Err(bad(
-                Structure::Builder,
-                Field::WDynamicSymbolsInSectionsPastIndex0xff00Not,
+            return Err(Error::invalid(
+                Subject::File,
+                "dynamic symbols in sections past index 0xff00 (not supported)",
                 outs.len() as u64,
             ));
         }

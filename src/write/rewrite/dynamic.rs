@@ -7,9 +7,9 @@
 
 use super::Rewriter;
 use super::extend::err;
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Dyn, ElfFile, Encoding, ProgramHeader, Symbol, Table};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
@@ -26,10 +26,9 @@ impl Rewriter<'_> {
             .iter()
             .find(|p| p.p_type == PT_DYNAMIC)
             .copied()
-            .ok_or(Error::missing(
-                Structure::Rewrite,
-                0,
-                Field::MissingPtDynamic,
+            .ok_or(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing("PT_DYNAMIC"),
             ))
     }
 
@@ -41,8 +40,8 @@ impl Rewriter<'_> {
             self.input,
             p.p_offset,
             p.p_filesz,
-            Structure::DynamicTable,
-            Field::POffsetFilesz,
+            crate::error::Structure::DynamicTable,
+            crate::error::Field::POffsetFilesz,
         )?;
         Ok(Table::<Dyn>::new(self.encoding, bytes).iter().collect())
     }
@@ -105,10 +104,9 @@ impl Rewriter<'_> {
         check_string(value)?;
         let targets = self.find_dynamic_strings(tag, old)?;
         if targets.is_empty() {
-            return Err(Error::missing(
-                Structure::Rewrite,
-                0,
-                Field::WDynamicEntryToChange,
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing("dynamic entry to change"),
             ));
         }
         let file = ElfFile::parse(self.input)?;
@@ -221,7 +219,7 @@ impl Rewriter<'_> {
             // to begin with, only changed, stays without one.)
             if out.len() > slots && !self.ext.dyn_adds.is_empty() {
                 return Err(err(
-                    Field::WDynamicEntriesToAddNoRoomInPlace,
+                    "dynamic entries to add (no room in place)",
                     out.len() as u64,
                 ));
             }
@@ -253,7 +251,7 @@ impl Rewriter<'_> {
         let (Some(addr), Some(count)) = (info.verneed, info.verneednum) else {
             return Ok(Vec::new());
         };
-        let (data, offset) = f.data_from_vaddr_as(addr, Structure::VersionNeeds)?;
+        let (data, offset) = f.data_from_vaddr_as(addr, crate::error::Structure::VersionNeeds)?;
         let strings = f.dynamic_strings()?;
         let enc = self.encoding;
         let mut out = Vec::new();
@@ -322,7 +320,7 @@ pub(super) fn retarget_dynamic_symbol<'d>(
 
 fn check_string(value: &[u8]) -> Result<()> {
     if value.contains(&0) {
-        return Err(err(Field::WStringContainsNUL, 0));
+        return Err(err("string (contains NUL)", 0));
     }
     Ok(())
 }

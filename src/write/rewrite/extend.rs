@@ -9,8 +9,8 @@
 //! headers through `e_phoff` (see `extend_plan.rs`).
 
 use super::Rewriter;
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use alloc::vec::Vec;
 
 /// What the rewrite adds beyond the input's loaded part.
@@ -49,8 +49,8 @@ impl Extension {
     }
 }
 
-pub(super) fn err(field: Field, value: u64) -> Error {
-    Error::bad_value(Structure::Rewrite, 0, field, value)
+pub(super) fn err(field: &'static str, value: u64) -> Error {
+    Error::invalid(Subject::Rewrite, field, value)
 }
 
 impl<'a> Rewriter<'a> {
@@ -61,7 +61,7 @@ impl<'a> Rewriter<'a> {
     pub fn add_segment(&mut self, name: &[u8], data: Vec<u8>, flags: u32) -> Result<usize> {
         self.require_loaded()?;
         if flags & PF_W != 0 && flags & PF_X != 0 {
-            return Err(err(Field::WSegmentFlagsWritableAndExecutable, flags.into()));
+            return Err(err("segment flags (writable and executable)", flags.into()));
         }
         let i = self.add_section(name.to_vec(), SHT_PROGBITS, data, 16)?;
         let h = &mut self.sections[i].header;
@@ -122,14 +122,13 @@ impl<'a> Rewriter<'a> {
             .find(|p| p.p_type == PT_INTERP)
             .copied()
         else {
-            return Err(Error::missing(
-                Structure::Rewrite,
-                0,
-                Field::WPTINTERPToChange,
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing("PT_INTERP to change"),
             ));
         };
         if path.contains(&0) {
-            return Err(err(Field::WInterpreterContainsNUL, 0));
+            return Err(err("interpreter (contains NUL)", 0));
         }
         let idx = self.sections.iter().position(|s| {
             s.header.sh_offset == p.p_offset
@@ -152,10 +151,11 @@ impl<'a> Rewriter<'a> {
 
     pub(super) fn require_loaded(&self) -> Result<()> {
         if !self.has_loads || !matches!(self.header.e_type, ET_EXEC | ET_DYN) {
-            return Err(Error::missing(
-                Structure::Rewrite,
-                0,
-                Field::WPTLOADSegmentsOnlyExecutablesAndSharedObjects,
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing(
+                    "PT_LOAD segments (only executables and shared objects can grow)",
+                ),
             ));
         }
         Ok(())

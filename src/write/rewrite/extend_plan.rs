@@ -6,9 +6,9 @@
 
 use super::Rewriter;
 use super::extend::err;
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{ElfFile, ProgramHeader, SectionHeader, Table};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::vec::Vec;
 
@@ -106,14 +106,13 @@ impl Rewriter<'_> {
             .iter()
             .filter(|p| p.p_type == PT_LOAD)
             .collect();
-        let first =
-            loads
-                .first()
-                .ok_or(Error::missing(Structure::Rewrite, 0, Field::MissingPtLoad))?;
+        let first = loads
+            .first()
+            .ok_or(Error::new(Subject::Rewrite, ErrorKind::Missing("PT_LOAD")))?;
         // (Invalid, and its file bytes would run into the new segment's
         // addresses, which readers map through it.)
         if let Some(p) = loads.iter().find(|p| p.p_filesz > p.p_memsz) {
-            return Err(err(Field::WPTLOADPFileszLargerThanPMemsz, p.p_filesz));
+            return Err(err("PT_LOAD p_filesz (larger than p_memsz)", p.p_filesz));
         }
         let page = loads
             .iter()
@@ -122,7 +121,7 @@ impl Rewriter<'_> {
             .unwrap_or(0)
             .max(0x1000);
         if !page.is_power_of_two() {
-            return Err(err(Field::WPAlignNotAPowerOfTwo, page));
+            return Err(err("p_align (not a power of two)", page));
         }
         let delta = first.p_vaddr.wrapping_sub(first.p_offset);
         let mem_end = loads
@@ -133,11 +132,17 @@ impl Rewriter<'_> {
         let up = |x: u64| {
             x.checked_add(page - 1)
                 .map(|v| v & !(page - 1))
-                .ok_or(err(Field::WAddressOverflow, x))
+                .ok_or(err("address (overflow)", x))
         };
         let start = up(self.loaded_end.max(mem_end.wrapping_sub(delta)))?;
         if start - self.loaded_end > MAX_GROWTH_GAP {
-            return Err(Error::too_large(Structure::Rewrite, 0, start));
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::TooLarge {
+                    size: start,
+                    limit: self.loaded_end + MAX_GROWTH_GAP,
+                },
+            ));
         }
         let data_of = |i: usize| self.sections[i].data();
         let extra_loads: Vec<(usize, u32)> = self

@@ -29,9 +29,9 @@ mod strip;
 mod write;
 pub use stream::{Piece, RewriteOutput};
 
-use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, ElfFile, Encoding, FileHeader, ProgramHeader, SectionHeader};
+use crate::write::error::{Error, ErrorKind, Result, Subject, name_of};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
@@ -75,22 +75,60 @@ pub struct Rewriter<'a> {
     ext: extend::Extension,
 }
 
-/// Where each kept section goes in the output.
+/// Where each kept section goes in the output: what
+/// [`Rewriter::write_plan`] writes.
+///
+/// A plan is read, not edited: it borrows the [`Rewriter`] that made it
+/// (which cannot change while the plan lives), and `write_plan` refuses a
+/// plan that another rewriter made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RewritePlan {
-    /// The output's section headers after the null one, in order.
-    pub sections: Vec<SectionHeader>,
-    /// The input index of each output section (`None` for added ones).
-    pub origins: Vec<Option<usize>>,
-    /// The offset of the section header table (0 when there is none).
-    pub shoff: u64,
-    /// The size of the output.
-    pub file_size: u64,
-    /// The bytes kept verbatim from the input: `0..loaded_end`.
-    pub loaded_end: u64,
-    /// The program headers of the output.
-    pub segments: Vec<ProgramHeader>,
+pub struct RewritePlan<'r> {
+    sections: Vec<SectionHeader>,
+    origins: Vec<Option<usize>>,
+    shoff: u64,
+    file_size: u64,
+    loaded_end: u64,
+    segments: Vec<ProgramHeader>,
     extension: Option<extend_plan::ExtensionPlan>,
+    rewriter: usize,
+    _rewriter: core::marker::PhantomData<&'r ()>,
+}
+
+impl RewritePlan<'_> {
+    /// The output's section headers after the null one, in order.
+    pub fn sections(&self) -> &[SectionHeader] {
+        &self.sections
+    }
+
+    /// The input index of each output section (`None` for added ones).
+    pub fn origins(&self) -> &[Option<usize>] {
+        &self.origins
+    }
+
+    /// The offset of the section header table (0 when there is none).
+    pub fn shoff(&self) -> u64 {
+        self.shoff
+    }
+
+    /// The size of the output.
+    pub fn file_size(&self) -> u64 {
+        self.file_size
+    }
+
+    /// The bytes kept verbatim from the input: `0..loaded_end`.
+    pub fn loaded_end(&self) -> u64 {
+        self.loaded_end
+    }
+
+    /// The program headers of the output.
+    pub fn segments(&self) -> &[ProgramHeader] {
+        &self.segments
+    }
+
+    /// Whether `rewriter` made this plan.
+    pub(crate) fn is_from(&self, rewriter: &Rewriter<'_>) -> bool {
+        self.rewriter == rewriter as *const Rewriter<'_> as usize
+    }
 }
 
 pub(super) fn is_debug(name: &[u8]) -> bool {
@@ -105,7 +143,7 @@ impl<'a> Rewriter<'a> {
     pub fn new(file: &ElfFile<'a>) -> Result<Self> {
         // A table the reader could not use would be dropped, not kept.
         if let Some(e) = file.segments_error().or_else(|| file.sections_error()) {
-            return Err(e);
+            return Err(e.into());
         }
         let input = file.data();
         let enc = file.encoding();
@@ -124,9 +162,11 @@ impl<'a> Rewriter<'a> {
             );
         }
         for p in &segments {
-            if p.p_filesz > 0 {
-                loaded_end = loaded_end.max(p.p_offset.saturating_add(p.p_filesz));
-            }
+            // An empty segment's start counts too: a reader takes its
+            // (empty) bytes from there, which must stay in the file (a
+            // split debug file's PT_DYNAMIC has p_filesz 0). One past the
+            // input's end is capped below.
+            loaded_end = loaded_end.max(p.p_offset.saturating_add(p.p_filesz));
         }
         let has_loads = segments.iter().any(|p| p.p_type == PT_LOAD);
         let mut sections = Vec::with_capacity(file.section_count());
@@ -191,9 +231,25 @@ impl<'a> Rewriter<'a> {
         &self.sections
     }
 
+    /// Section `index` of the file, for an error.
+    fn section_subject(&self, index: usize) -> Subject {
+        Subject::Section {
+            index,
+            name: self
+                .sections
+                .get(index)
+                .map_or_else(alloc::string::String::new, |s| name_of(&s.name)),
+        }
+    }
+
     /// Whether section `index` is loaded (kept at its offset and address).
     fn is_loaded(&self, index: usize) -> bool {
-        let h = &self.sections[index].header;
+        let s = &self.sections[index];
+        if s.original_index.is_none() {
+            // Added: its bytes are the caller's, placed after the kept part.
+            return false;
+        }
+        let h = &s.header;
         (self.has_loads && h.is_alloc())
             || (h.has_file_data()
                 && h.sh_size > 0
@@ -214,10 +270,9 @@ impl<'a> Rewriter<'a> {
             || index == self.shstrndx
             || self.is_loaded(index)
         {
-            return Err(Error::bad_value(
-                Structure::Rewrite,
-                0,
-                Field::WSectionToRemoveNullLoadedTheNameTable,
+            return Err(Error::invalid(
+                self.section_subject(index),
+                "section to remove (null, loaded, the name table, or out of range)",
                 index as u64,
             ));
         }
@@ -234,29 +289,25 @@ impl<'a> Rewriter<'a> {
     ) -> Result<()> {
         let data = data.into();
         if index == 0 || index >= self.sections.len() {
-            return Err(Error::bad_index(
-                Structure::Rewrite,
-                0,
-                Field::SectionId,
+            return Err(Error::invalid(
+                self.section_subject(index),
+                "section (null or out of range)",
                 index as u64,
             ));
         }
         let loaded = self.is_loaded(index);
         let s = &mut self.sections[index];
         if loaded && data.len() as u64 != s.header.sh_size {
-            return Err(Error::bad_value(
-                Structure::Rewrite,
-                s.header.sh_offset,
-                Field::WSizeOfNewDataForALoadedSection,
+            return Err(Error::invalid(
+                self.section_subject(index),
+                "size of new data for a loaded section (must not change)",
                 data.len() as u64,
-            )
-            .at_index(index as u64));
+            ));
         }
         if !s.header.has_file_data() {
-            return Err(Error::bad_value(
-                Structure::Rewrite,
-                0,
-                Field::WSectionSHTNOBITSHasNoData,
+            return Err(Error::invalid(
+                self.section_subject(index),
+                "section (SHT_NOBITS has no data)",
                 index as u64,
             ));
         }
@@ -277,18 +328,19 @@ impl<'a> Rewriter<'a> {
         let name = name.into();
         let data = data.into();
         if align > 1 && !align.is_power_of_two() {
-            return Err(Error::bad_value(
-                Structure::Rewrite,
-                0,
-                Field::WAlignmentNotAPowerOfTwo,
+            return Err(Error::invalid(
+                Subject::Section {
+                    index: self.sections.len(),
+                    name: name_of(&name),
+                },
+                "alignment (not a power of two)",
                 align,
             ));
         }
         if self.sections.is_empty() || self.shstrndx == 0 || self.shstrndx >= self.sections.len() {
-            return Err(Error::missing(
-                Structure::Rewrite,
-                0,
-                Field::WSectionNameStringTableToNameTheNew,
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::Missing("section-name string table to name the new section"),
             ));
         }
         // The name goes at the end of the section-name table.
@@ -318,7 +370,7 @@ impl<'a> Rewriter<'a> {
 }
 
 pub(super) fn overflow() -> Error {
-    Error::overflow(Structure::Rewrite, Field::OffsetOverflow, 0, 0)
+    Error::new(Subject::Rewrite, ErrorKind::Overflow("offset"))
 }
 
 pub(super) fn align_up(x: u64, a: u64) -> Result<u64> {

@@ -2,9 +2,9 @@
 //! section header table go, and the bound on the output's size.
 
 use super::{RewritePlan, Rewriter, align_up, overflow};
-use crate::error::{Error, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use alloc::vec::Vec;
 
 /// The largest file alignment a re-placed section gets (a smaller
@@ -28,11 +28,11 @@ impl Rewriter<'_> {
     /// [`REPLACED_ALIGN_MAX`] bytes of padding per re-placed section, plus
     /// the new section header table and, when the file grows, the new
     /// segment with the padding before it (at most 64 MiB). A plan over
-    /// that is refused with [`Problem::TooLarge`](crate::Problem::TooLarge) before anything is
+    /// that is refused with [`ErrorKind::TooLarge`] before anything is
     /// allocated. (Nothing is copied twice: sections that start in the
     /// kept part stay there, and re-placed ones whose bytes overlap move
     /// together.)
-    pub fn plan(&self) -> Result<RewritePlan> {
+    pub fn plan(&self) -> Result<RewritePlan<'_>> {
         let word = self.encoding.address_size() as u64;
         let shentsize: u64 = if self.encoding.class == Class::Elf32 {
             40
@@ -86,7 +86,10 @@ impl Rewriter<'_> {
         };
         let limit = self.size_limit(moved.len() as u64, table, word, extension.as_ref());
         if end > limit {
-            return Err(Error::too_large(Structure::Rewrite, 0, end));
+            return Err(Error::new(
+                Subject::Rewrite,
+                ErrorKind::TooLarge { size: end, limit },
+            ));
         }
         Ok(RewritePlan {
             sections: kept.iter().map(|&i| headers[i]).collect(),
@@ -101,6 +104,8 @@ impl Rewriter<'_> {
                 .as_ref()
                 .map_or_else(|| self.segments.clone(), |e| e.phdrs.clone()),
             extension,
+            rewriter: self as *const Rewriter<'_> as usize,
+            _rewriter: core::marker::PhantomData,
         })
     }
 
@@ -169,8 +174,9 @@ impl Rewriter<'_> {
     /// kept prefix).
     fn keeps_offset(&self, index: usize) -> bool {
         let h = &self.sections[index].header;
+        let added = self.sections[index].original_index.is_none();
         self.is_loaded(index)
-            || ((!h.has_file_data() || h.sh_size == 0) && h.sh_offset <= self.loaded_end)
+            || (!added && (!h.has_file_data() || h.sh_size == 0) && h.sh_offset <= self.loaded_end)
     }
 
     /// The re-placed sections in the order and groups they are placed in:

@@ -3,7 +3,7 @@
 //! building the file in memory.
 
 use super::{Rewriter, overflow};
-use crate::error::Result;
+use crate::write::error::Result;
 use alloc::borrow::Cow;
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;

@@ -5,10 +5,10 @@
 use super::dynamic::retarget_dynamic_symbol;
 use super::renumber::renumber;
 use super::stream::RewriteOutput;
-use super::{Rewriter, overflow};
-use crate::error::Result;
+use super::{RewritePlan, Rewriter, overflow};
 use crate::raw::consts::*;
 use crate::read::{Class, SectionHeader};
+use crate::write::error::{Error, ErrorKind, Result, Subject};
 use crate::write::records::Encode;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
@@ -23,6 +23,16 @@ impl<'a> Rewriter<'a> {
     /// When the plan fails (see [`Rewriter::plan`]).
     pub fn write(&self) -> Result<Vec<u8>> {
         Ok(self.output()?.to_vec())
+    }
+
+    /// Writes the file `plan` describes into a `Vec`: the plan this
+    /// rewriter's [`plan`](Self::plan) showed, and nothing planned again.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongPlan`] when another rewriter made `plan`.
+    pub fn write_plan(&self, plan: RewritePlan<'_>) -> Result<Vec<u8>> {
+        Ok(self.output_of(plan)?.to_vec())
     }
 
     /// Plans the output and gathers what goes where: the kept prefix of
@@ -55,7 +65,20 @@ impl<'a> Rewriter<'a> {
     ///
     /// When the plan fails (see [`Rewriter::plan`]).
     pub fn output(&self) -> Result<RewriteOutput<'_>> {
-        let mut plan = self.plan()?;
+        self.output_of(self.plan()?)
+    }
+
+    /// What goes where in the file `plan` (this rewriter's
+    /// [`plan`](Self::plan)) describes, as [`output`](Self::output).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongPlan`] when another rewriter made `plan`.
+    pub fn output_of(&self, plan: RewritePlan<'_>) -> Result<RewriteOutput<'_>> {
+        if !plan.is_from(self) {
+            return Err(Error::new(Subject::Output, ErrorKind::WrongPlan));
+        }
+        let mut plan = plan;
         let enc = self.encoding;
         let size = plan.file_size;
         usize::try_from(size).map_err(|_| overflow())?;

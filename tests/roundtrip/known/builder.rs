@@ -171,6 +171,7 @@ fn mmap_placement_with_an_unaligned_base() {
         placement: Placement::Mmap,
         page_size: 0x1000,
         base: Some(0x40_1234),
+        ..LayoutOptions::default()
     };
     let Some(bytes) = write(&b, &opts) else {
         return;
@@ -328,6 +329,7 @@ fn aarch64_big_endian_instructions_are_little_endian() {
     let mut b = Builder::new(kind(Class::Elf64, Endian::Big, EM_AARCH64, ET_EXEC));
     let text = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), code).align(4));
     let target = b.add_symbol(SymbolSpec::global(&b"target"[..], text, 8));
+    b.entry = Some(target);
     b.add_relocation(RelocationSpec {
         section: text,
         offset: 0,
@@ -555,6 +557,7 @@ fn mmap_placement_with_a_base_below_the_segment_alignment() {
         placement: Placement::Mmap,
         page_size: 0x1000,
         base: Some(0x1_0000),
+        ..LayoutOptions::default()
     };
     let Some(bytes) = write(&b, &opts) else {
         return;

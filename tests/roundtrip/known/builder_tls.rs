@@ -16,6 +16,7 @@ fn aarch64_abs32_takes_negative_values() {
             Some(Perms::RW),
             &[0u8; 4][..],
         ));
+        start_at(&mut b, d);
         b.add_relocation(RelocationSpec {
             section: d,
             offset: 0,
@@ -115,6 +116,7 @@ fn relocations_in_tls_zeros_are_refused() {
 fn none_relocations_in_zeros_are_accepted() {
     let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
     let bss = b.add_section(SectionSpec::zeros(&b".bss"[..], 16));
+    start_at(&mut b, bss);
     b.add_relocation(RelocationSpec {
         section: bss,
         offset: 4,
@@ -131,7 +133,8 @@ fn none_relocations_in_zeros_are_accepted() {
 #[test]
 fn tls_zeros_alone_keep_pt_tls_inside_the_file() {
     let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
-    b.add_section(SectionSpec::zeros(&b".tbss"[..], 0x100).align(0x1000).tls());
+    let tbss = b.add_section(SectionSpec::zeros(&b".tbss"[..], 0x100).align(0x1000).tls());
+    start_at(&mut b, tbss);
     let opts = LayoutOptions {
         page_size: 0x10000,
         ..LayoutOptions::default()
@@ -161,7 +164,9 @@ fn elf32_relative_addends_that_do_not_fit_are_refused() {
             Some(Perms::RW),
             &[0u8; 4][..],
         ));
-        let far = b.add_symbol(SymbolSpec::local(&b"far"[..], d, 0xf000_0000));
+        // Far away, but in its section.
+        let bss = b.add_section(SectionSpec::zeros(&b".bss"[..], 0xf000_0010));
+        let far = b.add_symbol(SymbolSpec::local(&b"far"[..], bss, 0xf000_0000));
         b.add_relocation(RelocationSpec {
             section: d,
             offset: 0,
@@ -204,6 +209,12 @@ fn common_symbols_only_in_objects() {
 fn static_executables_refuse_soname_and_runpath() {
     for soname in [true, false] {
         let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+        let text = b.add_section(SectionSpec::new(
+            &b".text"[..],
+            Some(Perms::RX),
+            &[0xc3][..],
+        ));
+        start_at(&mut b, text);
         if soname {
             b.soname = Some((&b"libx.so.1"[..]).into());
         } else {

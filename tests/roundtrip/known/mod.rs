@@ -11,6 +11,13 @@ use elfin::write::{
     SectionSpec, SymbolId, SymbolPlace, SymbolSpec,
 };
 
+/// An executable's entry point at the start of `section` (the builder
+/// refuses an executable without one).
+fn start_at(b: &mut Builder<'_>, section: SectionId) {
+    let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], section, 0));
+    b.entry = Some(start);
+}
+
 fn kind(class: Class, endian: Endian, machine: u16, file_type: u16) -> FileKind {
     FileKind {
         encoding: Encoding { class, endian },

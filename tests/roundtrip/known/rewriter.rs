@@ -21,11 +21,13 @@ fn rewrite_is_stable_when_a_segment_runs_past_the_file() {
 #[test]
 fn rewritten_empty_sections_stay_readable() {
     let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
-    b.add_section(SectionSpec::new(&b".empty"[..], Some(Perms::RX), &[][..]));
+    let empty = b.add_section(SectionSpec::new(&b".empty"[..], Some(Perms::RX), &[][..]));
+    start_at(&mut b, empty);
     let opts = LayoutOptions {
         placement: Placement::Mmap,
         page_size: 0x10000,
         base: None,
+        ..LayoutOptions::default()
     };
     let bytes = write(&b, &opts).unwrap();
     let out = rewrite(&bytes);
@@ -59,7 +61,8 @@ fn rewrite_is_stable_with_empty_sections() {
 #[test]
 fn rewrite_is_stable_with_bss_past_the_file() {
     let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
-    b.add_section(SectionSpec::zeros(&b".bss"[..], 0x100).align(0x20_0000));
+    let bss = b.add_section(SectionSpec::zeros(&b".bss"[..], 0x100).align(0x20_0000));
+    start_at(&mut b, bss);
     let mut z = SectionSpec::zeros(&b".nobits"[..], 0x100).align(0x1_0000);
     z.perms = None;
     b.add_section(z);
@@ -386,7 +389,7 @@ fn growing_past_a_huge_bss_is_refused() {
         .unwrap();
     let err = r.plan().unwrap_err();
     assert!(
-        matches!(err.problem(), elfin::Problem::TooLarge { .. }),
+        matches!(err.kind(), elfin::write::ErrorKind::TooLarge { .. }),
         "{err}"
     );
     assert!(r.write().is_err());
