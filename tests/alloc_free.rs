@@ -140,7 +140,12 @@ fn check(path: &str) {
     ];
     for (what, run) in paths {
         let (allocations, items) = allocations_of(run);
-        assert!(items > 0, "{path}: {what} visited nothing");
+        // A Rust executable defines no dynamic symbols to look up.
+        let nothing_to_find = what == "lookups" && names.is_empty();
+        assert!(
+            items > 0 || nothing_to_find,
+            "{path}: {what} visited nothing"
+        );
         assert_eq!(
             allocations, 0,
             "{path}: {what} allocated {allocations} times"
