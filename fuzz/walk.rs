@@ -153,6 +153,10 @@ fn header<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
         osabi_name(h.ident.osabi),
     ));
     seen.addrs.push(h.e_entry);
+    // A table that could not be used, and the counts the header states.
+    black_box((file.stated_segment_count(), file.stated_section_count()));
+    file.segments_error().into_iter().for_each(error);
+    file.sections_error().into_iter().for_each(error);
     seen.offsets.push(h.e_phoff);
     seen.offsets.push(h.e_shoff);
     let enc = file.encoding();
@@ -300,6 +304,9 @@ fn sections<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
         if let Some(Some(t)) = ok(file.relocation_table(&s)) {
             relocation_table(file, &t, Some(&s));
         }
+        if let Some(e) = file.relocation_table_error(&s) {
+            error(e);
+        }
     }
     let _ = ok(file.section(count));
     let _ = ok(file.section(usize::MAX));
@@ -408,6 +415,7 @@ fn dynamic<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
     }
     // Entries after DT_NULL are in the raw table only.
     black_box(d.raw().iter().fold(0i64, |a, e| a ^ e.d_tag));
+    d.errors().for_each(error);
     black_box(d.info());
     if let Some(t) = ok(file.dynamic_strings()) {
         strings(t);
@@ -620,4 +628,69 @@ fn lookups<'a>(file: &ElfFile<'a>, seen: &Seen<'a>) {
             }
         }
     }
+}
+
+/// The salvage property: a file that opens keeps opening after the byte at
+/// `at` (outside the first 64 bytes, the file header's) becomes `byte`,
+/// and every section whose header and data do not hold that byte reads
+/// the same (header, and data or the error). `Err` says what broke.
+pub fn salvage(data: &[u8], at: usize, byte: u8) -> core::result::Result<(), String> {
+    let Ok(before) = ElfFile::parse(data) else {
+        return Ok(());
+    };
+    if at < 64 || at >= data.len() {
+        return Ok(());
+    }
+    let mut changed = data.to_vec();
+    changed[at] = byte;
+    let after = match ElfFile::parse(&changed) {
+        Ok(f) => f,
+        Err(e) => return Err(format!("byte {at:#x} = {byte:#x}: no longer opens: {e}")),
+    };
+    let at = at as u64;
+    let h = before.header();
+    let entsize = elfin::read::Table::<elfin::read::SectionHeader>::entry_size(before.encoding());
+    let entsize = entsize as u64;
+    let header_of = |i: usize| h.e_shoff.saturating_add((i as u64).saturating_mul(entsize));
+    let holds = |start: u64, size: u64| at >= start && at - start < size;
+    // Section 0 holds the counts when the file header defers to it: a
+    // change there may change the table itself.
+    let defers = h.e_shnum == 0 || h.e_shstrndx == SHN_XINDEX || h.e_phnum == PN_XNUM;
+    if before.section_count() > 0 && defers && holds(header_of(0), entsize) {
+        return Ok(());
+    }
+    for s in before.sections() {
+        let sh = s.header();
+        if holds(header_of(s.index()), entsize) {
+            continue;
+        }
+        if sh.has_file_data() && holds(sh.sh_offset, sh.sh_size) {
+            continue;
+        }
+        let Ok(t) = after.section(s.index()) else {
+            return Err(format!(
+                "byte {at:#x} = {byte:#x}: section {} is gone",
+                s.index()
+            ));
+        };
+        if t.header() != sh || t.data() != s.data() {
+            return Err(format!(
+                "byte {at:#x} = {byte:#x}: section {} reads differently",
+                s.index()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A position and a new byte for [`salvage`], taken from the input itself
+/// (so that the fuzzer explores them along with the file).
+pub fn salvage_probe(data: &[u8]) -> Option<(usize, u8)> {
+    let span = data.len().checked_sub(64).filter(|&n| n > 0)?;
+    let h = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let at = 64 + (h % span as u64) as usize;
+    let byte = data[at] ^ (1 + ((h >> 32) % 255) as u8);
+    Some((at, byte))
 }

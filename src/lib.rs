@@ -18,7 +18,7 @@
 //! adds `std` conveniences, `compression` decompresses `SHF_COMPRESSED`
 //! sections, `cli` builds the `elfin` tool.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
@@ -27,11 +27,20 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod arch;
+#[cfg(feature = "check")]
+pub mod check;
 pub mod error;
+#[cfg(feature = "pagemap")]
+pub mod pagemap;
 pub mod raw;
 pub mod read;
 #[cfg(feature = "alloc")]
 pub mod write;
+// The only module allowed `unsafe`: mapping, protecting and patching memory.
+#[cfg(all(feature = "load", unix))]
+#[allow(unsafe_code)]
+pub mod load;
 
 pub use error::{Error, Problem, Result};
 pub use read::ElfFile;

@@ -585,3 +585,63 @@ fn mutations() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The salvage property of the fuzz target (`walk::salvage`) on the small
+/// files of tests/data and their seeded mutations: after any one byte past
+/// the first 64 changes, a file that opened still opens, and the sections
+/// that do not hold that byte read the same. Positions: the fuzz target's
+/// own probe, plus a few from the seed.
+#[test]
+fn salvage_property() {
+    let cases: usize = std::env::var("ELFIN_MUTATIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    let seed: u64 = std::env::var("ELFIN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5a1_0a9e);
+    let root = data_dir();
+    let bases: Vec<(String, Vec<u8>)> = files(&root)
+        .into_iter()
+        .filter(|p| !p.starts_with(root.join("fuzz")))
+        .filter_map(|p| {
+            let data = std::fs::read(&p).ok()?;
+            (data.starts_with(b"\x7fELF") && data.len() <= 80 * 1024)
+                .then(|| (p.strip_prefix(&root).unwrap().display().to_string(), data))
+        })
+        .collect();
+    let mut rng = Rng(seed | 1);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in 0..cases {
+        let (name, base) = &bases[case % bases.len()];
+        let mut data = base.clone();
+        // Half the cases on the file as it is, half on a mutation of it.
+        if case % 2 == 1 {
+            mutate(&mut rng, &mut data);
+        }
+        let mut probes: Vec<(usize, u8)> = walk::salvage_probe(&data).into_iter().collect();
+        for _ in 0..4 {
+            if data.len() > 64 {
+                probes.push((64 + rng.below(data.len() - 64), rng.next() as u8));
+            }
+        }
+        for (at, byte) in probes {
+            checked += 1;
+            if let Err(e) = walk::salvage(&data, at, byte) {
+                let path = std::env::temp_dir().join(format!("elfin-salvage-failure-{case}"));
+                let _ = std::fs::write(&path, &data);
+                failures.push(format!(
+                    "case {case} ({name}, saved to {}): {e}",
+                    path.display()
+                ));
+            }
+        }
+        if failures.len() >= 10 {
+            break;
+        }
+    }
+    assert!(checked > cases, "only {checked} probes");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

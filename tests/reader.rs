@@ -668,7 +668,7 @@ fn crel_relocations_match_llvm_readelf() {
     for rel in ["crel/x86_64.o", "crel/powerpc.o"] {
         let bytes = data(rel);
         let elf = ElfFile::parse(&bytes).unwrap();
-        let out = std::process::Command::new(&tool)
+        let out = std::process::Command::new(tool)
             .args(["-W", "-r"])
             .arg(data_path(rel))
             .output()

@@ -27,7 +27,7 @@ pub(super) const X86_UNSUPPORTED: &[u32] = &[
     7, /* JUMP_SLOT */
     x86::RELATIVE,
     9,  /* GOTPCREL */
-    12, /* 16 */
+    3,  /* GOT32 */
     37, /* IRELATIVE */
     42, /* REX_GOTPCRELX */
     x86::RELATIVE64,
@@ -52,8 +52,8 @@ pub(super) const A64_SUPPORTED: &[u32] = &[
     a64::TLS_TPREL,
 ];
 pub(super) const A64_UNSUPPORTED: &[u32] = &[
-    259,  /* ABS16 */
-    286,  /* LDST64_ABS_LO12_NC */
+    560,  /* TLSDESC_LD_PREL19 */
+    1031, /* TLSDESC */
     1025, /* GLOB_DAT */
     1026, /* JUMP_SLOT */
     a64::RELATIVE,
@@ -74,22 +74,25 @@ pub(super) const P32_SUPPORTED: &[u32] = &[
     p32::TLSLE_ADD_TPREL_LO12_NC,
 ];
 pub(super) const P32_UNSUPPORTED: &[u32] = &[
-    p32::ABS16,
+    187, /* P32_TLSDESC */
     p32::COPY,
     p32::RELATIVE,
     p32::TLS_DTPMOD,
     p32::TLS_TPREL,
     a64::ABS64, /* an LP64 number (and past a 32-bit r_info's type field) */
 ];
-/// RISC-V: the builder resolves none of these (objects only).
-pub(super) const RISCV_TYPES: &[u32] = &[0, 1, 2, 16, 17, 18, 19, 23, 24, 26, 27, 28, 35, 39, 51];
+/// RISC-V types the model knows (`R_RISCV_NONE`, `32`, `64`, `RELAX`).
+pub(super) const RISCV_SUPPORTED: &[u32] = &[riscv::NONE, riscv::R32, riscv::R64, riscv::RELAX];
+/// RISC-V types the builder does not resolve (`ADD32`, `SUB32`,
+/// `TLS_GD_HI20`).
+pub(super) const RISCV_UNSUPPORTED: &[u32] = &[35, 39, 22];
 
 pub(super) fn machine_types(machine: u16, class: Class) -> (&'static [u32], &'static [u32]) {
     match (machine, class) {
         (EM_X86_64, _) => (X86_SUPPORTED, X86_UNSUPPORTED),
         (EM_AARCH64, Class::Elf64) => (A64_SUPPORTED, A64_UNSUPPORTED),
         (EM_AARCH64, _) => (P32_SUPPORTED, P32_UNSUPPORTED),
-        _ => (RISCV_TYPES, RISCV_TYPES),
+        _ => (RISCV_SUPPORTED, RISCV_UNSUPPORTED),
     }
 }
 

@@ -108,10 +108,6 @@ impl Model {
                 continue;
             };
             let v = r.kind.v as usize;
-            if linked && self.machine == EM_RISCV && r.kind.pick < 248 {
-                // The builder resolves no RISC-V relocation: rarely asked.
-                continue;
-            }
             // Mostly one the file can resolve, against a symbol it can
             // reach, in a section and at an offset the field fits.
             let sane = linked && d.wild_relocs < 240;

@@ -61,6 +61,15 @@ pub(super) mod p32 {
     pub const TLS_TPREL: u32 = 186;
 }
 
+/// RISC-V (RV64).
+pub(super) mod riscv {
+    pub const NONE: u32 = 0;
+    pub const R32: u32 = 1;
+    pub const R64: u32 = 2;
+    pub const RELATIVE: u32 = 3;
+    pub const RELAX: u32 = 51;
+}
+
 /// Which TLS quantity a relocation asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tls {
@@ -188,6 +197,12 @@ pub(super) fn classify(machine: u16, class: Class, kind: u32) -> Option<How> {
             p32::TLSLE_ADD_TPREL_LO12_NC => How::TpLo12 { check: false },
             _ => return None,
         },
+        EM_RISCV if lp64 => match kind {
+            riscv::NONE | riscv::RELAX => How::Nothing,
+            riscv::R64 => How::Word,
+            riscv::R32 => either32,
+            _ => return None,
+        },
         _ => return None,
     })
 }
@@ -211,6 +226,7 @@ pub(super) fn dynamic_types(machine: u16, class: Class) -> Option<(u32, u32)> {
         (EM_X86_64, Class::Elf32) => Some((x86::RELATIVE, x86::R32)),
         (EM_AARCH64, Class::Elf64) => Some((a64::RELATIVE, a64::ABS64)),
         (EM_AARCH64, Class::Elf32) => Some((p32::RELATIVE, p32::ABS32)),
+        (EM_RISCV, Class::Elf64) => Some((riscv::RELATIVE, riscv::R64)),
         _ => None,
     }
 }

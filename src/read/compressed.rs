@@ -22,6 +22,10 @@ pub struct CompressionHeader {
 
 impl CompressionHeader {
     /// Reads a compression header from the start of `data`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `data` is shorter than the header the class needs.
     pub fn parse(encoding: Encoding, data: &[u8], offset: u64) -> Result<Self> {
         let e = encoding;
         let r = match e.class {
@@ -53,6 +57,10 @@ impl CompressionHeader {
 
 impl<'a> Section<'a> {
     /// The compression header, if the section is `SHF_COMPRESSED`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section's data is out of the file or too short for the header.
     pub fn compression_header(&self) -> Result<Option<CompressionHeader>> {
         if !self.header().is_compressed() {
             return Ok(None);
@@ -65,6 +73,11 @@ impl<'a> Section<'a> {
     /// The section's contents, decompressed if it is `SHF_COMPRESSED`.
     /// Fails with [`Problem::TooLarge`](crate::Problem::TooLarge) rather than produce more than
     /// `limit` bytes, whatever the header claims.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the data is out of the file, the header or the compressed stream is
+    /// corrupt, the algorithm is unknown, or the output would pass `limit`.
     #[cfg(feature = "compression")]
     pub fn decompressed(&self, limit: usize) -> Result<alloc::borrow::Cow<'a, [u8]>> {
         use alloc::borrow::Cow;

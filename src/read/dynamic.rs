@@ -79,7 +79,7 @@ impl<'a> DynamicTable<'a> {
         // entries to end.)
         let no_null = (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL))
             .then(|| Error::missing(Structure::DynamicTable, self.offset, Field::MissingDtNull));
-        let trailing = (entsize != 0 && self.size % entsize != 0).then(|| {
+        let trailing = (entsize != 0 && !self.size.is_multiple_of(entsize)).then(|| {
             Error::bad_value(
                 Structure::DynamicTable,
                 end - self.size % entsize,

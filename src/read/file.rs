@@ -55,9 +55,21 @@ const BROKEN_SECTIONS: u8 = 2;
 impl<'a> ElfFile<'a> {
     /// Opens an ELF file of any class, byte order and machine.
     ///
+    /// # Errors
+    ///
     /// Fails only when the file header cannot be read; see
     /// [`segments_error`](Self::segments_error) and
     /// [`sections_error`](Self::sections_error) for the tables.
+    ///
+    /// Only the identification, the file header and the bounds of the two
+    /// header tables are read; everything else is read when asked for. Bytes
+    /// that are not an ELF file give an error saying what is wrong, and where:
+    ///
+    /// ```
+    /// assert!(elfin::ElfFile::parse(b"\x7fELF\x02\x01\x01").is_err()); // too short
+    /// let err = elfin::ElfFile::parse(b"#!/bin/sh\nexit 0\n").unwrap_err();
+    /// println!("{err}");
+    /// ```
     #[inline]
     pub fn parse(data: &'a [u8]) -> Result<Self> {
         let (header, encoding) = FileHeader::parse(data)?;
@@ -198,11 +210,30 @@ impl<'a> ElfFile<'a> {
     }
 
     /// Every program header, decoded.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::raw::consts::PT_LOAD;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// for ph in file.segments().filter(|p| p.p_type == PT_LOAD) {
+    ///     let perms = [(ph.is_read(), 'r'), (ph.is_write(), 'w'), (ph.is_execute(), 'x')]
+    ///         .map(|(on, c)| if on { c } else { '-' });
+    ///     println!("{:#x} +{:#x} {}", ph.p_vaddr, ph.p_memsz, String::from_iter(perms));
+    ///     assert_eq!(file.segment_data(&ph)?.len() as u64, ph.p_filesz);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn segments(&self) -> super::encoding::TableIter<'a, ProgramHeader> {
         self.segments.iter()
     }
 
     /// The file bytes of a segment (`p_offset .. p_offset + p_filesz`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `p_offset + p_filesz` is past the end of the file.
     pub fn segment_data(&self, ph: &ProgramHeader) -> Result<&'a [u8]> {
         range(
             self.data,
@@ -214,6 +245,22 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The program interpreter named by `PT_INTERP`, without its NUL.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the `PT_INTERP` segment is out of the file.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// if let Some(path) = file.interpreter()? {
+    ///     // "/lib64/ld-linux-x86-64.so.2" on x86-64 GNU/Linux
+    ///     assert!(path.starts_with(b"/"));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn interpreter(&self) -> Result<Option<&'a [u8]>> {
         let Some(ph) = self.segments().find(|p| p.p_type == PT_INTERP) else {
             return Ok(None);
@@ -225,6 +272,17 @@ impl<'a> ElfFile<'a> {
 
     /// The file offset of the byte loaded at virtual address `addr`, found
     /// through the `PT_LOAD` segments.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let entry = file.header().e_entry;
+    /// let offset = file.vaddr_to_offset(entry).expect("the entry point is loaded");
+    /// assert_eq!(file.offset_to_vaddr(offset), Some(entry));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn vaddr_to_offset(&self, addr: u64) -> Option<u64> {
         self.segments()
             .filter(|p| p.p_type == PT_LOAD)
@@ -244,6 +302,19 @@ impl<'a> ElfFile<'a> {
     ///
     /// When no `PT_LOAD` segment holds `addr` in its file part, or the
     /// range runs past that part or past the end of the file.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// // The first instruction bytes of the program.
+    /// let code = file.data_at_vaddr(file.header().e_entry, 4)?;
+    /// assert_eq!(code.len(), 4);
+    /// // An address no segment loads is an error.
+    /// assert!(file.data_at_vaddr(u64::MAX - 8, 4).is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn data_at_vaddr(&self, addr: u64, size: u64) -> Result<&'a [u8]> {
         self.data_at_vaddr_as(addr, size, Structure::Requested)
     }
@@ -273,6 +344,11 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The section-name string table, if the file has a valid one.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file has no section-name table, or `e_shstrndx` names a section
+    /// that is out of range or out of the file.
     pub fn section_names(&self) -> Result<StringTable<'a>> {
         match self.names {
             Some(t) => Ok(t),
@@ -281,6 +357,18 @@ impl<'a> ElfFile<'a> {
     }
 
     /// Every section, with access to its name and data.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// for section in file.sections() {
+    ///     let h = section.header();
+    ///     println!("[{:2}] {:24} {:#10x} {:#8x}", section.index(), section.name_str()?, h.sh_addr, h.sh_size);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn sections(&self) -> Sections<'a> {
         Sections {
@@ -290,6 +378,21 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The section at `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past the section count.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let names = file.section(file.shstrndx() as usize)?;
+    /// assert_eq!(names.name()?, b".shstrtab");
+    /// assert!(file.section(file.section_count()).is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn section(&self, index: usize) -> Result<Section<'a>> {
         match self.sections.get(index) {
             Some(h) => Ok(self.make_section(index, h)),
@@ -309,6 +412,17 @@ impl<'a> ElfFile<'a> {
 
     /// The first section called `name` (a linear scan; with `alloc`,
     /// [`SectionIndex`](crate::read::SectionIndex) answers in O(1)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let text = file.section_by_name(b".text").expect("a program has code");
+    /// assert!(text.is_execute() && !text.data()?.is_empty());
+    /// assert!(file.section_by_name(b".no-such-section").is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn section_by_name(&self, name: &[u8]) -> Option<Section<'a>> {
         let names = self.names?;
         self.sections.iter().enumerate().find_map(|(i, h)| {
@@ -329,6 +443,16 @@ impl<'a> ElfFile<'a> {
 
     /// The allocated section whose memory image contains `addr` (the
     /// smallest one when sections overlap, e.g. `.tbss`).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let at_entry = file.section_containing(file.header().e_entry).unwrap();
+    /// assert_eq!(at_entry.name()?, b".text");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn section_containing(&self, addr: u64) -> Option<Section<'a>> {
         self.sections
             .iter()

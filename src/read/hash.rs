@@ -36,6 +36,11 @@ pub struct SysvHash<'a> {
 impl<'a> SysvHash<'a> {
     /// Parses a `.hash` table. Its words are 32-bit, except on 64-bit s390
     /// and Alpha where they are 64-bit (`wide`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `data` is too short for the header or for the bucket and chain
+    /// arrays it declares.
     pub fn parse(encoding: Encoding, data: &'a [u8], offset: u64, wide: bool) -> Result<Self> {
         let words = Encoding {
             class: if wide { Class::Elf64 } else { Class::Elf32 },
@@ -81,6 +86,11 @@ impl<'a> SysvHash<'a> {
 
     /// Finds `name` in `symbols`, calling `accept` on each symbol with that
     /// name until it says yes (used for version matching).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the table is corrupt: a bucket or chain leads past the symbol
+    /// table or the hash data, or a symbol's name is out of its string table.
     pub fn find(
         &self,
         name: &[u8],
@@ -131,6 +141,11 @@ pub struct GnuHash<'a> {
 impl<'a> GnuHash<'a> {
     /// Parses a `.gnu.hash` table. `data` may run past the table's end (when
     /// it is found through `DT_GNU_HASH`, whose size is not recorded).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `data` is too short for the header, the Bloom filter or the
+    /// buckets it declares.
     pub fn parse(encoding: Encoding, data: &'a [u8], offset: u64) -> Result<Self> {
         let words32 = Encoding {
             class: Class::Elf32,
@@ -197,6 +212,10 @@ impl<'a> GnuHash<'a> {
 
     /// The number of dynamic symbols, found by walking to the end of the
     /// last chain (the table does not record it).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the last chain runs past the end of the data.
     pub fn symbol_count(&self) -> Result<usize> {
         let max = self.buckets.iter().max().unwrap_or(0);
         if max < self.symoffset {
@@ -218,6 +237,11 @@ impl<'a> GnuHash<'a> {
 
     /// Finds `name` in `symbols`, calling `accept` on each symbol with that
     /// name until it says yes (used for version matching).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the table is corrupt: a bucket or chain leads past the symbol
+    /// table or the hash data, or a symbol's name is out of its string table.
     pub fn find(
         &self,
         name: &[u8],
@@ -286,6 +310,11 @@ pub enum HashTable<'a> {
 
 impl<'a> HashTable<'a> {
     /// Finds `name`; see [`GnuHash::find`].
+    ///
+    /// # Errors
+    ///
+    /// Fails when the table is corrupt: a bucket or chain leads past the symbol
+    /// table or the hash data, or a symbol's name is out of its string table.
     pub fn find(
         &self,
         name: &[u8],

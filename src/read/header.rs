@@ -66,6 +66,11 @@ fn ehdr64<O: ByteOrder>(data: &[u8]) -> Option<FileHeader> {
 
 impl FileHeader {
     /// Reads the identification and the file header from the start of `data`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `data` is too short, or its magic, class, byte order or version is
+    /// not one of ELF's.
     #[inline]
     pub fn parse(data: &[u8]) -> Result<(FileHeader, Encoding)> {
         let short = |size: u64| Error::out_of_bounds(Structure::FileHeader, Field::Header, 0, size);

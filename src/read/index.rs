@@ -132,6 +132,11 @@ impl<'a> VersionIndex<'a> {
 
     /// The version of dynamic symbol `index`: the same answer as
     /// [`VersionInfo::symbol_version`], in O(1).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past the version table, or its version index names no
+    /// version definition or need.
     pub fn symbol_version(&self, index: usize) -> Result<SymbolVersion<'a>> {
         let Some(raw) = self.versions.versym(index) else {
             return Ok(SymbolVersion::Global);

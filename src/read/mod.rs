@@ -46,4 +46,6 @@ pub use segment::ProgramHeader;
 pub use strtab::StringTable;
 pub use symbol::{Symbol, SymbolSection, SymbolTable};
 pub use symtab::DynamicSymbols;
+#[cfg(feature = "load")]
+pub(crate) use symtab::{AddressSpace, dynamic_symbols_in};
 pub use version::{SymbolVersion, VersionDefinition, VersionInfo, VersionNeed};

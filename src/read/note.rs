@@ -221,6 +221,26 @@ impl<'a> Iterator for PropertyIter<'a> {
 
 impl<'a> super::file::ElfFile<'a> {
     /// The notes of a `SHT_NOTE` section.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section's data is out of the file.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::raw::consts::SHT_NOTE;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// for section in file.sections().filter(|s| s.header().sh_type == SHT_NOTE) {
+    ///     for note in file.section_notes(&section)? {
+    ///         let note = note?;
+    ///         println!("{}: owner {}, type {}", section.name_str()?,
+    ///             String::from_utf8_lossy(note.name), note.kind);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn section_notes(&self, section: &super::section::Section<'a>) -> Result<NoteIter<'a>> {
         let h = section.header();
         Ok(NoteIter::new(
@@ -232,6 +252,31 @@ impl<'a> super::file::ElfFile<'a> {
     }
 
     /// The notes of a `PT_NOTE` segment.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the segment's file part is out of the file.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::raw::consts::PT_NOTE;
+    /// use elfin::read::GnuNote;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// for ph in file.segments().filter(|p| p.p_type == PT_NOTE) {
+    ///     for note in file.segment_notes(&ph)? {
+    ///         match note?.gnu(file.encoding()) {
+    ///             Some(GnuNote::AbiTag { major, minor, patch, .. }) => {
+    ///                 println!("runs on Linux {major}.{minor}.{patch} or later")
+    ///             }
+    ///             Some(GnuNote::BuildId(id)) => println!("build ID of {} bytes", id.len()),
+    ///             _ => {}
+    ///         }
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn segment_notes(&self, ph: &super::segment::ProgramHeader) -> Result<NoteIter<'a>> {
         Ok(NoteIter::new(
             self.segment_data(ph)?,
@@ -242,6 +287,23 @@ impl<'a> super::file::ElfFile<'a> {
     }
 
     /// The GNU build ID, from the first note that has one.
+    ///
+    /// # Errors
+    ///
+    /// Fails when a note section or segment is out of the file, or a note before the
+    /// build ID is malformed.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// if let Some(id) = file.build_id()? {
+    ///     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    ///     println!("build ID {hex}"); // as `readelf -n` prints it
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn build_id(&self) -> Result<Option<&'a [u8]>> {
         use crate::raw::consts::{PT_NOTE, SHT_NOTE};
         let enc = self.encoding();

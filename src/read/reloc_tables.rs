@@ -16,6 +16,11 @@ impl<'a> ElfFile<'a> {
 
     /// The relocations in `section`, if it is a REL, RELA, RELR or CREL
     /// section (`Ok(None)` for other sections).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section's data is out of the file or its `sh_entsize` is not
+    /// the entry size of its type.
     #[inline]
     pub fn relocation_table(&self, section: &Section<'a>) -> Result<Option<RelocationTable<'a>>> {
         let h = section.header();
@@ -74,12 +79,24 @@ impl<'a> ElfFile<'a> {
 
     /// The dynamic relocation tables named by the dynamic table (`DT_RELA`,
     /// `DT_REL`, `DT_RELR`, `DT_JMPREL`), for files without section headers.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the dynamic table cannot be read, or a table it names is not in
+    /// the file part of a loaded segment.
     pub fn dynamic_relocations(&self) -> Result<DynamicRelocations<'a>> {
+        match self.dynamic()? {
+            Some(d) => self.dynamic_relocations_of(&d.info()),
+            None => Ok(DynamicRelocations::default()),
+        }
+    }
+
+    /// The dynamic relocation tables that `info` names.
+    pub(crate) fn dynamic_relocations_of(
+        &self,
+        info: &super::dynamic::DynamicInfo,
+    ) -> Result<DynamicRelocations<'a>> {
         let mut out = DynamicRelocations::default();
-        let Some(d) = self.dynamic()? else {
-            return Ok(out);
-        };
-        let info = d.info();
         let enc = self.encoding();
         let layout = self.info_layout();
         let table = |addr: Option<u64>, size: Option<u64>, what| -> Result<Option<&'a [u8]>> {

@@ -111,6 +111,11 @@ impl<'a> Section<'a> {
     }
 
     /// The name from the section-name string table, as bytes.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file has no section-name table, or `sh_name` is past its end or
+    /// the name has no terminating NUL.
     #[inline]
     pub fn name(&self) -> Result<&'a [u8]> {
         match self.names {
@@ -125,6 +130,10 @@ impl<'a> Section<'a> {
     }
 
     /// The name as UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// Fails as [`name`](Self::name) does, and when the name is not UTF-8.
     pub fn name_str(&self) -> Result<&'a str> {
         let name = self.name()?;
         core::str::from_utf8(name).map_err(|_| {
@@ -139,6 +148,10 @@ impl<'a> Section<'a> {
 
     /// Checks `sh_entsize` is `expected` (or 0, which producers write when
     /// they leave it unset).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `sh_entsize` is neither `expected` nor 0.
     pub fn check_entry_size(&self, expected: u64) -> Result<()> {
         let found = self.header.sh_entsize;
         if found == expected || found == 0 {
@@ -158,6 +171,10 @@ impl<'a> Section<'a> {
 
     /// The bytes of the section in the file (empty for `SHT_NOBITS`). For a
     /// compressed section these are the compressed bytes, header included.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `sh_offset + sh_size` is past the end of the file.
     #[inline]
     pub fn data(&self) -> Result<&'a [u8]> {
         section_data(self.file, self.index, &self.header)

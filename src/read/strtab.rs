@@ -31,6 +31,18 @@ impl<'a> StringTable<'a> {
     }
 
     /// The string at `index`, without its NUL.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past the end of the table or the string has no
+    /// terminating NUL.
+    ///
+    /// ```
+    /// let strings = elfin::read::StringTable::new(b"\0.text\0.data\0", 0);
+    /// assert_eq!(strings.get(1).unwrap(), b".text");
+    /// assert_eq!(strings.get(3).unwrap(), b"xt"); // names may share tails
+    /// assert!(strings.get(99).is_err());
+    /// ```
     #[inline]
     pub fn get(&self, index: u32) -> Result<&'a [u8]> {
         let tail = match self.data.get(index as usize..) {
@@ -60,6 +72,10 @@ impl<'a> StringTable<'a> {
     }
 
     /// The string at `index` as UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// Fails as [`get`](Self::get) does, and when the string is not UTF-8.
     pub fn get_str(&self, index: u32) -> Result<&'a str> {
         let bytes = self.get(index)?;
         core::str::from_utf8(bytes).map_err(|_| {

@@ -63,6 +63,26 @@ impl Symbol {
 
 /// A symbol table with its string table (and, for objects with many
 /// sections, its `SHT_SYMTAB_SHNDX` extension).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use elfin::raw::consts::{STB_GLOBAL, STT_FUNC};
+/// use elfin::read::SymbolSection;
+/// let bytes = std::fs::read("/proc/self/exe")?;
+/// let file = elfin::ElfFile::parse(&bytes)?;
+/// let symtab = file.symbol_table()?.expect("not stripped");
+/// // The program's own global functions, with their sections.
+/// for (index, sym) in symtab.iter().enumerate() {
+///     if sym.bind() == STB_GLOBAL && sym.kind() == STT_FUNC && !sym.is_undefined() {
+///         if let SymbolSection::Section(section) = symtab.section(index, &sym)? {
+///             let section = file.section(section as usize)?;
+///             let _ = (symtab.name(&sym)?, section.name()?, sym.st_value);
+///         }
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct SymbolTable<'a> {
     symbols: Table<'a, Symbol>,
@@ -128,6 +148,10 @@ impl<'a> SymbolTable<'a> {
     }
 
     /// The symbol at `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past the end of the table.
     #[inline]
     pub fn get(&self, index: usize) -> Result<Symbol> {
         self.symbols.get(index).ok_or_else(|| {
@@ -146,6 +170,11 @@ impl<'a> SymbolTable<'a> {
     }
 
     /// The name of `symbol`, as bytes.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `st_name` is past the end of the string table or the name has no
+    /// terminating NUL.
     #[inline]
     pub fn name(&self, symbol: &Symbol) -> Result<&'a [u8]> {
         self.strings.get(symbol.st_name)
@@ -153,6 +182,11 @@ impl<'a> SymbolTable<'a> {
 
     /// The section `symbol` (at `index` in this table) belongs to, with
     /// `SHN_XINDEX` resolved through `SHT_SYMTAB_SHNDX`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the symbol says `SHN_XINDEX` and the table has no
+    /// `SHT_SYMTAB_SHNDX` entry for `index`.
     pub fn section(&self, index: usize, symbol: &Symbol) -> Result<SymbolSection> {
         Ok(match symbol.st_shndx {
             SHN_UNDEF => SymbolSection::Undefined,
@@ -182,6 +216,17 @@ impl<'a> SymbolTable<'a> {
     /// The first symbol named `name`, by a linear scan. Prefer the hash
     /// lookup of [`DynamicSymbols`](super::DynamicSymbols) or, with `alloc`,
     /// a [`SymbolIndex`](super::SymbolIndex).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let symtab = file.symbol_table()?.expect("not stripped");
+    /// let (_, main) = symtab.find_by_name(b"main").expect("a program has main");
+    /// assert!(!main.is_undefined());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn find_by_name(&self, name: &[u8]) -> Option<(usize, Symbol)> {
         self.iter()
             .enumerate()

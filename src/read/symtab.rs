@@ -3,7 +3,7 @@
 
 use super::bytes::range;
 use super::dynamic::{DynamicInfo, DynamicTable};
-use super::encoding::{Class, Table};
+use super::encoding::{Class, Encoding, Table};
 use super::file::ElfFile;
 use super::hash::{GnuHash, HashTable, SysvHash};
 use super::section::Section;
@@ -15,6 +15,11 @@ use crate::raw::consts::*;
 
 impl<'a> ElfFile<'a> {
     /// The string table of section `index` (for `sh_link`s).
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` names no section, or a section whose data is out of the
+    /// file.
     pub fn string_table(&self, index: u32) -> Result<StringTable<'a>> {
         let s = self.section(index as usize)?;
         let h = s.header();
@@ -32,6 +37,11 @@ impl<'a> ElfFile<'a> {
 
     /// The symbol table held by `section` (`SHT_SYMTAB` or `SHT_DYNSYM`),
     /// with its string table and any `SHT_SYMTAB_SHNDX` extension.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section, its string table (`sh_link`) or its
+    /// `SHT_SYMTAB_SHNDX` is out of the file, or its `sh_entsize` is wrong.
     pub fn symbol_table_of(&self, section: &Section<'a>) -> Result<SymbolTable<'a>> {
         let h = section.header();
         section.check_entry_size(Table::<Symbol>::entry_size(self.encoding()) as u64)?;
@@ -52,6 +62,22 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The static symbol table (`.symtab`), if there is one.
+    ///
+    /// # Errors
+    ///
+    /// Fails as [`symbol_table_of`](Self::symbol_table_of) does on `.symtab`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// if let Some(symtab) = file.symbol_table()? {  // None once stripped
+    ///     let (index, main) = symtab.find_by_name(b"main").expect("a program has main");
+    ///     assert_eq!(symtab.get(index)?, main);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn symbol_table(&self) -> Result<Option<SymbolTable<'a>>> {
         self.section_by_type(SHT_SYMTAB)
             .map(|s| self.symbol_table_of(&s))
@@ -62,6 +88,24 @@ impl<'a> ElfFile<'a> {
     /// `SHT_DYNAMIC` section when there is no such segment or its bytes
     /// are not in the file. A section that disagrees with the segment is
     /// reported by [`DynamicTable::errors`].
+    ///
+    /// The libraries a program needs, from its `DT_NEEDED` entries:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::raw::consts::DT_NEEDED;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynamic = file.dynamic()?.expect("a dynamically linked program");
+    /// let needed: Vec<&[u8]> = dynamic
+    ///     .iter()
+    ///     .filter(|d| d.d_tag == DT_NEEDED)
+    ///     .map(|d| file.dynamic_string(d.d_val))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert!(needed.iter().any(|n| n.starts_with(b"libc.so")));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dynamic(&self) -> Result<Option<DynamicTable<'a>>> {
         let enc = self.encoding();
         let section = self.section_by_type(SHT_DYNAMIC);
@@ -100,6 +144,11 @@ impl<'a> ElfFile<'a> {
 
     /// The string at `offset` in the dynamic string table (`DT_NEEDED`,
     /// `DT_SONAME`, … values).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the dynamic string table cannot be found or read, or `offset` is
+    /// past its end.
     pub fn dynamic_string(&self, offset: u64) -> Result<&'a [u8]> {
         let strings = self.dynamic_strings()?;
         let off = u32::try_from(offset).map_err(|_| {
@@ -115,6 +164,11 @@ impl<'a> ElfFile<'a> {
 
     /// The dynamic string table: `.dynstr` (through `.dynamic`'s `sh_link`),
     /// or else `DT_STRTAB`/`DT_STRSZ`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file has neither `.dynstr` nor `DT_STRTAB`, or the table is
+    /// out of the file.
     pub fn dynamic_strings(&self) -> Result<StringTable<'a>> {
         if let Some(s) = self.section_by_type(SHT_DYNAMIC) {
             return self.string_table(s.header().sh_link);
@@ -132,22 +186,7 @@ impl<'a> ElfFile<'a> {
     }
 
     fn strings_at(&self, info: &DynamicInfo) -> Result<StringTable<'a>> {
-        let addr = info.strtab.ok_or(Error::missing(
-            Structure::DynamicTable,
-            0,
-            Field::MissingDtStrtab,
-        ))?;
-        let bytes = match info.strsz {
-            Some(size) => self.data_at_vaddr_as(addr, size, Structure::DynamicStringTable)?,
-            None => {
-                self.data_from_vaddr_as(addr, Structure::DynamicStringTable)?
-                    .0
-            }
-        };
-        Ok(StringTable::new(
-            bytes,
-            self.vaddr_to_offset(addr).unwrap_or(0),
-        ))
+        strings_in(self, info)
     }
 
     /// The dynamic symbols with their hash table and versions, from the
@@ -157,6 +196,24 @@ impl<'a> ElfFile<'a> {
     /// hash table or version table that cannot be read is left out and
     /// reported by [`DynamicSymbols::hash_error`] and
     /// [`DynamicSymbols::versions_error`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.expect("a dynamically linked program");
+    /// let symbols = dynsyms.symbols();
+    /// // Every symbol the program imports, with the version it asks for.
+    /// for (index, sym) in symbols.iter().enumerate().filter(|(_, s)| s.is_undefined()) {
+    ///     let name = String::from_utf8_lossy(symbols.name(&sym)?);
+    ///     match dynsyms.version(index)?.name() {
+    ///         Some(v) => println!("{name}@{}", String::from_utf8_lossy(v)),
+    ///         None => println!("{name}"),
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dynamic_symbols(&self) -> Result<Option<DynamicSymbols<'a>>> {
         let wide_hash = self.class() == Class::Elf64 && self.machine() == EM_S390;
         if let Some(sec) = self.section_by_type(SHT_DYNSYM) {
@@ -175,7 +232,7 @@ impl<'a> ElfFile<'a> {
                 if let Ok(Some(d)) = self.dynamic() {
                     let info = d.info();
                     if let (Ok(strings), Some(_)) = (self.strings_at(&info), info.versym) {
-                        if let (v, None) = self.dynamic_versions(&info, strings) {
+                        if let (v, None) = versions_in(self, self.encoding(), &info, strings) {
                             versions = v;
                         }
                     }
@@ -192,47 +249,7 @@ impl<'a> ElfFile<'a> {
         let Some(dynamic) = self.dynamic()? else {
             return Ok(None);
         };
-        let info = dynamic.info();
-        let Some(symtab) = info.symtab else {
-            return Ok(None);
-        };
-        let strings = self.strings_at(&info)?;
-        let gnu = info.gnu_hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::GnuHashTable)?;
-            GnuHash::parse(self.encoding(), d, off)
-        });
-        let sysv = info.hash.map(|addr| {
-            let (d, off) = self.data_from_vaddr_as(addr, Structure::HashTable)?;
-            SysvHash::parse(self.encoding(), d, off, wide_hash)
-        });
-        let (data, off) = self.data_from_vaddr_as(symtab, Structure::DynamicSymbolTable)?;
-        let mut symbols = SymbolTable::new(self.encoding(), data, off, strings);
-        // Without section headers only a hash table tells how many symbols
-        // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
-        // the end of its last chain; without either, the symbols run to
-        // the end of the segment.
-        let (count, mut hash_error) = symbol_count(&gnu, &sysv);
-        let (hash, pick_error) = pick_hash(gnu, sysv);
-        hash_error = hash_error.or(pick_error);
-        if let Some(n) = count {
-            if n > symbols.len() {
-                hash_error = Some(Error::bad_index(
-                    Structure::DynamicSymbolTable,
-                    off,
-                    Field::SymbolCountFromHash,
-                    n as u64,
-                ));
-            }
-            symbols = symbols.take(n);
-        }
-        let (versions, versions_error) = self.dynamic_versions(&info, strings);
-        Ok(Some(DynamicSymbols {
-            symbols,
-            hash,
-            versions,
-            hash_error,
-            versions_error,
-        }))
+        dynamic_symbols_in(self, self.encoding(), wide_hash, &dynamic.info())
     }
 
     /// The version tables of the sections, each left out (and the first
@@ -278,50 +295,25 @@ impl<'a> ElfFile<'a> {
         (v, error)
     }
 
-    fn dynamic_versions(
-        &self,
-        info: &DynamicInfo,
-        strings: StringTable<'a>,
-    ) -> (VersionInfo<'a>, Option<Error>) {
-        let mut v = VersionInfo {
-            versym: None,
-            verdef: None,
-            verneed: None,
-        };
-        let mut error = None;
-        if let Some(addr) = info.versym {
-            match self.data_from_vaddr_as(addr, Structure::VersionSymbolTable) {
-                Ok((d, off)) => v.versym = Some((Table::new(self.encoding(), d), off)),
-                Err(e) => error = Some(e),
-            }
-        }
-        let chain =
-            |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
-                let (Some(addr), Some(count)) = (addr, num) else {
-                    return Ok(None);
-                };
-                let (data, offset) = self.data_from_vaddr_as(addr, what)?;
-                Ok(Some(VersionChain {
-                    data,
-                    count,
-                    strings,
-                    offset,
-                    encoding: self.encoding(),
-                }))
-            };
-        match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
-            Ok(c) => v.verdef = c,
-            Err(e) => error = error.or(Some(e)),
-        }
-        match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
-            Ok(c) => v.verneed = c,
-            Err(e) => error = error.or(Some(e)),
-        }
-        (v, error)
-    }
-
     /// The SysV `.hash` table (the section, or else `DT_HASH`), also when a
     /// `.gnu.hash` exists; 64-bit s390 files get their 8-byte entries.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the table is out of the file or shorter than it declares.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// // Most linkers today write only .gnu.hash; DynamicSymbols::lookup uses
+    /// // whichever there is.
+    /// if let Some(hash) = file.sysv_hash()? {
+    ///     assert!(hash.bucket_count() > 0);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sysv_hash(&self) -> Result<Option<SysvHash<'a>>> {
         let wide = self.class() == Class::Elf64 && self.machine() == EM_S390;
         if let Some(s) = self.section_by_type(SHT_HASH) {
@@ -338,6 +330,10 @@ impl<'a> ElfFile<'a> {
     /// The name readelf shows for symbol `symbol` of `table`: its own name,
     /// or for a section symbol (`STT_SECTION`, usually unnamed) the name of
     /// its section.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the symbol's name, or its section's, cannot be read.
     pub fn symbol_display_name(
         &self,
         table: &SymbolTable<'a>,
@@ -354,6 +350,11 @@ impl<'a> ElfFile<'a> {
 
     /// The members of a section group (`SHT_GROUP`): its flags
     /// (`GRP_COMDAT`) and the section indices it holds.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the section's data is out of the file, empty, or not whole 4-byte
+    /// words.
     pub fn group(&self, section: &Section<'a>) -> Result<(u32, Table<'a, u32>)> {
         let data = section.data()?;
         let words = Table::<u32>::new(self.encoding(), data);
@@ -435,8 +436,144 @@ fn symbol_count(
     }
 }
 
+/// Where the addresses of a dynamic table point: a file, through its
+/// `PT_LOAD` segments, or a loaded image's memory.
+pub(crate) trait AddressSpace<'a> {
+    /// `size` bytes at address `addr`, and the offset errors should name.
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+    /// The bytes from `addr` to the end of what holds it, and its offset.
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)>;
+}
+
+impl<'a> AddressSpace<'a> for ElfFile<'a> {
+    fn data_at(&self, addr: u64, size: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        let bytes = self.data_at_vaddr_as(addr, size, what)?;
+        Ok((bytes, self.vaddr_to_offset(addr).unwrap_or(0)))
+    }
+    fn data_from(&self, addr: u64, what: Structure) -> Result<(&'a [u8], u64)> {
+        self.data_from_vaddr_as(addr, what)
+    }
+}
+
+fn strings_in<'a>(space: &impl AddressSpace<'a>, info: &DynamicInfo) -> Result<StringTable<'a>> {
+    let addr = info.strtab.ok_or(Error::missing(
+        Structure::DynamicTable,
+        0,
+        Field::MissingDtStrtab,
+    ))?;
+    let (bytes, offset) = match info.strsz {
+        Some(size) => space.data_at(addr, size, Structure::DynamicStringTable)?,
+        None => space.data_from(addr, Structure::DynamicStringTable)?,
+    };
+    Ok(StringTable::new(bytes, offset))
+}
+
+/// The dynamic symbols found through the dynamic table alone (`wide_hash`:
+/// 8-byte SysV hash entries, as on 64-bit s390).
+pub(crate) fn dynamic_symbols_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    wide_hash: bool,
+    info: &DynamicInfo,
+) -> Result<Option<DynamicSymbols<'a>>> {
+    let Some(symtab) = info.symtab else {
+        return Ok(None);
+    };
+    let strings = strings_in(space, info)?;
+    let gnu = info.gnu_hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::GnuHashTable)?;
+        GnuHash::parse(encoding, d, off)
+    });
+    let sysv = info.hash.map(|addr| {
+        let (d, off) = space.data_from(addr, Structure::HashTable)?;
+        SysvHash::parse(encoding, d, off, wide_hash)
+    });
+    let (data, off) = space.data_from(symtab, Structure::DynamicSymbolTable)?;
+    let mut symbols = SymbolTable::new(encoding, data, off, strings);
+    // Without section headers only a hash table tells how many symbols
+    // there are: DT_HASH exactly (nchain), DT_GNU_HASH by walking to
+    // the end of its last chain; without either, the symbols run to
+    // the end of the segment.
+    let (count, mut hash_error) = symbol_count(&gnu, &sysv);
+    let (hash, pick_error) = pick_hash(gnu, sysv);
+    hash_error = hash_error.or(pick_error);
+    if let Some(n) = count {
+        if n > symbols.len() {
+            hash_error = Some(Error::bad_index(
+                Structure::DynamicSymbolTable,
+                off,
+                Field::SymbolCountFromHash,
+                n as u64,
+            ));
+        }
+        symbols = symbols.take(n);
+    }
+    let (versions, versions_error) = versions_in(space, encoding, info, strings);
+    Ok(Some(DynamicSymbols {
+        symbols,
+        hash,
+        versions,
+        hash_error,
+        versions_error,
+    }))
+}
+
+fn versions_in<'a>(
+    space: &impl AddressSpace<'a>,
+    encoding: Encoding,
+    info: &DynamicInfo,
+    strings: StringTable<'a>,
+) -> (VersionInfo<'a>, Option<Error>) {
+    let mut v = VersionInfo {
+        versym: None,
+        verdef: None,
+        verneed: None,
+    };
+    let mut error = None;
+    if let Some(addr) = info.versym {
+        match space.data_from(addr, Structure::VersionSymbolTable) {
+            Ok((d, off)) => v.versym = Some((Table::new(encoding, d), off)),
+            Err(e) => error = Some(e),
+        }
+    }
+    let chain = |addr: Option<u64>, num: Option<u64>, what| -> Result<Option<VersionChain<'a>>> {
+        let (Some(addr), Some(count)) = (addr, num) else {
+            return Ok(None);
+        };
+        let (data, offset) = space.data_from(addr, what)?;
+        Ok(Some(VersionChain {
+            data,
+            count,
+            strings,
+            offset,
+            encoding,
+        }))
+    };
+    match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
+        Ok(c) => v.verdef = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    match chain(info.verneed, info.verneednum, Structure::VersionNeeds) {
+        Ok(c) => v.verneed = c,
+        Err(e) => error = error.or(Some(e)),
+    }
+    (v, error)
+}
+
 /// The dynamic symbols of a file with what is needed to look them up by
 /// name: the hash table (`.gnu.hash` preferred) and the version tables.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let bytes = std::fs::read("/proc/self/exe")?;
+/// let file = elfin::ElfFile::parse(&bytes)?;
+/// let dynsyms = file.dynamic_symbols()?.expect("a dynamically linked program");
+/// assert!(dynsyms.hash().is_some(), "a linked file has .gnu.hash or .hash");
+/// let needs = dynsyms.versions().needs().count();
+/// println!("{} dynamic symbols, {needs} needed versions", dynsyms.symbols().len());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicSymbols<'a> {
     symbols: SymbolTable<'a>,
@@ -476,6 +613,23 @@ impl<'a> DynamicSymbols<'a> {
     }
 
     /// The version of symbol `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past `.gnu.version`, or its version index names no
+    /// version definition or need.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::read::SymbolVersion;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.unwrap();
+    /// // Symbol 0 is the null symbol, always local.
+    /// assert_eq!(dynsyms.version(0)?, SymbolVersion::Local);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn version(&self, index: usize) -> Result<SymbolVersion<'a>> {
         self.versions.symbol_version(index)
     }
@@ -493,6 +647,10 @@ impl<'a> DynamicSymbols<'a> {
     ///     let _ = dynsyms.lookup(b"malloc").unwrap();
     /// }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table is corrupt (see [`GnuHash::find`](super::GnuHash::find)).
     pub fn lookup(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
         self.find(name, |i, s| {
@@ -501,8 +659,12 @@ impl<'a> DynamicSymbols<'a> {
     }
 
     /// Looks `name` up whatever its version: the first symbol of that name
-    /// in the hash chain, hidden versions and undefined references
-    /// included.
+    /// in the hash chain, hidden versions included (undefined references
+    /// only where the hash table holds them; a `.gnu.hash` does not).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table is corrupt.
     ///
     /// ```
     /// let bytes = std::fs::read("/proc/self/exe").unwrap();
@@ -524,6 +686,26 @@ impl<'a> DynamicSymbols<'a> {
     /// default), as the dynamic linker does for a versioned reference.
     /// Undefined references with that version count too: the version
     /// index of a `SHN_UNDEF` symbol names what it needs.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table or the version tables are corrupt.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use elfin::read::SymbolVersion;
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.unwrap();
+    /// // The C library's oldest x86-64 version, if this program imports with it.
+    /// if let Some((index, sym)) = dynsyms.lookup_versioned(b"malloc", b"GLIBC_2.2.5")? {
+    ///     assert!(sym.is_undefined());
+    ///     assert!(matches!(dynsyms.version(index)?, SymbolVersion::Needed { .. }));
+    /// }
+    /// assert_eq!(dynsyms.lookup_versioned(b"malloc", b"NO_SUCH_VERSION")?, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn lookup_versioned(&self, name: &[u8], version: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
         // The version indices that resolve to `version`, found in one pass,

@@ -75,6 +75,13 @@ pub enum SymbolVersion<'a> {
 
 impl<'a> SymbolVersion<'a> {
     /// The version's name, if it has one.
+    ///
+    /// ```
+    /// use elfin::read::SymbolVersion;
+    /// let v = SymbolVersion::Needed { name: b"GLIBC_2.34", file: b"libc.so.6", hidden: false, index: 2 };
+    /// assert_eq!(v.name(), Some(&b"GLIBC_2.34"[..]));
+    /// assert_eq!(SymbolVersion::Global.name(), None);
+    /// ```
     pub fn name(&self) -> Option<&'a [u8]> {
         match *self {
             SymbolVersion::Defined { name, .. } | SymbolVersion::Needed { name, .. } => Some(name),
@@ -109,6 +116,26 @@ impl<'a> VersionInfo<'a> {
     }
 
     /// The version definitions (`.gnu.version_d`).
+    ///
+    /// The dynamic loader defines the versions it exports (the C library's
+    /// `GLIBC_2.*` among them); a program usually defines none:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let exe = std::fs::read("/proc/self/exe")?;
+    /// let exe = elfin::ElfFile::parse(&exe)?;
+    /// let Some(interp) = exe.interpreter()? else { return Ok(()) };
+    /// let ldso = std::fs::read(std::str::from_utf8(interp)?)?;
+    /// let ldso = elfin::ElfFile::parse(&ldso)?;
+    /// let versions = *ldso.dynamic_symbols()?.unwrap().versions();
+    /// for def in versions.definitions() {
+    ///     let def = def?;
+    ///     let parents: Vec<_> = def.parents.collect::<Result<_, _>>()?;
+    ///     println!("{} {} (parents {parents:?})", def.index, String::from_utf8_lossy(def.name));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn definitions(&self) -> VerdefIter<'a> {
         match self.verdef {
             Some(c) => VerdefIter {
@@ -133,6 +160,20 @@ impl<'a> VersionInfo<'a> {
     }
 
     /// The needed versions (`.gnu.version_r`), one item per `Vernaux`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = std::fs::read("/proc/self/exe")?;
+    /// let file = elfin::ElfFile::parse(&bytes)?;
+    /// let dynsyms = file.dynamic_symbols()?.unwrap();
+    /// // What `readelf -V` lists under .gnu.version_r: library and version.
+    /// for need in dynsyms.versions().needs() {
+    ///     let need = need?;
+    ///     println!("{}: {}", String::from_utf8_lossy(need.file), String::from_utf8_lossy(need.name));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn needs(&self) -> VerneedIter<'a> {
         match self.verneed {
             Some(c) => VerneedIter {
@@ -185,6 +226,11 @@ impl<'a> VersionInfo<'a> {
     }
 
     /// The version of dynamic symbol `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is past `.gnu.version`, or its version index names no
+    /// version definition or need.
     pub fn symbol_version(&self, index: usize) -> Result<SymbolVersion<'a>> {
         let Some(raw) = self.versym(index) else {
             return Ok(SymbolVersion::Global);

@@ -269,6 +269,16 @@ impl<'a> SymbolSpec<'a> {
 }
 
 /// A relocation to apply or emit.
+///
+/// In a linked file (ET_EXEC, ET_DYN) the builder resolves it at layout
+/// or turns it into a dynamic relocation; [`supported`](super::supported)
+/// lists the types it knows per machine, and [`crate::arch`] what each
+/// computes. The addends are RELA addends, always explicit: the bytes at
+/// the place are not read as an addend (instruction fields keep their
+/// other bits). `P` is the address of the field itself, so a PC-relative
+/// field that the CPU measures from the end of the instruction carries
+/// that distance in the addend: an x86-64 `call` or RIP-relative operand
+/// (4 bytes before the end) uses `addend: -4`, as compilers emit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelocationSpec {
     /// The section the relocation patches.
@@ -294,16 +304,58 @@ pub struct FileKind {
     pub file_type: u16,
 }
 
+/// One constructor per machine whose relocations the builder resolves.
+///
+/// ```
+/// use elfin::raw::consts::{ET_DYN, ET_EXEC, EM_AARCH64};
+/// use elfin::read::Class;
+/// use elfin::write::FileKind;
+///
+/// assert_eq!(FileKind::aarch64(ET_EXEC).machine, EM_AARCH64);
+/// assert_eq!(FileKind::x32(ET_DYN).encoding.class, Class::Elf32);
+/// ```
 impl FileKind {
-    /// A 64-bit little-endian x86-64 file of type `file_type`.
-    pub fn x86_64(file_type: u16) -> Self {
+    /// A little-endian file of `class` for `machine`.
+    const fn little(class: Class, machine: u16, file_type: u16) -> Self {
         FileKind {
             encoding: Encoding {
-                class: Class::Elf64,
+                class,
                 endian: Endian::Little,
             },
-            machine: EM_X86_64,
+            machine,
             file_type,
+        }
+    }
+
+    /// A 64-bit little-endian x86-64 file of type `file_type`.
+    pub const fn x86_64(file_type: u16) -> Self {
+        Self::little(Class::Elf64, EM_X86_64, file_type)
+    }
+
+    /// An x32 file (x86-64 code, 32-bit class) of type `file_type`.
+    pub const fn x32(file_type: u16) -> Self {
+        Self::little(Class::Elf32, EM_X86_64, file_type)
+    }
+
+    /// A 64-bit little-endian AArch64 file of type `file_type`.
+    pub const fn aarch64(file_type: u16) -> Self {
+        Self::little(Class::Elf64, EM_AARCH64, file_type)
+    }
+
+    /// An AArch64 ILP32 file (32-bit class, `R_AARCH64_P32_*` relocations)
+    /// of type `file_type`.
+    pub const fn aarch64_ilp32(file_type: u16) -> Self {
+        Self::little(Class::Elf32, EM_AARCH64, file_type)
+    }
+
+    /// A 64-bit little-endian RISC-V (RV64) file of type `file_type`. To
+    /// link with code for Linux, set the builder's `flags` to the ABI the
+    /// other objects use (`EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE` for
+    /// Debian's `riscv64-linux-gnu`).
+    pub fn riscv64(file_type: u16) -> Self {
+        FileKind {
+            machine: EM_RISCV,
+            ..FileKind::x86_64(file_type)
         }
     }
 }

@@ -24,10 +24,10 @@ mod emit;
 mod layout;
 mod plan;
 mod records;
-mod relocate;
 mod relr;
 mod rewrite;
 mod strtab;
+mod supported;
 
 pub use builder::{
     Builder, FileKind, Perms, RelocationSpec, SectionData, SectionId, SectionSpec, SymbolId,
@@ -39,3 +39,4 @@ pub use rewrite::{
     Piece, REPLACED_ALIGN_MAX, RewriteOutput, RewritePlan, RewriteSection, Rewriter,
 };
 pub use strtab::{FinishedStrings, StringId, StringLayout, StringTableBuilder};
+pub use supported::supported;

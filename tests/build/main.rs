@@ -4,9 +4,12 @@
 //! nothing wrong.
 #![cfg(feature = "alloc")]
 
+mod arch_got_plt;
 mod many_sections;
 mod narrow;
+mod objects;
 mod programs;
+mod riscv;
 mod tls;
 mod tls_dlopen;
 #[path = "../common/tools.rs"]

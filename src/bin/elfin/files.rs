@@ -207,6 +207,15 @@ impl Output {
         }
     }
 
+    /// Writes all of `bytes` (`elfin pagemap`'s picture).
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        let r = match self {
+            Output::File { temp, .. } => temp.as_file_mut().write_all(bytes),
+            Output::Stdout(out) => out.write_all(bytes),
+        };
+        r.map_err(|e| Failure::new(&self.name(), e))
+    }
+
     /// Writes a rewrite out piece by piece: unchanged ranges of a file
     /// input are copied by the kernel (`std::io::copy` between files uses
     /// `copy_file_range`, or `sendfile` to a pipe), never read through the

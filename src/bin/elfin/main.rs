@@ -7,10 +7,14 @@
 //! (its clap arguments) and a `run(Args) -> Result<(), Failure>`; adding
 //! one is a variant, a module and a line in `main`.
 
+mod check;
 mod files;
 mod info;
 mod json;
+mod pagemap;
 mod rewrite;
+#[cfg(feature = "serve")]
+mod serve;
 mod strip;
 mod text;
 mod walk;
@@ -26,6 +30,10 @@ enum Cli {
     Info(info::Args),
     Strip(strip::Args),
     Rewrite(rewrite::Args),
+    Pagemap(pagemap::Args),
+    Check(check::Args),
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +42,10 @@ fn main() -> ExitCode {
         Cli::Info(args) => info::run(args),
         Cli::Strip(args) => strip::run(args),
         Cli::Rewrite(args) => rewrite::run(args),
+        Cli::Pagemap(args) => pagemap::run(args),
+        Cli::Check(args) => check::run(args),
+        #[cfg(feature = "serve")]
+        Cli::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,12 +4,13 @@
 use super::bad;
 use super::fates::Fate;
 use super::tls::TlsBlock;
+use crate::arch::{Arch, Check, Field as ArchField, Inputs, TlsValue, Value, riscv64};
 use crate::error::{Field, Result, Structure};
+use crate::raw::consts::EM_RISCV;
 use crate::read::{Class, Rela};
 use crate::write::builder::{Builder, SectionData, SectionId, SymbolPlace};
 use crate::write::layout::Placed;
 use crate::write::records::r_info;
-use crate::write::relocate::{How, TlsValue, dynamic_types, resolve, tp_offset};
 use alloc::vec::Vec;
 
 /// A field to overwrite in the output: file offset, bytes, length.
@@ -39,83 +40,135 @@ impl Builder<'_> {
         let word = enc.address_size() as u64;
         let mut dyn_relocs: Vec<Rela> = Vec::new();
         let mut patches = Vec::new();
-        let (relative_type, _) = dynamic_types(machine, enc.class).unwrap_or((0, 0));
+        // Fates found a machine for every relocation; without
+        // relocations, nothing below asks.
+        let arch = Arch::new(machine, enc.class);
+        let relative_type = arch.map_or(0, |a| a.dynamic_types().relative);
         let tls = tls.unwrap_or(TlsBlock {
             addr: 0,
             mem_size: 0,
             align: 1,
         });
+        let word_field = ArchField::Data {
+            size: word as u8,
+            check: Check::Either,
+        };
+        let place_of = |k: usize| {
+            let r = &self.relocations[k];
+            section_at(r.section).addr.wrapping_add(r.offset)
+        };
+        let value_of = |k: usize| {
+            let r = &self.relocations[k];
+            let s = r.symbol.map_or(0, |s| symbol_values[s.0]);
+            s.wrapping_add(r.addend as u64)
+        };
+        // RISC-V's PCREL_LO12 take the value of the PCREL_HI20 at their
+        // symbol's address: S + A - P of each high part, by its place.
+        let hi_parts: hashbrown::HashMap<u64, u64> = if machine == EM_RISCV {
+            self.relocations
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| riscv64::is_pcrel_hi(r.kind))
+                .map(|(k, _)| (place_of(k), value_of(k).wrapping_sub(place_of(k))))
+                .collect()
+        } else {
+            hashbrown::HashMap::new()
+        };
         for (k, (r, fate)) in self.relocations.iter().zip(fates).enumerate() {
             let at = section_at(r.section);
             let p = at.addr.wrapping_add(r.offset);
             let file_at = at.offset + r.offset;
-            let s = r.symbol.map_or(0, |s| symbol_values[s.0]);
-            let value = s.wrapping_add(r.addend as u64);
-            // S + A for TLS kinds: the offset in this file's TLS segment
-            // (fates checked that the symbol is in a TLS section).
-            let tls_value = || {
-                let s = match r.symbol.map(|s| &self.symbols[s.0]) {
-                    Some(sym) => match sym.place {
-                        SymbolPlace::Section(sec) => section_at(sec)
-                            .addr
-                            .wrapping_add(sym.value)
-                            .wrapping_sub(tls.addr),
-                        _ => 0,
-                    },
-                    None => 0,
+            let value = value_of(k);
+            let sym = r.symbol.map(|s| &self.symbols[s.0]);
+            // The symbol's offset in this file's TLS segment (fates
+            // checked that it is in a TLS section).
+            let tls_offset = || match sym {
+                Some(sym) => match sym.place {
+                    SymbolPlace::Section(sec) => section_at(sec)
+                        .addr
+                        .wrapping_add(sym.value)
+                        .wrapping_sub(tls.addr),
+                    _ => 0,
+                },
+                None => 0,
+            };
+            let err = |field, value: u64| {
+                bad(Structure::BuilderRelocation, field, value).at_index(k as u64)
+            };
+            let arch_err = |e: crate::arch::Error| {
+                let (field, value) = match e {
+                    crate::arch::Error::OutOfRange { value, .. } => {
+                        (Field::WValueOutOfRangeForItsBits, value as u64)
+                    }
+                    crate::arch::Error::Misaligned { value, .. } => {
+                        (Field::WValueNotAlignedAsItsFieldNeeds, value)
+                    }
+                    crate::arch::Error::Truncated { .. } => {
+                        (Field::WOffsetTheFieldRunsPastItsSection, r.offset)
+                    }
+                    crate::arch::Error::Unsupported { r_type } => {
+                        (Field::WTypeNotOneTheBuilderResolvesForThis, r_type.into())
+                    }
                 };
-                s.wrapping_add(r.addend as u64)
+                err(field, value)
             };
             match *fate {
                 // R_*_NONE: nothing to patch, even in zeros.
-                Fate::Static(How::Nothing) => {}
+                Fate::Static(how) if how.value == Value::None => {}
                 Fate::Static(how) => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
-                        return Err(bad(
-                            Structure::BuilderRelocation,
-                            Field::WSectionHasNoBytesToPatch,
-                            r.section.0 as u64,
-                        )
-                        .at_index(k as u64));
+                        return Err(err(Field::WSectionHasNoBytesToPatch, r.section.0 as u64));
                     };
-                    let value = match how {
+                    let arch = arch.ok_or_else(|| {
+                        err(Field::WMachineNoDynamicRelocationTypesKnown, machine.into())
+                    })?;
+                    let mut q = Inputs {
+                        s: r.symbol.map_or(0, |s| symbol_values[s.0]),
+                        a: r.addend,
+                        p,
+                        z: sym.map_or(0, |s| s.size),
+                        ..Inputs::default()
+                    };
+                    match how.value {
                         // An executable is always module 1.
-                        How::Tls {
-                            value: TlsValue::Module,
-                            ..
-                        } => 1,
-                        How::Tls {
-                            value: TlsValue::DtpOff,
-                            ..
-                        } => tls_value(),
-                        How::Tls { .. } | How::TpRelHi12 | How::TpRelLo12 { .. } => {
-                            tp_offset(machine, word, tls.mem_size, tls.align, tls_value())
+                        Value::Tls(TlsValue::Module) => (q.s, q.a) = (1, 0),
+                        Value::Tls(TlsValue::DtpOff) => {
+                            q.s = tls_offset().wrapping_sub(arch.dtp_bias())
                         }
-                        _ => value,
-                    };
-                    let here = bytes.get(r.offset as usize..).unwrap_or(&[]);
-                    if let Some((b, n)) = resolve(enc, how, value, p, here, k as u64)? {
-                        if here.len() < n {
-                            return Err(bad(
-                                Structure::BuilderRelocation,
-                                Field::WOffsetTheFieldRunsPastItsSection,
-                                r.offset,
-                            )
-                            .at_index(k as u64));
+                        Value::Tls(TlsValue::TpOff) => {
+                            q.s = arch.tp_offset(tls.mem_size, tls.align, tls_offset())
                         }
-                        patches.push((file_at, b, n));
+                        Value::PairedLo => {
+                            q.s = *hi_parts.get(&value).ok_or_else(|| {
+                                err(
+                                    Field::WSymbolLabelsNoPCRELHI20ToPair,
+                                    r.symbol.map_or(0, |s| s.0 as u64),
+                                )
+                            })?
+                        }
+                        _ => {}
                     }
+                    let n = how.field.size();
+                    let here = usize::try_from(r.offset)
+                        .ok()
+                        .and_then(|o| bytes.get(o..o.checked_add(n)?))
+                        .ok_or_else(|| err(Field::WOffsetTheFieldRunsPastItsSection, r.offset))?;
+                    let mut b = [0u8; 8];
+                    b[..n].copy_from_slice(here);
+                    how.apply(&q, &mut b[..n], enc.endian).map_err(arch_err)?;
+                    patches.push((file_at, b, n));
                 }
                 Fate::Relative { relr } => {
+                    // The addend is the word's link-time value: it must
+                    // fit the word (a 32-bit file's would be truncated).
+                    let mut b = [0u8; 8];
+                    word_field
+                        .patch(&mut b, value, enc.endian)
+                        .map_err(arch_err)?;
                     if relr {
                         // RELR keeps the addend in place.
-                        if let Some(pb) = resolve(enc, How::AbsWord, value, p, &[], k as u64)? {
-                            patches.push((file_at, pb.0, pb.1));
-                        }
+                        patches.push((file_at, b, word as usize));
                     } else {
-                        // The addend is the word's link-time value: it must
-                        // fit the word (a 32-bit file's would be truncated).
-                        resolve(enc, How::AbsWord, value, p, &[], k as u64)?;
                         dyn_relocs.push(Rela {
                             r_offset: p,
                             r_info: r_info(enc, machine, 0, relative_type),
@@ -132,12 +185,9 @@ impl Builder<'_> {
                         (r.symbol.map_or(0, |s| dynsym_index[s.0]), r.addend)
                     } else {
                         // The link-time value; the loader adds its part.
-                        let v = match how {
-                            How::Tls {
-                                value: TlsValue::Module,
-                                ..
-                            } => 0,
-                            How::Tls { .. } => tls_value(),
+                        let v = match how.value {
+                            Value::Tls(TlsValue::Module) => 0,
+                            Value::Tls(_) => tls_offset().wrapping_add(r.addend as u64),
                             _ => value,
                         };
                         (0, v as i64)

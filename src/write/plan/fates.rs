@@ -2,17 +2,17 @@
 //! into `.dynsym` in what order.
 
 use super::bad;
+use crate::arch::{Arch, Field as ArchField, Howto, Needs, TlsValue, Value};
 use crate::error::{Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
 use crate::write::dynamic_tables::order_for_gnu_hash;
-use crate::write::relocate::{How, TlsValue, classify, dynamic_types};
 use alloc::vec::Vec;
 
 /// What happens to a relocation in an executable or shared object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fate {
-    Static(How),
+    Static(Howto),
     /// `R_*_RELATIVE` (or RELR when `relr` is set and the place is aligned).
     Relative {
         relr: bool,
@@ -23,7 +23,7 @@ pub(super) enum Fate {
     Dynamic {
         r_type: u32,
         symbol: bool,
-        how: How,
+        how: Howto,
     },
 }
 
@@ -50,14 +50,26 @@ impl Builder<'_> {
         let class = self.kind.encoding.class;
         let exec = self.kind.file_type == ET_EXEC;
         let word = self.kind.encoding.address_size() as u64;
-        let types = dynamic_types(machine, class);
+        let arch = Arch::new(machine, class);
         for (i, r) in self.relocations.iter().enumerate() {
             let e = |field, value: u64| {
                 Err(bad(Structure::BuilderRelocation, field, value).at_index(i as u64))
             };
-            let Some(how) = classify(machine, class, r.kind) else {
+            let (Some(arch), Some(how)) = (arch, arch.and_then(|a| a.howto(r.kind))) else {
                 return e(Field::WTypeNotOneTheBuilderResolvesForThis, r.kind.into());
             };
+            if matches!(how.needs, Needs::Got | Needs::GotBase) {
+                return e(Field::WTypeNeedsAGotNotMadeYet, r.kind.into());
+            }
+            let data_size = match how.field {
+                ArchField::Data { size, .. } => u64::from(size),
+                _ => 0,
+            };
+            // S + A in an address-sized word: may become RELATIVE or
+            // symbolic; in 64 bits of a 32-bit file (x32's R_X86_64_64),
+            // RELATIVE64 or symbolic.
+            let abs_word = how.value == Value::Abs && data_size == word;
+            let abs64 = how.value == Value::Abs && data_size == 8 && word == 4;
             let sym = r.symbol.map(|s| &self.symbols[s.0]);
             let sym_defined = r.symbol.is_none_or(|s| self.is_defined(s.0));
             // An absolute symbol does not move with the load address.
@@ -71,12 +83,13 @@ impl Builder<'_> {
                 }
                 _ => false,
             };
-            if how.is_tls() && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
+            let is_tls = how.value.is_tls();
+            if is_tls && sym_defined && !sym.is_none_or(|s| in_tls_segment(s.place)) {
                 // TLS values are offsets in the TLS segment.
                 return e(Field::WSymbolATLSRelocationAgainstASymbolOutside, sym_index);
             }
-            if !how.is_tls()
-                && how != How::Nothing
+            if !is_tls
+                && how.value != Value::None
                 && sym.is_some_and(|s| s.kind == STT_TLS && in_tls_segment(s.place))
             {
                 // Its value is an offset in the TLS segment, not an address.
@@ -99,9 +112,10 @@ impl Builder<'_> {
                 symbol,
                 how,
             };
-            let fate = match how {
-                How::Nothing => Fate::Static(how),
-                How::AbsWord if !exec && sym_defined && !absolute => Fate::Relative {
+            let types = arch.dynamic_types();
+            let fate = match how.value {
+                Value::None => Fate::Static(how),
+                Value::Abs if abs_word && !exec && sym_defined && !absolute => Fate::Relative {
                     // RELR keeps the addend in the file, so the place needs bytes.
                     relr: self.relr
                         && section.align >= word
@@ -109,10 +123,18 @@ impl Builder<'_> {
                         && matches!(section.data, SectionData::Bytes(_)),
                 },
                 // x32's 64-bit word: RELATIVE64, which keeps no RELR form.
-                How::Abs64 if !exec && sym_defined && !absolute => {
-                    dynamic_of(R_X86_64_RELATIVE64, false)
+                Value::Abs if abs64 && !exec && sym_defined && !absolute => {
+                    match types.relative64 {
+                        Some(t) => dynamic_of(t, false),
+                        None => {
+                            return e(
+                                Field::WTypeA64BitAddressInA32BitPositionIndependentFile,
+                                r.kind.into(),
+                            );
+                        }
+                    }
                 }
-                How::AbsWord | How::Abs64 if !sym_defined && dynamic => {
+                Value::Abs if (abs_word || abs64) && !sym_defined && dynamic => {
                     // .dynsym keeps locals before sh_info; an undefined local
                     // cannot be bound by the dynamic linker anyway.
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
@@ -121,14 +143,9 @@ impl Builder<'_> {
                             sym_index,
                         );
                     }
-                    let abs = if how == How::Abs64 {
-                        R_X86_64_64
-                    } else {
-                        types.map_or(0, |t| t.1)
-                    };
-                    dynamic_of(abs, true)
+                    dynamic_of(r.kind, true)
                 }
-                How::Tls { size: 8, .. } if !sym_defined && dynamic => {
+                Value::Tls(_) if data_size == 8 && !sym_defined && dynamic => {
                     if sym.is_some_and(|s| s.bind == STB_LOCAL) {
                         return e(
                             Field::WSymbolAnUndefinedLocalSymbolCannotBeResolved,
@@ -139,24 +156,13 @@ impl Builder<'_> {
                 }
                 // The module ID of a shared object is known only at run
                 // time; an executable is always module 1.
-                How::Tls {
-                    value: TlsValue::Module,
-                    ..
-                } if !exec && sym_defined => dynamic_of(r.kind, false),
+                Value::Tls(TlsValue::Module) if !exec && sym_defined => dynamic_of(r.kind, false),
                 // Where a shared object's TLS block sits from the thread
                 // pointer is known only at run time.
-                How::Tls {
-                    value: TlsValue::TpOff,
-                    size: 8,
-                } if !exec && sym_defined => dynamic_of(r.kind, false),
-                How::Tls {
-                    value: TlsValue::TpOff,
-                    ..
+                Value::Tls(TlsValue::TpOff) if data_size == 8 && !exec && sym_defined => {
+                    dynamic_of(r.kind, false)
                 }
-                | How::TpRelHi12
-                | How::TpRelLo12 { .. }
-                    if !exec =>
-                {
+                Value::Tls(TlsValue::TpOff) if !exec => {
                     return e(Field::WTypeLocalExecTLSCannotBeUsedIn, r.kind.into());
                 }
                 _ if !sym_defined => {
@@ -166,18 +172,20 @@ impl Builder<'_> {
                     );
                 }
                 // S is fixed, P moves with the load address: no constant.
-                How::PcRel { .. } | How::Branch26 | How::AdrpPage21 if !exec && absolute => {
+                Value::PcRel | Value::Page if !exec && absolute => {
                     return e(Field::WSymbolAnAbsoluteSymbolCannotBeReachedPC, sym_index);
                 }
-                How::Abs32 { .. } if !exec => {
-                    return e(Field::WTypeA32BitAbsoluteRelocationCannotBe, r.kind.into());
+                // Only the low bits of an address stay put when the file
+                // moves.
+                Value::Abs if !exec && !abs_word && !abs64 && !how.field.low_page_bits() => {
+                    return e(
+                        Field::WTypeAnAbsoluteRelocationNarrowerThanAnAddress,
+                        r.kind.into(),
+                    );
                 }
-                h => Fate::Static(h),
+                _ => Fate::Static(how),
             };
             let dynamic_reloc = matches!(fate, Fate::Relative { .. } | Fate::Dynamic { .. });
-            if dynamic_reloc && types.is_none() {
-                return e(Field::WMachineNoDynamicRelocationTypesKnown, machine.into());
-            }
             if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
                     return e(
@@ -186,7 +194,7 @@ impl Builder<'_> {
                     );
                 }
                 if r.offset
-                    .checked_add(how.field_size(word))
+                    .checked_add(how.field.size() as u64)
                     .is_none_or(|end| end > section.data.size())
                 {
                     return e(Field::WOffsetTheFieldRunsPastItsSection, r.offset);

@@ -16,8 +16,8 @@ mod tls;
 use super::builder::{Builder, SectionId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
-use super::relocate::{How, TlsValue};
 use super::strtab::{StringLayout, StringTableBuilder};
+use crate::arch::{TlsValue, Value};
 use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
@@ -138,13 +138,7 @@ impl<'a> Builder<'a> {
             && fates.iter().any(|f| {
                 matches!(
                     f,
-                    Fate::Dynamic {
-                        how: How::Tls {
-                            value: TlsValue::TpOff,
-                            ..
-                        },
-                        ..
-                    }
+                    Fate::Dynamic { how, .. } if how.value == Value::Tls(TlsValue::TpOff)
                 )
             });
 

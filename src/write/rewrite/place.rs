@@ -28,7 +28,7 @@ impl Rewriter<'_> {
     /// [`REPLACED_ALIGN_MAX`] bytes of padding per re-placed section, plus
     /// the new section header table and, when the file grows, the new
     /// segment with the padding before it (at most 64 MiB). A plan over
-    /// that is refused with [`Problem::TooLarge`] before anything is
+    /// that is refused with [`Problem::TooLarge`](crate::Problem::TooLarge) before anything is
     /// allocated. (Nothing is copied twice: sections that start in the
     /// kept part stay there, and re-placed ones whose bytes overlap move
     /// together.)

@@ -1,0 +1,30 @@
+//! The loader, checked by running what it loads: images the builder makes,
+//! shared objects from GNU ld and lld, objects from gcc, clang and rustc.
+#![cfg(all(feature = "load", unix))]
+
+mod built;
+mod c_code;
+mod memory;
+mod objects;
+mod refusals;
+mod shared;
+#[path = "../common/tools.rs"]
+mod tools;
+
+pub use tools::require;
+
+use std::path::PathBuf;
+
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("elfin-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// What the process itself has, as `dlsym(RTLD_DEFAULT, name)` finds it.
+pub fn dlsym_default(name: &[u8], _version: Option<&[u8]>) -> Option<usize> {
+    let c = std::ffi::CString::new(name).ok()?;
+    // SAFETY: a NUL-terminated name; RTLD_DEFAULT searches the loaded objects.
+    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) };
+    (!p.is_null()).then_some(p as usize)
+}
