@@ -74,30 +74,50 @@ fn count_allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
 // The files.
 
 struct Input {
-    /// Short label used in group names ("ls", "libc", "rustc_driver").
+    /// Short label used in group names ("ls", "libc", "largest_so").
     label: &'static str,
     path: PathBuf,
     data: Vec<u8>,
     big: bool,
 }
 
-fn largest_rustc_driver() -> Option<PathBuf> {
+/// The largest shared library under the usual library directories and the
+/// rustup toolchains (`ELFIN_BENCH_BIG` overrides): on the bench machine
+/// that is `libLLVM.so.22.1-rust-*` (200 MB).
+fn largest_so() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ELFIN_BENCH_BIG") {
+        return Some(PathBuf::from(p));
+    }
+    let mut dirs: Vec<PathBuf> = [
+        "/lib",
+        "/usr/lib",
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/local/lib",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
     let home = std::env::var_os("RUSTUP_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".rustup")))?;
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".rustup")));
+    if let Some(tcs) = home.and_then(|h| std::fs::read_dir(h.join("toolchains")).ok()) {
+        dirs.extend(tcs.flatten().map(|tc| tc.path().join("lib")));
+    }
     let mut best: Option<(u64, PathBuf)> = None;
-    for tc in std::fs::read_dir(home.join("toolchains")).ok()?.flatten() {
-        let Ok(libs) = std::fs::read_dir(tc.path().join("lib")) else {
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        for f in libs.flatten() {
+        for f in entries.flatten() {
             let name = f.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("librustc_driver-") && name.ends_with(".so") {
-                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-                if best.as_ref().is_none_or(|(l, _)| len > *l) {
-                    best = Some((len, f.path()));
-                }
+            if !name.to_string_lossy().contains(".so") {
+                continue;
+            }
+            let Ok(meta) = std::fs::metadata(f.path()) else {
+                continue;
+            };
+            if meta.is_file() && best.as_ref().is_none_or(|(l, _)| meta.len() > *l) {
+                best = Some((meta.len(), f.path()));
             }
         }
     }
@@ -121,22 +141,27 @@ fn inputs() -> Vec<Input> {
         PathBuf::from("/lib/x86_64-linux-gnu/libc.so.6"),
         false,
     );
-    match largest_rustc_driver() {
-        Some(p) => add("rustc_driver", p, true),
-        None => eprintln!(
-            "note: no librustc_driver-*.so under ~/.rustup/toolchains; skipping the large file"
-        ),
+    match largest_so() {
+        Some(p) => add("largest_so", p, true),
+        None => eprintln!("note: no large shared library found; skipping the large file"),
     }
     out
 }
 
 // ---------------------------------------------------------------------------
 // Lookup names: every k-th defined dynamic symbol (default version), cycled
-// up to 1000 names.
+// up to 1000 names; each with its version name (for the exact-version row).
 
 const LOOKUPS: usize = 1000;
 
-fn lookup_names(data: &[u8]) -> Vec<Vec<u8>> {
+struct LookupName {
+    name: Vec<u8>,
+    /// The name as a `String`, for goblin.
+    text: String,
+    version: Option<Vec<u8>>,
+}
+
+fn lookup_names(data: &[u8]) -> Vec<LookupName> {
     let file = elfin::ElfFile::parse(data).unwrap();
     let Some(ds) = file.dynamic_symbols().unwrap() else {
         return Vec::new();
@@ -145,7 +170,7 @@ fn lookup_names(data: &[u8]) -> Vec<Vec<u8>> {
     let versions = ds.versions();
     // Defined symbols with a default (not hidden) version, so that every
     // crate finds every name whether or not its lookup looks at versions.
-    let defined: Vec<&[u8]> = st
+    let defined: Vec<(&[u8], Option<&[u8]>)> = st
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_undefined())
@@ -154,8 +179,8 @@ fn lookup_names(data: &[u8]) -> Vec<Vec<u8>> {
                 .versym(*i)
                 .is_none_or(|v| v & elfin::raw::consts::VERSYM_HIDDEN == 0)
         })
-        .filter_map(|(_, s)| st.name(&s).ok())
-        .filter(|n| !n.is_empty())
+        .filter_map(|(i, s)| Some((st.name(&s).ok()?, ds.version(i).ok()?.name())))
+        .filter(|(n, _)| !n.is_empty())
         .collect();
     if defined.is_empty() {
         return Vec::new();
@@ -166,12 +191,16 @@ fn lookup_names(data: &[u8]) -> Vec<Vec<u8>> {
         .step_by(k)
         .cycle()
         .take(LOOKUPS)
-        .map(|n| n.to_vec())
+        .map(|(n, v)| LookupName {
+            name: n.to_vec(),
+            text: String::from_utf8_lossy(n).into_owned(),
+            version: v.map(<[u8]>::to_vec),
+        })
         .collect()
 }
 
 // ---------------------------------------------------------------------------
-// The crates' "opened file" handles.
+// object's low-level API, opened as its documentation shows.
 
 mod obj {
     pub use object::Endianness;
@@ -206,8 +235,9 @@ mod obj {
 type ElfBytes<'a> = elf::ElfBytes<'a, elf::endian::AnyEndian>;
 
 // ---------------------------------------------------------------------------
-// Operations. Each returns the number of items it visited (or found), which
-// is checked to be the same for every crate.
+// Operations. Each starts from the file's bytes (opening the file is part
+// of every row, as a user pays it) and returns the number of items it
+// visited (or found), which is checked to be the same for every crate.
 
 // --- open
 
@@ -234,7 +264,8 @@ fn elf_open(data: &[u8]) -> usize {
 
 // --- sections
 
-fn elfin_sections(f: &elfin::ElfFile<'_>) -> usize {
+fn elfin_sections(data: &[u8]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
     let mut n = 0;
     for s in f.sections() {
         black_box(s.name().ok());
@@ -244,8 +275,9 @@ fn elfin_sections(f: &elfin::ElfFile<'_>) -> usize {
     }
     n
 }
-fn object_sections(o: &obj::Opened<'_>) -> usize {
+fn object_sections(data: &[u8]) -> usize {
     use obj::*;
+    let o = obj::open(data);
     let e = o.endian;
     let mut n = 0;
     for sh in o.sections.iter() {
@@ -256,7 +288,8 @@ fn object_sections(o: &obj::Opened<'_>) -> usize {
     }
     n
 }
-fn goblin_sections(g: &goblin::elf::Elf<'_>) -> usize {
+fn goblin_sections(data: &[u8]) -> usize {
+    let g = goblin::elf::Elf::parse(data).unwrap();
     let mut n = 0;
     for sh in &g.section_headers {
         black_box(g.shdr_strtab.get_at(sh.sh_name));
@@ -266,7 +299,8 @@ fn goblin_sections(g: &goblin::elf::Elf<'_>) -> usize {
     }
     n
 }
-fn elf_sections(f: &ElfBytes<'_>) -> usize {
+fn elf_sections(data: &[u8]) -> usize {
+    let f = ElfBytes::minimal_parse(data).unwrap();
     let (shdrs, strtab) = f.section_headers_with_strtab().unwrap();
     let (Some(shdrs), Some(strtab)) = (shdrs, strtab) else {
         return 0;
@@ -283,7 +317,8 @@ fn elf_sections(f: &ElfBytes<'_>) -> usize {
 
 // --- symbols (.symtab if present, plus .dynsym)
 
-fn elfin_symbols(f: &elfin::ElfFile<'_>) -> usize {
+fn elfin_symbols(data: &[u8]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
     let mut n = 0;
     let mut walk = |st: &elfin::read::SymbolTable<'_>| {
         for s in st.iter() {
@@ -301,8 +336,9 @@ fn elfin_symbols(f: &elfin::ElfFile<'_>) -> usize {
     }
     n
 }
-fn object_symbols(o: &obj::Opened<'_>) -> usize {
+fn object_symbols(data: &[u8]) -> usize {
     use obj::*;
+    let o = obj::open(data);
     let e = o.endian;
     let mut n = 0;
     for kind in [object::elf::SHT_SYMTAB, object::elf::SHT_DYNSYM] {
@@ -316,7 +352,8 @@ fn object_symbols(o: &obj::Opened<'_>) -> usize {
     }
     n
 }
-fn goblin_symbols(g: &goblin::elf::Elf<'_>) -> usize {
+fn goblin_symbols(data: &[u8]) -> usize {
+    let g = goblin::elf::Elf::parse(data).unwrap();
     let mut n = 0;
     for (syms, strs) in [(&g.syms, &g.strtab), (&g.dynsyms, &g.dynstrtab)] {
         for s in syms.iter() {
@@ -328,7 +365,8 @@ fn goblin_symbols(g: &goblin::elf::Elf<'_>) -> usize {
     }
     n
 }
-fn elf_symbols(f: &ElfBytes<'_>) -> usize {
+fn elf_symbols(data: &[u8]) -> usize {
+    let f = ElfBytes::minimal_parse(data).unwrap();
     let mut n = 0;
     for t in [f.symbol_table().unwrap(), f.dynamic_symbol_table().unwrap()]
         .into_iter()
@@ -345,35 +383,47 @@ fn elf_symbols(f: &ElfBytes<'_>) -> usize {
     n
 }
 
-// --- relocations (every REL and RELA section)
+// --- relocations: find every REL/RELA section and the symbol table it
+// links to, then decode every entry.
 
-fn elfin_relocs(f: &elfin::ElfFile<'_>) -> usize {
+fn elfin_relocs(data: &[u8]) -> usize {
     use elfin::raw::consts::{SHT_REL, SHT_RELA};
+    let f = elfin::ElfFile::parse(data).unwrap();
     let mut n = 0;
     for s in f.sections() {
         let t = s.header().sh_type;
         if t != SHT_REL && t != SHT_RELA {
             continue;
         }
-        if let Some(elfin::read::RelocationTable::Fixed(rt)) = f.relocation_table(&s).unwrap() {
-            for r in rt.iter() {
-                black_box(r.offset);
-                black_box(r.symbol);
-                black_box(r.kind);
-                black_box(r.addend);
-                n += 1;
-            }
+        let Some(table) = f.relocation_table(&s).unwrap() else {
+            continue;
+        };
+        let link = s.header().sh_link;
+        if link != 0 {
+            black_box(
+                f.symbol_table_of(&f.section(link as usize).unwrap())
+                    .unwrap(),
+            );
+        }
+        for r in table.as_fixed().unwrap().iter() {
+            black_box(r.offset);
+            black_box(r.symbol);
+            black_box(r.kind);
+            black_box(r.addend);
+            n += 1;
         }
     }
     n
 }
-fn object_relocs(o: &obj::Opened<'_>) -> usize {
+fn object_relocs(data: &[u8]) -> usize {
     use obj::*;
+    let o = obj::open(data);
     let e = o.endian;
     let mips64el = o.header.is_mips64el(e);
     let mut n = 0;
     for sh in o.sections.iter() {
-        if let Some((rels, _)) = sh.rel(e, o.data).unwrap() {
+        if let Some((rels, link)) = sh.rel(e, o.data).unwrap() {
+            black_box(o.sections.symbol_table_by_index(e, o.data, link).unwrap());
             for r in rels {
                 black_box(r.r_offset(e));
                 black_box(r.r_sym(e));
@@ -381,7 +431,8 @@ fn object_relocs(o: &obj::Opened<'_>) -> usize {
                 n += 1;
             }
         }
-        if let Some((relas, _)) = sh.rela(e, o.data).unwrap() {
+        if let Some((relas, link)) = sh.rela(e, o.data).unwrap() {
+            black_box(o.sections.symbol_table_by_index(e, o.data, link).unwrap());
             for r in relas {
                 black_box(r.r_offset(e));
                 black_box(r.r_sym(e, mips64el));
@@ -393,7 +444,10 @@ fn object_relocs(o: &obj::Opened<'_>) -> usize {
     }
     n
 }
-fn goblin_relocs(g: &goblin::elf::Elf<'_>) -> usize {
+/// goblin's eager parse finds the relocation sections and both symbol
+/// tables itself.
+fn goblin_relocs(data: &[u8]) -> usize {
+    let g = goblin::elf::Elf::parse(data).unwrap();
     let mut n = 0;
     for (_, rs) in &g.shdr_relocs {
         for r in rs.iter() {
@@ -406,15 +460,26 @@ fn goblin_relocs(g: &goblin::elf::Elf<'_>) -> usize {
     }
     n
 }
-fn elf_relocs(f: &ElfBytes<'_>) -> usize {
-    use elf::abi::{SHT_REL, SHT_RELA};
+fn elf_relocs(data: &[u8]) -> usize {
+    use elf::abi::{SHT_DYNSYM, SHT_REL, SHT_RELA};
+    let f = ElfBytes::minimal_parse(data).unwrap();
     let Some(shdrs) = f.section_headers() else {
         return 0;
+    };
+    // elf finds a symbol table by its type, not by index.
+    let symbols_of = |link: u32| {
+        let linked = shdrs.get(link as usize).unwrap();
+        if linked.sh_type == SHT_DYNSYM {
+            black_box(f.dynamic_symbol_table().unwrap());
+        } else {
+            black_box(f.symbol_table().unwrap());
+        }
     };
     let mut n = 0;
     for sh in shdrs.iter() {
         match sh.sh_type {
             SHT_REL => {
+                symbols_of(sh.sh_link);
                 for r in f.section_data_as_rels(&sh).unwrap() {
                     black_box(r.r_offset);
                     black_box(r.r_sym);
@@ -423,6 +488,7 @@ fn elf_relocs(f: &ElfBytes<'_>) -> usize {
                 }
             }
             SHT_RELA => {
+                symbols_of(sh.sh_link);
                 for r in f.section_data_as_relas(&sh).unwrap() {
                     black_box(r.r_offset);
                     black_box(r.r_sym);
@@ -437,60 +503,91 @@ fn elf_relocs(f: &ElfBytes<'_>) -> usize {
     n
 }
 
-// --- lookups: prepared tables, then the timed loop over the names
+// --- lookups: open, find the hash table, symbols and versions, then look
+// up the 1000 names.
 
-struct ObjectLookup<'a> {
-    endian: obj::Endianness,
-    hash: object::read::elf::GnuHashTable<'a, obj::Hdr>,
-    symbols: object::read::elf::SymbolTable<'a, obj::Hdr, &'a [u8]>,
-    versions: object::read::elf::VersionTable<'a, obj::Hdr>,
+fn elfin_lookup(data: &[u8], names: &[LookupName]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
+    let d = f.dynamic_symbols().unwrap().unwrap();
+    names
+        .iter()
+        .filter(|n| black_box(d.lookup(&n.name).unwrap()).is_some())
+        .count()
 }
-
-fn object_lookup_setup<'a>(o: &obj::Opened<'a>) -> Option<ObjectLookup<'a>> {
+fn elfin_lookup_any_version(data: &[u8], names: &[LookupName]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
+    let d = f.dynamic_symbols().unwrap().unwrap();
+    names
+        .iter()
+        .filter(|n| black_box(d.lookup_any_version(&n.name).unwrap()).is_some())
+        .count()
+}
+fn elfin_lookup_exact_version(data: &[u8], names: &[LookupName]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
+    let d = f.dynamic_symbols().unwrap().unwrap();
+    names
+        .iter()
+        .filter(|n| match &n.version {
+            Some(v) => black_box(d.lookup_versioned(&n.name, v).unwrap()).is_some(),
+            None => black_box(d.lookup(&n.name).unwrap()).is_some(),
+        })
+        .count()
+}
+fn elfin_lookup_linear(data: &[u8], names: &[LookupName]) -> usize {
+    let f = elfin::ElfFile::parse(data).unwrap();
+    let d = f.dynamic_symbols().unwrap().unwrap();
+    let st = d.symbols();
+    names
+        .iter()
+        .filter(|n| black_box(st.find_by_name(&n.name)).is_some())
+        .count()
+}
+fn object_lookup(data: &[u8], names: &[LookupName]) -> usize {
+    let o = obj::open(data);
     let e = o.endian;
-    let (hash, link) = o.sections.gnu_hash(e, o.data).unwrap()?;
+    let (hash, link) = o.sections.gnu_hash(e, o.data).unwrap().unwrap();
     let symbols = o.sections.symbol_table_by_index(e, o.data, link).unwrap();
     let versions = o.sections.versions(e, o.data).unwrap().unwrap_or_default();
-    Some(ObjectLookup {
-        endian: e,
-        hash,
-        symbols,
-        versions,
-    })
+    names
+        .iter()
+        .filter(|n| {
+            let h = object::elf::gnu_hash(&n.name);
+            black_box(hash.find(e, &n.name, h, None, &symbols, &versions)).is_some()
+        })
+        .count()
 }
-
-struct GoblinLookup<'a> {
-    hash: goblin::elf64::gnu_hash::GnuHash<'a>,
-}
-
 /// goblin's `GnuHash` wants the dynamic symbols as a slice of its native
-/// `Sym`, so they are collected into a `Vec` first (setup, not timed).
-fn goblin_lookup_setup<'a>(
-    g: &goblin::elf::Elf<'a>,
-    data: &'a [u8],
-    dynsyms: &'a [goblin::elf::Sym],
-) -> Option<GoblinLookup<'a>> {
+/// `Sym`, so they are collected into a `Vec` first, as its users must.
+fn goblin_lookup(data: &[u8], names: &[LookupName]) -> usize {
     use goblin::elf::section_header::SHT_GNU_HASH;
+    let g = goblin::elf::Elf::parse(data).unwrap();
+    let dynsyms = g.dynsyms.to_vec();
     let s = g
         .section_headers
         .iter()
-        .find(|s| s.sh_type == SHT_GNU_HASH)?;
+        .find(|s| s.sh_type == SHT_GNU_HASH)
+        .unwrap();
     let hash = &data[s.sh_offset as usize..(s.sh_offset + s.sh_size) as usize];
     // SAFETY: `from_raw_table` checks the alignment and the sizes of the
     // table against `dynsyms` itself.
-    let hash = unsafe { goblin::elf64::gnu_hash::GnuHash::from_raw_table(hash, dynsyms) }.ok()?;
-    Some(GoblinLookup { hash })
+    let hash = unsafe { goblin::elf64::gnu_hash::GnuHash::from_raw_table(hash, &dynsyms) }.unwrap();
+    names
+        .iter()
+        .filter(|n| black_box(hash.find(&n.text, &g.dynstrtab)).is_some())
+        .count()
 }
-
-type ElfLookup<'a> = (
-    elf::hash::GnuHashTable<'a, elf::endian::AnyEndian>,
-    elf::symbol::SymbolTable<'a, elf::endian::AnyEndian>,
-    elf::string_table::StringTable<'a>,
-);
-
-fn elf_lookup_setup<'a>(f: &ElfBytes<'a>) -> Option<ElfLookup<'a>> {
+fn elf_lookup(data: &[u8], names: &[LookupName]) -> usize {
+    let f = ElfBytes::minimal_parse(data).unwrap();
     let c = f.find_common_data().unwrap();
-    Some((c.gnu_hash?, c.dynsyms?, c.dynsyms_strs?))
+    let (h, st, strs) = (
+        c.gnu_hash.unwrap(),
+        c.dynsyms.unwrap(),
+        c.dynsyms_strs.unwrap(),
+    );
+    names
+        .iter()
+        .filter(|n| black_box(h.find(&n.name, &st, &strs).unwrap()).is_some())
+        .count()
 }
 
 // ---------------------------------------------------------------------------
@@ -498,12 +595,24 @@ fn elf_lookup_setup<'a>(f: &ElfBytes<'a>) -> Option<ElfLookup<'a>> {
 
 const CRATES: [&str; 4] = ["elfin", "object", "goblin", "elf"];
 const ROWS: [&str; 5] = ["open", "sections", "symbols", "lookup", "relocs"];
+/// The lookup row's elfin variants beside the default lookup.
+const LOOKUP_EXTRAS: [&str; 3] = ["elfin_any_version", "elfin_exact_version", "elfin_linear"];
+const LOOKUP_EXTRA_NAMES: [&str; 3] = [
+    "`lookup_any_version`",
+    "`lookup_versioned` (each name's own version)",
+    "linear scan (`find_by_name`)",
+];
 
 #[derive(Default)]
 struct Book {
     /// (row, file, function) -> (allocations, items)
     runs: BTreeMap<(String, String, String), (usize, usize)>,
     files: Vec<&'static str>,
+    /// `ELFIN_BENCH_RUN=row/file/func` with `ELFIN_BENCH_ITERS=n`: run that
+    /// operation n times and nothing else (for `valgrind --tool=callgrind`).
+    count_mode: Option<(String, usize)>,
+    /// `ELFIN_BENCH_CHECK=1`: only the allocation and item counts, no timing.
+    check_only: bool,
 }
 
 impl Book {
@@ -517,12 +626,23 @@ impl Book {
         func: &str,
         mut f: F,
     ) {
+        if let Some((only, iters)) = &self.count_mode {
+            // Instruction counting (callgrind): run only the one operation.
+            if *only == format!("{row}/{file}/{func}") {
+                for _ in 0..*iters {
+                    black_box(f());
+                }
+            }
+            return;
+        }
         let (allocs, items) = count_allocations(&mut f);
         self.runs.insert(
             (row.to_owned(), file.to_owned(), func.to_owned()),
             (allocs, items),
         );
-        group.bench_function(func, move |b| b.iter(&mut f));
+        if !self.check_only {
+            group.bench_function(func, move |b| b.iter(&mut f));
+        }
     }
 
     fn check_items(&self) {
@@ -560,7 +680,7 @@ impl Book {
                 funcs.push("object_ElfFile");
             }
             if row == "lookup" {
-                funcs.push("elfin_linear");
+                funcs.extend(LOOKUP_EXTRAS);
             }
             for func in funcs {
                 let cells: Vec<String> = self
@@ -707,12 +827,15 @@ fn time_table(book: &Book, dir: &Path, stat: fn(&Path, &str, &str) -> Option<f64
                 }
             }
             if row == "lookup" {
-                if let (Some(lin), Some(h)) = (stat(dir, &group, "elfin_linear"), t[0]) {
-                    extra.push_str(&format!(
-                        "- lookup/{file}: elfin linear scan (`find_by_name`) of the same {LOOKUPS} names: {} = {:.0}× elfin's hash lookup\n",
-                        fmt_time(lin),
-                        lin / h
-                    ));
+                for (func, what) in LOOKUP_EXTRAS.iter().zip(LOOKUP_EXTRA_NAMES) {
+                    if let (Some(x), Some(h), Some(o)) = (stat(dir, &group, func), t[0], t[1]) {
+                        extra.push_str(&format!(
+                            "- lookup/{file}: elfin {what} of the same {LOOKUPS} names: {} = {:.2}× elfin's default lookup, {:.2}× object\n",
+                            fmt_time(x),
+                            x / h,
+                            x / o
+                        ));
+                    }
                 }
             }
         }
@@ -746,7 +869,49 @@ fn main() {
     let mut c = Criterion::default()
         .output_directory(&dir)
         .configure_from_args();
-    let mut book = Book::default();
+    let mut book = Book {
+        count_mode: std::env::var("ELFIN_BENCH_RUN").ok().map(|only| {
+            let iters = std::env::var("ELFIN_BENCH_ITERS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            (only, iters)
+        }),
+        check_only: std::env::var_os("ELFIN_BENCH_CHECK").is_some(),
+        ..Book::default()
+    };
+
+    type Op = fn(&[u8]) -> usize;
+    let rows: [(&str, [Op; 4]); 4] = [
+        ("open", [elfin_open, object_open, goblin_open, elf_open]),
+        (
+            "sections",
+            [
+                elfin_sections,
+                object_sections,
+                goblin_sections,
+                elf_sections,
+            ],
+        ),
+        (
+            "symbols",
+            [elfin_symbols, object_symbols, goblin_symbols, elf_symbols],
+        ),
+        (
+            "relocs",
+            [elfin_relocs, object_relocs, goblin_relocs, elf_relocs],
+        ),
+    ];
+    type LookupOp = fn(&[u8], &[LookupName]) -> usize;
+    let lookups: [(&str, LookupOp); 7] = [
+        ("elfin", elfin_lookup),
+        ("object", object_lookup),
+        ("goblin", goblin_lookup),
+        ("elf", elf_lookup),
+        ("elfin_any_version", elfin_lookup_any_version),
+        ("elfin_exact_version", elfin_lookup_exact_version),
+        ("elfin_linear", elfin_lookup_linear),
+    ];
 
     for input in &inputs {
         let data: &[u8] = &input.data;
@@ -757,156 +922,47 @@ fn main() {
             input.path.display(),
             data.len()
         );
-
-        // The opened handles for the rows after `open`.
-        let (a, e_file) = count_allocations(|| elfin::ElfFile::parse(data).unwrap());
-        assert_eq!(a, 0, "elfin::ElfFile::parse allocated");
-        let o_file = obj::open(data);
-        let g_file = goblin::elf::Elf::parse(data).unwrap();
-        let b_file = ElfBytes::minimal_parse(data).unwrap();
-
-        // 1. open
-        let mut g = c.benchmark_group(format!("open/{file}"));
-        configure(&mut g, input.big);
-        book.bench(&mut g, "open", file, "elfin", || {
-            elfin_open(black_box(data))
-        });
-        book.bench(&mut g, "open", file, "object", || {
-            object_open(black_box(data))
-        });
-        book.bench(&mut g, "open", file, "goblin", || {
-            goblin_open(black_box(data))
-        });
-        book.bench(&mut g, "open", file, "elf", || elf_open(black_box(data)));
-        book.bench(&mut g, "open", file, "object_ElfFile", || {
-            object_file_open(black_box(data))
-        });
-        g.finish();
-
-        // 2. sections with names
-        let mut g = c.benchmark_group(format!("sections/{file}"));
-        configure(&mut g, input.big);
-        book.bench(&mut g, "sections", file, "elfin", || {
-            elfin_sections(black_box(&e_file))
-        });
-        book.bench(&mut g, "sections", file, "object", || {
-            object_sections(black_box(&o_file))
-        });
-        book.bench(&mut g, "sections", file, "goblin", || {
-            goblin_sections(black_box(&g_file))
-        });
-        book.bench(&mut g, "sections", file, "elf", || {
-            elf_sections(black_box(&b_file))
-        });
-        g.finish();
-
-        // 3. symbols with names
-        let mut g = c.benchmark_group(format!("symbols/{file}"));
-        configure(&mut g, input.big);
-        book.bench(&mut g, "symbols", file, "elfin", || {
-            elfin_symbols(black_box(&e_file))
-        });
-        book.bench(&mut g, "symbols", file, "object", || {
-            object_symbols(black_box(&o_file))
-        });
-        book.bench(&mut g, "symbols", file, "goblin", || {
-            goblin_symbols(black_box(&g_file))
-        });
-        book.bench(&mut g, "symbols", file, "elf", || {
-            elf_symbols(black_box(&b_file))
-        });
-        g.finish();
-
-        // 4. 1000 lookups by name
-        let names = lookup_names(data);
-        let str_names: Vec<String> = names
-            .iter()
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .collect();
-        if names.is_empty() {
-            eprintln!("note: {file} has no defined dynamic symbols; no lookup row");
-        } else {
-            let (a, e_dyn) = count_allocations(|| e_file.dynamic_symbols().unwrap().unwrap());
-            assert_eq!(a, 0, "elfin::ElfFile::dynamic_symbols allocated");
-            let o_look = object_lookup_setup(&o_file);
-            let g_dynsyms = g_file.dynsyms.to_vec();
-            let g_look = goblin_lookup_setup(&g_file, data, &g_dynsyms);
-            let b_look = elf_lookup_setup(&b_file);
-
-            let mut g = c.benchmark_group(format!("lookup/{file}"));
+        for (row, ops) in &rows {
+            let mut g = c.benchmark_group(format!("{row}/{file}"));
             configure(&mut g, input.big);
-            book.bench(&mut g, "lookup", file, "elfin", || {
-                let d = black_box(&e_dyn);
-                names
-                    .iter()
-                    .filter(|n| black_box(d.lookup(n).unwrap()).is_some())
-                    .count()
-            });
-            if let Some(ol) = &o_look {
-                book.bench(&mut g, "lookup", file, "object", || {
-                    let l = black_box(ol);
-                    names
-                        .iter()
-                        .filter(|n| {
-                            black_box(l.hash.find(
-                                l.endian,
-                                n,
-                                object::elf::gnu_hash(n),
-                                None,
-                                &l.symbols,
-                                &l.versions,
-                            ))
-                            .is_some()
-                        })
-                        .count()
+            for (func, op) in CRATES.iter().zip(ops) {
+                book.bench(&mut g, row, file, func, || op(black_box(data)));
+            }
+            if *row == "open" {
+                book.bench(&mut g, row, file, "object_ElfFile", || {
+                    object_file_open(black_box(data))
                 });
             }
-            if let Some(gl) = &g_look {
-                book.bench(&mut g, "lookup", file, "goblin", || {
-                    let l = black_box(gl);
-                    str_names
-                        .iter()
-                        .filter(|n| black_box(l.hash.find(n, &g_file.dynstrtab)).is_some())
-                        .count()
-                });
-            }
-            if let Some(bl) = &b_look {
-                book.bench(&mut g, "lookup", file, "elf", || {
-                    let (h, st, strs) = black_box(bl);
-                    names
-                        .iter()
-                        .filter(|n| black_box(h.find(n, st, strs).unwrap()).is_some())
-                        .count()
-                });
-            }
-            book.bench(&mut g, "lookup", file, "elfin_linear", || {
-                let st = black_box(e_dyn.symbols());
-                names
-                    .iter()
-                    .filter(|n| black_box(st.find_by_name(n)).is_some())
-                    .count()
-            });
             g.finish();
         }
 
-        // 5. relocations
-        let mut g = c.benchmark_group(format!("relocs/{file}"));
+        let names = lookup_names(data);
+        if names.is_empty() {
+            eprintln!("note: {file} has no defined dynamic symbols; no lookup row");
+            continue;
+        }
+        let mut g = c.benchmark_group(format!("lookup/{file}"));
         configure(&mut g, input.big);
-        book.bench(&mut g, "relocs", file, "elfin", || {
-            elfin_relocs(black_box(&e_file))
-        });
-        book.bench(&mut g, "relocs", file, "object", || {
-            object_relocs(black_box(&o_file))
-        });
-        book.bench(&mut g, "relocs", file, "goblin", || {
-            goblin_relocs(black_box(&g_file))
-        });
-        book.bench(&mut g, "relocs", file, "elf", || {
-            elf_relocs(black_box(&b_file))
-        });
+        for (func, op) in lookups {
+            let names = &names;
+            book.bench(&mut g, "lookup", file, func, || op(black_box(data), names));
+        }
         g.finish();
     }
+    if book.count_mode.is_some() {
+        return;
+    }
 
+    if book.check_only {
+        book.check_items();
+        let ok = elfin_allocations_ok(&book);
+        println!(
+            "{}\n{}\nallocation-free: {ok}",
+            book.alloc_table(),
+            book.items_table()
+        );
+        return;
+    }
     c.final_summary();
 
     book.check_items();

@@ -635,8 +635,9 @@ impl<'a> DynamicSymbols<'a> {
     }
 
     /// Looks `name` up through the hash table (a linear scan only when the
-    /// file has none), returning its default version: a symbol whose
-    /// versym entry is not marked hidden.
+    /// file has none) as the dynamic linker does for an unversioned
+    /// reference: a definition (not `SHN_UNDEF`) of the name's default
+    /// version, a symbol whose versym entry is not marked hidden.
     ///
     /// ```
     /// let bytes = std::fs::read("/proc/self/exe").unwrap();
@@ -652,12 +653,39 @@ impl<'a> DynamicSymbols<'a> {
     /// Fails when the hash table is corrupt (see [`GnuHash::find`](super::GnuHash::find)).
     pub fn lookup(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
         let v = self.versions;
-        self.find(name, |i, _| {
-            v.versym(i).is_none_or(|x| x & VERSYM_HIDDEN == 0)
+        self.find(name, |i, s| {
+            !s.is_undefined() && v.versym(i).is_none_or(|x| x & VERSYM_HIDDEN == 0)
         })
     }
 
-    /// Looks up `name` with the version named `version` (hidden or default).
+    /// Looks `name` up whatever its version: the first symbol of that name
+    /// in the hash chain, hidden versions included (undefined references
+    /// only where the hash table holds them; a `.gnu.hash` does not).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the hash table is corrupt.
+    ///
+    /// ```
+    /// let bytes = std::fs::read("/proc/self/exe").unwrap();
+    /// let file = elfin::ElfFile::parse(&bytes).unwrap();
+    /// if let Some(dynsyms) = file.dynamic_symbols().unwrap() {
+    ///     // A definition is found by every lookup; any-version also finds
+    ///     // what the default lookup leaves out.
+    ///     if let Some((i, _)) = dynsyms.lookup(b"main").unwrap() {
+    ///         assert!(dynsyms.lookup_any_version(b"main").unwrap().is_some());
+    ///         let _ = i;
+    ///     }
+    /// }
+    /// ```
+    pub fn lookup_any_version(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
+        self.find(name, |_, _| true)
+    }
+
+    /// Looks up `name` with the version named `version` (hidden or
+    /// default), as the dynamic linker does for a versioned reference.
+    /// Undefined references with that version count too: the version
+    /// index of a `SHN_UNDEF` symbol names what it needs.
     ///
     /// # Errors
     ///
