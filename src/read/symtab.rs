@@ -448,7 +448,7 @@ fn versions_in<'a>(
             count,
             strings,
             offset,
-            encoding: encoding,
+            encoding,
         }))
     };
     match chain(info.verdef, info.verdefnum, Structure::VersionDefinitions) {
