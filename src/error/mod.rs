@@ -20,7 +20,9 @@ pub(crate) use names::{Field, Structure};
 /// `section header 12 at 0x1f000: sh_offset + sh_size 0x1f000 + 0x400 is out of bounds`.
 ///
 /// ```
-/// let err = elfin::ElfFile::parse(b"\x7fELF\x09").unwrap_err();
+/// let mut header = [0u8; 64];
+/// header[..5].copy_from_slice(b"\x7fELF\x09"); // EI_CLASS 9: neither 32 nor 64 bit
+/// let err = elfin::ElfFile::parse(&header).unwrap_err();
 /// assert_eq!(err.structure(), "file header");
 /// assert_eq!(err.offset(), 4);
 /// assert_eq!(err.problem(), elfin::Problem::BadClass(9));

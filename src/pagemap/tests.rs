@@ -4,12 +4,15 @@ use alloc::vec::Vec;
 use std::vec;
 
 use super::*;
-use crate::write::{Builder, FileKind, LayoutOptions, Perms as P, SectionSpec};
+use crate::write::{Builder, FileKind, LayoutOptions, Perms as P, SectionSpec, SymbolSpec};
 
 /// A small executable: code, read-only data, data, .bss and a debug tail.
 fn built() -> Vec<u8> {
     let mut b = Builder::new(FileKind::x86_64(crate::raw::consts::ET_EXEC));
-    b.add_section(SectionSpec::new(&b".text"[..], Some(P::RX), vec![0x90u8; 9000]).align(16));
+    let text =
+        b.add_section(SectionSpec::new(&b".text"[..], Some(P::RX), vec![0x90u8; 9000]).align(16));
+    let start = b.add_symbol(SymbolSpec::global(&b"_start"[..], text, 0).function(1));
+    b.entry = Some(start);
     b.add_section(SectionSpec::new(
         &b".rodata"[..],
         Some(P::R),

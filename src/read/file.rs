@@ -426,7 +426,7 @@ impl<'a> ElfFile<'a> {
     /// let bytes = std::fs::read("/proc/self/exe")?;
     /// let file = elfin::ElfFile::parse(&bytes)?;
     /// let text = file.section_by_name(b".text").expect("a program has code");
-    /// assert!(text.is_execute() && !text.data()?.is_empty());
+    /// assert!(text.header().is_execute() && !text.data()?.is_empty());
     /// assert!(file.section_by_name(b".no-such-section").is_none());
     /// # Ok(())
     /// # }

@@ -40,7 +40,7 @@ impl<'a> StringTable<'a> {
     /// ```
     /// let strings = elfin::read::StringTable::new(b"\0.text\0.data\0", 0);
     /// assert_eq!(strings.get(1).unwrap(), b".text");
-    /// assert_eq!(strings.get(3).unwrap(), b"xt"); // names may share tails
+    /// assert_eq!(strings.get(4).unwrap(), b"xt"); // names may share tails
     /// assert!(strings.get(99).is_err());
     /// ```
     #[inline]
