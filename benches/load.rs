@@ -23,7 +23,7 @@ use elfin::raw::consts::*;
 use elfin::write::{
     Builder, FileKind, LayoutOptions, Perms, Placement, RelocationSpec, SectionSpec, SymbolSpec,
 };
-use std::ffi::{CString, c_void};
+use std::ffi::CString;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -202,9 +202,7 @@ fn main() {
     });
     g.bench_function("dlsym", |b| {
         // SAFETY: an open handle and a NUL-terminated name.
-        b.iter(|| {
-            black_box(unsafe { libc::dlsym(handle, black_box(&name_c).as_ptr()) } as *mut c_void)
-        })
+        b.iter(|| black_box(unsafe { libc::dlsym(handle, black_box(&name_c).as_ptr()) }))
     });
     g.finish();
     c.final_summary();
