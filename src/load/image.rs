@@ -12,7 +12,7 @@ use crate::read::{DynamicInfo, DynamicSymbols, DynamicTable, ElfFile};
 use alloc::vec::Vec;
 use core::ops::Range;
 use std::fs::File;
-use std::io::Read;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 /// A mapped segment of a loaded image.
@@ -87,9 +87,8 @@ impl Image {
         // which also cost a TLB flush); a large one, whose tail may be
         // debug data never to be paged in, is viewed through a mapping.
         if len.len() <= READ_LIMIT {
-            let mut bytes = Vec::with_capacity(len.len() as usize);
-            (&file)
-                .read_to_end(&mut bytes)
+            let mut bytes = alloc::vec![0u8; len.len() as usize];
+            file.read_exact_at(&mut bytes, 0)
                 .map_err(|source| Error::System {
                     what: "read of the image",
                     source,
