@@ -12,6 +12,7 @@ use crate::read::{DynamicInfo, DynamicSymbols, DynamicTable, ElfFile};
 use alloc::vec::Vec;
 use core::ops::Range;
 use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 /// A mapped segment of a loaded image.
@@ -49,6 +50,10 @@ pub struct Image {
     mem: Reservation,
 }
 
+/// Files up to this size are read to find their headers rather than
+/// mapped twice.
+const READ_LIMIT: u64 = 64 * 1024;
+
 /// Where the file's bytes come from.
 enum Source<'f> {
     /// A file: segments are mapped from it (and shared between processes).
@@ -74,6 +79,23 @@ impl Image {
             what: "open of the image",
             source,
         })?;
+        let len = file.metadata().map_err(|source| Error::System {
+            what: "fstat of the image",
+            source,
+        })?;
+        // A small file is read (one read instead of an mmap and a munmap,
+        // which also cost a TLB flush); a large one, whose tail may be
+        // debug data never to be paged in, is viewed through a mapping.
+        if len.len() <= READ_LIMIT {
+            let mut bytes = alloc::vec![0u8; len.len() as usize];
+            file.read_exact_at(&mut bytes, 0)
+                .map_err(|source| Error::System {
+                    what: "read of the image",
+                    source,
+                })?;
+            let elf = ElfFile::parse(&bytes)?;
+            return build(&elf, Source::File(&file), opts, &mut resolver);
+        }
         // SAFETY: a private read-only view of the file, used while loading
         // only. Like every file mapping it assumes nobody truncates or
         // rewrites the file meanwhile; the loader cannot prevent that, and
@@ -177,11 +199,14 @@ fn build(
     let len = (high - p.low) as usize;
     let mem = Reservation::new(len, p.align as usize, p.fixed.then_some(p.low as usize))?;
     let bias = (mem.start() as u64).wrapping_sub(p.low);
-    match (source, whole) {
+    // The protection each segment's pages are left in by the mapping step
+    // (None: mixed), so that the final pass skips the mprotects that would
+    // change nothing.
+    let mapped = match (source, whole) {
         (Source::File(f), Some(delta)) => map_whole_file(&mem, &p, f, bias, delta, file_len)?,
         (Source::File(f), None) => map_segments_from_file(&mem, &p, f, bias)?,
         (Source::Bytes, _) => copy_segments(&mem, &p, elf, bias)?,
-    }
+    };
     let info = dynamic_info(elf)?;
     let target = Target::new(&mem, bias, &p.segments);
     let mut deferred = Vec::new();
@@ -197,7 +222,10 @@ fn build(
             opts,
         )?;
     }
-    for s in &p.segments {
+    for (i, s) in p.segments.iter().enumerate() {
+        if mapped[i] == Some(s.prot) && !shares_a_page(&p.segments, i, page) {
+            continue;
+        }
         let start = s.vaddr & !(page - 1);
         let size = (s.end().next_multiple_of(page) - start) as usize;
         mem.protect(
@@ -248,6 +276,17 @@ fn build(
     })
 }
 
+/// Whether segment `i`'s pages hold part of another segment (then the
+/// order of the mprotects matters, and none of them is skipped).
+fn shares_a_page(segments: &[plan::SegmentPlan], i: usize, page: u64) -> bool {
+    let pages = |s: &plan::SegmentPlan| (s.vaddr & !(page - 1))..s.end().next_multiple_of(page);
+    let mine = pages(&segments[i]);
+    segments
+        .iter()
+        .enumerate()
+        .any(|(j, s)| j != i && pages(s).start < mine.end && mine.start < pages(s).end)
+}
+
 /// The dynamic table through `PT_DYNAMIC` (not the section headers,
 /// which sit in the never-touched tail).
 fn dynamic_info(elf: &ElfFile<'_>) -> Result<Option<DynamicInfo>> {
@@ -268,7 +307,7 @@ fn map_whole_file(
     bias: u64,
     delta: u64,
     file_len: u64,
-) -> Result<()> {
+) -> Result<Vec<Option<Prot>>> {
     let page = page_size() as u64;
     let first_off = p.low.wrapping_sub(delta);
     let len = file_len.next_multiple_of(page).saturating_sub(first_off);
@@ -281,15 +320,21 @@ fn map_whole_file(
         Prot::R,
         "mmap of the file",
     )?;
-    for s in &p.segments {
-        finish_segment(mem, s, bias, page, true)?;
-    }
-    Ok(())
+    p.segments
+        .iter()
+        .map(|s| finish_segment(mem, s, bias, page, true))
+        .collect()
 }
 
 /// Other files: each `PT_LOAD` mapped from the file at its address.
-fn map_segments_from_file(mem: &Reservation, p: &ImagePlan, file: &File, bias: u64) -> Result<()> {
+fn map_segments_from_file(
+    mem: &Reservation,
+    p: &ImagePlan,
+    file: &File,
+    bias: u64,
+) -> Result<Vec<Option<Prot>>> {
     let page = page_size() as u64;
+    let mut mapped = Vec::with_capacity(p.segments.len());
     for s in &p.segments {
         let start = s.vaddr & !(page - 1);
         let file_end = (s.vaddr + s.filesz).next_multiple_of(page);
@@ -303,22 +348,23 @@ fn map_segments_from_file(mem: &Reservation, p: &ImagePlan, file: &File, bias: u
                 "mmap of a segment",
             )?;
         }
-        finish_segment(mem, s, bias, page, s.filesz > 0)?;
+        mapped.push(finish_segment(mem, s, bias, page, s.filesz > 0)?);
     }
-    Ok(())
+    Ok(mapped)
 }
 
 /// After a segment's file pages are mapped read-only: makes the writable
 /// ones writable (and the last file page of a segment that has zeros
 /// after its file part), zeroes what follows `p_filesz` in that page, and
-/// maps zero pages for the rest of `p_memsz`.
+/// maps zero pages for the rest of `p_memsz`. Returns the protection the
+/// segment's pages are left in, if it is one for all of them.
 fn finish_segment(
     mem: &Reservation,
     s: &plan::SegmentPlan,
     bias: u64,
     page: u64,
     has_file_pages: bool,
-) -> Result<()> {
+) -> Result<Option<Prot>> {
     let start = s.vaddr & !(page - 1);
     let file_end = s.vaddr + s.filesz;
     let file_page_end = if has_file_pages {
@@ -356,11 +402,23 @@ fn finish_segment(
             "mmap of zero pages",
         )?;
     }
-    Ok(())
+    let zero_pages = end > file_page_end;
+    Ok(if s.is_writable() || file_page_end == start {
+        Some(Prot::RW)
+    } else if tail_in_page > 0 || zero_pages {
+        None
+    } else {
+        Some(Prot::R)
+    })
 }
 
 /// From bytes: fresh writable pages with the segments copied in.
-fn copy_segments(mem: &Reservation, p: &ImagePlan, elf: &ElfFile<'_>, bias: u64) -> Result<()> {
+fn copy_segments(
+    mem: &Reservation,
+    p: &ImagePlan,
+    elf: &ElfFile<'_>,
+    bias: u64,
+) -> Result<Vec<Option<Prot>>> {
     let page = page_size() as u64;
     for s in &p.segments {
         let start = s.vaddr & !(page - 1);
@@ -378,5 +436,5 @@ fn copy_segments(mem: &Reservation, p: &ImagePlan, elf: &ElfFile<'_>, bias: u64)
             .unwrap_or_default();
         mem.write(rt(s.vaddr), bytes)?;
     }
-    Ok(())
+    Ok(alloc::vec![Some(Prot::RW); p.segments.len()])
 }
