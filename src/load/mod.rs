@@ -24,6 +24,7 @@ mod dynamic;
 mod error;
 mod image;
 mod kinds;
+mod mapped;
 mod memory;
 mod object;
 pub(crate) mod plan;
@@ -32,6 +33,7 @@ mod symbols;
 
 pub use error::{Error, Result};
 pub use image::{Image, MappedSegment};
+pub use mapped::MappedFile;
 pub use memory::{Prot, page_size};
 pub use object::Linked;
 pub use plan::LoadOptions;

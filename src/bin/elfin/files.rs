@@ -2,8 +2,8 @@
 //! file renamed into place, or standard output), and the failure that
 //! makes the tool exit with 1.
 
+use elfin::load::MappedFile;
 use elfin::write::{Piece, RewriteOutput};
-use memmap2::Mmap;
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::{File, Permissions};
@@ -34,7 +34,7 @@ fn is_dash(path: &Path) -> bool {
 }
 
 enum Bytes {
-    Mapped(Mmap),
+    Mapped(MappedFile),
     Read(Vec<u8>),
 }
 
@@ -92,12 +92,9 @@ impl Input {
         if !meta.is_file() || meta.len() == 0 {
             return Ok(None);
         }
-        // SAFETY: the mapping is read-only and private to this process.
-        // Another process changing or truncating the file while it is
-        // mapped would change these bytes under the parser (or fault),
-        // the risk every tool that maps its input takes (ld, cp with
-        // mmap); the tool is not meant for files being written.
-        let mapped = unsafe { Mmap::map(file) }?;
+        // Mapped through the loader's `MappedFile`, the crate's one place
+        // for `unsafe`: see its contract about files changed meanwhile.
+        let mapped = MappedFile::map(file)?;
         Ok(Some(Bytes::Mapped(mapped)))
     }
 
