@@ -31,7 +31,8 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 pub use model::{
-    Mark, Page, PageMap, Perms, Region, RegionKind, Row, SectionInfo, SegmentInfo, Totals,
+    Mark, Page, PageMap, Perms, Placement, Region, RegionKind, Row, SectionInfo, SegmentInfo,
+    Totals,
 };
 
 use crate::read::ElfFile;

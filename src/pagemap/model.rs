@@ -272,3 +272,24 @@ pub struct PageMap {
     /// missing from the picture.
     pub errors: Vec<String>,
 }
+
+/// Where a section is loaded, as the legends say it: `segment 3 (LOAD RX)`
+/// or `not loaded`.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'m>(Option<&'m SegmentInfo>);
+
+impl fmt::Display for Placement<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(g) => write!(f, "segment {} (LOAD {})", g.index, g.perms),
+            None => f.write_str("not loaded"),
+        }
+    }
+}
+
+impl PageMap {
+    /// Where `section` is loaded, for legends.
+    pub fn placement(&self, section: &SectionInfo) -> Placement<'_> {
+        Placement(section.segment.and_then(|g| self.segments.get(g)))
+    }
+}

@@ -355,13 +355,7 @@ fn legend(out: &mut String, map: &PageMap, top: u64) {
             s.flag_letters(),
             if s.nobits { " NOBITS" } else { "" }
         );
-        match s.segment.and_then(|g| map.segments.get(g)) {
-            Some(g) => {
-                let _ = write!(out, "segment {} (LOAD {})", g.index, g.perms);
-            }
-            None => out.push_str("not loaded"),
-        }
-        out.push_str("</text>\n");
+        let _ = writeln!(out, "{}</text>", map.placement(s));
         y += LEGEND_LINE;
     }
     swatch(out, y, palette::UNCLAIMED_COLOUR);

@@ -153,12 +153,7 @@ fn legend(out: &mut String, map: &PageMap, color: bool) {
             s.flag_letters(),
             if s.nobits { " NOBITS" } else { "" }
         );
-        match s.segment.and_then(|g| map.segments.get(g)) {
-            Some(g) => {
-                let _ = writeln!(out, "segment {} (LOAD {})", g.index, g.perms);
-            }
-            None => out.push_str("not loaded\n"),
-        }
+        let _ = writeln!(out, "{}", map.placement(s));
     }
     for g in &map.segments {
         let _ = writeln!(

@@ -92,8 +92,8 @@ impl Input {
         if !meta.is_file() || meta.len() == 0 {
             return Ok(None);
         }
-        // Mapped through the loader's `MappedFile`, the crate's one place
-        // for `unsafe`: see its contract about files changed meanwhile.
+        // Mapped through the loader's `MappedFile`: see its contract about
+        // files changed while they are mapped.
         let mapped = MappedFile::map(file)?;
         Ok(Some(Bytes::Mapped(mapped)))
     }

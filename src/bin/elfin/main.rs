@@ -7,6 +7,9 @@
 //! (its clap arguments) and a `run(Args) -> Result<(), Failure>`; adding
 //! one is a variant, a module and a line in `main`.
 
+// Memory is mapped only through `elfin::load::MappedFile`.
+#![forbid(unsafe_code)]
+
 mod check;
 mod files;
 mod info;
