@@ -10,6 +10,7 @@ mod narrow;
 mod objects;
 mod programs;
 mod refusals;
+mod relink;
 mod riscv;
 mod tls;
 mod tls_dlopen;
