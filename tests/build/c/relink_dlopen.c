@@ -14,7 +14,6 @@ int main(int argc, char **argv)
         printf("dlopen: %s\n", dlerror());
         return 1;
     }
-    int (*constructed)(void) = (int (*)(void))dlsym(h, "relink_constructed");
     int (*bump)(void) = (int (*)(void))dlsym(h, "relink_bump");
     int (*call_hook)(int) = (int (*)(int))dlsym(h, "relink_call_hook");
     int (*apply)(int, int) = (int (*)(int, int))dlsym(h, "relink_apply");
@@ -24,12 +23,11 @@ int main(int argc, char **argv)
     int **ptrs = (int **)dlsym(h, "relink_ptrs");
     const char *greeting = (const char *)dlsym(h, "relink_greeting");
     void *hidden = dlsym(h, "relink_hidden_helper");
-    if (!constructed || !bump || !call_hook || !apply || !weak_sum || !format || !counter || !ptrs || !greeting) {
+    if (!bump || !call_hook || !apply || !weak_sum || !format || !counter || !ptrs || !greeting) {
         printf("dlsym: missing symbol\n");
         return 1;
     }
     char buf[64];
-    printf("constructed %d\n", constructed());
     int bumped = bump();
     printf("bump %d counter %d same %d\n", bumped, *counter, ptrs[0] == counter);
     printf("hook %d apply %d %d %d\n", call_hook(1), apply(0, 3), apply(1, 3), apply(2, 3));

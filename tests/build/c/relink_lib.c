@@ -53,18 +53,6 @@ int *relink_ptrs[] = {&relink_counter, &relink_zeros[3], &relink_tentative};
 int (*relink_funcs[])(int) = {relink_hook, add_one};
 const char *const relink_names[] = {"alpha", "beta", "gamma"};
 
-/* Set by a constructor, when the library is loaded. */
-static int constructed;
-__attribute__((constructor)) static void relink_init(void)
-{
-    constructed = 42;
-}
-
-int relink_constructed(void)
-{
-    return constructed;
-}
-
 int relink_apply(int i, int x)
 {
     return ops[i % 3](x);

@@ -12,7 +12,6 @@ extern int relink_tentative;
 extern int *relink_ptrs[];
 extern int (*relink_funcs[])(int);
 extern const char *const relink_names[];
-int relink_constructed(void);
 int relink_apply(int i, int x);
 int relink_call_hook(int x);
 int relink_bump(void);
@@ -30,7 +29,6 @@ int main(void)
 {
     char buf[64];
     int v[] = {5, -3, 12, 0, 7};
-    printf("constructed %d\n", relink_constructed());
     printf("counter %d\n", relink_counter);
     int bumped = relink_bump();
     printf("bump %d counter %d\n", bumped, relink_counter);
