@@ -158,8 +158,11 @@ fn output_for(name: &[u8], flags: u64, sh_type: u32) -> usize {
 /// What a symbol of an input object stands for in the output.
 #[derive(Clone, Copy)]
 enum Target {
-    /// Nothing (symbol 0, a file name, a symbol in a dropped section).
+    /// Nothing (symbol 0, a file name, a symbol in a section not loaded).
     None,
+    /// A local or section symbol of a COMDAT group that another object
+    /// gave first.
+    Dropped,
     /// A symbol of the builder.
     Symbol(SymbolId),
     /// A section symbol: an output section and the input's offset in it.
@@ -196,6 +199,8 @@ struct Object<'a> {
     name: String,
     file: ElfFile<'a>,
     symbols: SymbolTable<'a>,
+    /// The sections of COMDAT groups another object gave first.
+    dropped: HashSet<usize>,
     /// Where each input section went: output and offset.
     placed: Vec<Option<(usize, u64)>>,
     /// What each input symbol stands for.
@@ -219,6 +224,7 @@ pub fn link_shared(objects: &[(String, Vec<u8>)], options: &Options) -> Result<V
             name: name.clone(),
             file,
             symbols,
+            dropped: HashSet::new(),
             placed: Vec::new(),
             targets: Vec::new(),
         });
@@ -260,8 +266,8 @@ pub fn link_shared(objects: &[(String, Vec<u8>)], options: &Options) -> Result<V
         if o.file.machine() != kind.machine || o.file.encoding() != kind.encoding {
             return Err(format!("{}: another machine than {}", o.name, objects[0].0).into());
         }
-        let dropped = comdat_losers(o, &mut signatures)?;
-        place_sections(o, &dropped, &mut outputs)?;
+        o.dropped = comdat_losers(o, &mut signatures)?;
+        place_sections(o, &mut outputs)?;
     }
     let mut globals = resolve_globals(&objs)?;
     // Common blocks nobody defines go to .bss, the largest of each name.
@@ -313,18 +319,14 @@ fn comdat_losers(
     Ok(dropped)
 }
 
-/// Appends each allocated section of `o` (but those in `dropped`) to its
-/// output section, recording where it went.
-fn place_sections(
-    o: &mut Object<'_>,
-    dropped: &HashSet<usize>,
-    outputs: &mut [Output],
-) -> Result<(), Error> {
+/// Appends each allocated section of `o` (but the dropped COMDAT ones) to
+/// its output section, recording where it went.
+fn place_sections(o: &mut Object<'_>, outputs: &mut [Output]) -> Result<(), Error> {
     o.placed = vec![None; o.file.section_count()];
     for s in o.file.sections() {
         let h = *s.header();
         let name = s.name().map_err(|e| format!("{}: {e}", o.name))?;
-        if dropped.contains(&s.index()) || h.sh_flags & SHF_ALLOC == 0 {
+        if o.dropped.contains(&s.index()) || h.sh_flags & SHF_ALLOC == 0 {
             continue;
         }
         let unwind = o.file.machine() == EM_X86_64 && h.sh_type == SHT_X86_64_UNWIND;
@@ -545,7 +547,12 @@ fn add_symbols(
                     };
                     Target::Symbol(b.add_symbol(spec))
                 }
-                _ => Target::None,
+                _ => match o.symbols.section(j, &sym)? {
+                    SymbolSection::Section(i) if o.dropped.contains(&(i as usize)) => {
+                        Target::Dropped
+                    }
+                    _ => Target::None,
+                },
             };
         }
         o.targets = targets;
@@ -619,6 +626,10 @@ fn add_relocations(
                     });
                     (Some(id), off as i64)
                 }
+                // The unwind entry of a function another object gave
+                // first: its pc_begin stays 0 bytes from itself, in
+                // .eh_frame, where no code runs (GNU ld drops the entry).
+                Some(Target::Dropped) if OUTPUTS[out].0 == ".eh_frame" => continue,
                 _ => {
                     let sym = o.symbols.get(r.symbol as usize)?;
                     let name = String::from_utf8_lossy(o.symbols.name(&sym)?);

@@ -68,7 +68,8 @@ const RISCV64: Machine = Machine {
 struct Library {
     /// The library's name: `lib{name}.so`, `-l{name}`.
     name: &'static str,
-    source: &'static str,
+    /// Its sources, one object each.
+    sources: &'static [&'static str],
     /// Compiler options besides `-c -fPIC -O2`.
     cflags: &'static [&'static str],
     /// Programs linked against it (`-l{name}`).
@@ -82,7 +83,7 @@ struct Library {
 /// Needs no GOT and no PLT: what the builder links today.
 const PLAIN: Library = Library {
     name: "relink_plain",
-    source: "relink_plain.c",
+    sources: &["relink_plain.c"],
     cflags: &["-fvisibility=hidden"],
     programs: &["relink_plain_main.c"],
     dlopen: None,
@@ -92,7 +93,7 @@ const PLAIN: Library = Library {
 /// Exported data, interposition, libc calls: GOT, PLT and preemption.
 const FULL: Library = Library {
     name: "relink",
-    source: "relink_lib.c",
+    sources: &["relink_lib.c"],
     cflags: &["-fcommon"],
     programs: &["relink_main.c"],
     dlopen: Some("relink_dlopen.c"),
@@ -103,9 +104,21 @@ const FULL: Library = Library {
 /// `DT_INIT_ARRAY`.
 const CTOR: Library = Library {
     name: "relink_ctor",
-    source: "relink_ctor.c",
+    sources: &["relink_ctor.c"],
     cflags: &[],
     programs: &["relink_ctor_main.c"],
+    dlopen: None,
+    needs_got: false,
+};
+
+/// Two C++ objects with one inline function, each in a COMDAT group of
+/// the same signature: the linker keeps the first, and both objects'
+/// references reach that one copy.
+const COMDAT: Library = Library {
+    name: "relink_comdat",
+    sources: &["relink_comdat_a.cc", "relink_comdat_b.cc"],
+    cflags: &["-fvisibility=hidden"],
+    programs: &["relink_comdat_main.c"],
     dlopen: None,
     needs_got: false,
 };
@@ -184,15 +197,19 @@ fn relink(m: &Machine, lib: &Library) {
         for d in [&ours, &gnu] {
             std::fs::create_dir_all(d).unwrap();
         }
-        let object = dir.join(format!("{}.o", lib.name));
-        run(Command::new(cc[0])
-            .args(&cc[1..])
-            .args(["-c", "-fPIC", "-O2"])
-            .args(lib.cflags)
-            .args(extra)
-            .arg(c_source(lib.source))
-            .arg("-o")
-            .arg(&object));
+        let mut objects = Vec::new();
+        for source in lib.sources {
+            let object = dir.join(format!("{source}.o"));
+            run(Command::new(cc[0])
+                .args(&cc[1..])
+                .args(["-c", "-fPIC", "-O2"])
+                .args(lib.cflags)
+                .args(extra)
+                .arg(c_source(source))
+                .arg("-o")
+                .arg(&object));
+            objects.push(object);
+        }
         let so = format!("lib{}.so", lib.name);
         let options = link_shared::Options {
             soname: Some(so.clone()),
@@ -202,19 +219,19 @@ fn relink(m: &Machine, lib: &Library) {
                 Vec::new()
             },
         };
-        let input = [(
-            object.display().to_string(),
-            std::fs::read(&object).unwrap(),
-        )];
-        let bytes = link_shared::link_shared(&input, &options)
+        let inputs: Vec<(String, Vec<u8>)> = objects
+            .iter()
+            .map(|o| (o.display().to_string(), std::fs::read(o).unwrap()))
+            .collect();
+        let bytes = link_shared::link_shared(&inputs, &options)
             .unwrap_or_else(|e| panic!("{} {variant}: link_shared: {e}", m.name));
         std::fs::write(ours.join(&so), bytes).unwrap();
-        // GNU ld links the same object: the reference.
+        // GNU ld links the same objects: the reference.
         run(Command::new(m.gcc)
             .args(["-shared", "-o"])
             .arg(gnu.join(&so))
             .arg(format!("-Wl,-soname,{so}"))
-            .arg(&object));
+            .args(&objects));
         lint(&ours.join(&so));
 
         let mut outputs = Vec::new();
@@ -283,6 +300,11 @@ fn relink_plain_riscv64() {
 #[ignore = "builder gap: src/write/plan/dynamic.rs writes no DT_INIT_ARRAY / DT_FINI_ARRAY"]
 fn relink_init_array_x86_64() {
     relink(&X86_64, &CTOR);
+}
+
+#[test]
+fn relink_comdat_x86_64() {
+    relink(&X86_64, &COMDAT);
 }
 
 #[test]
