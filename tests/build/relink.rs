@@ -14,6 +14,7 @@ mod link_shared;
 use crate::*;
 use elfin::raw::consts::*;
 use elfin::read::Class;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -142,6 +143,40 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The global and weak names of `objects`' symbol tables.
+fn global_names(objects: &[(String, Vec<u8>)]) -> BTreeSet<Vec<u8>> {
+    let mut names = BTreeSet::new();
+    for (_, bytes) in objects {
+        let elf = elfin::ElfFile::parse(bytes).unwrap();
+        let symtab = elf.symbol_table().unwrap().unwrap();
+        for s in symtab.iter().filter(|s| s.bind() != STB_LOCAL) {
+            names.insert(symtab.name(&s).unwrap().to_vec());
+        }
+    }
+    names
+}
+
+/// The `.dynsym` entries of `path` named in `names` (GNU ld's output also
+/// has the C runtime's): name, type, binding, visibility, and whether it
+/// is defined.
+fn exports(path: &Path, names: &BTreeSet<Vec<u8>>) -> BTreeSet<(String, u8, u8, u8, bool)> {
+    let bytes = std::fs::read(path).unwrap();
+    let elf = elfin::ElfFile::parse(&bytes).unwrap();
+    let dynsym = elf.dynamic_symbols().unwrap().unwrap();
+    let table = dynsym.symbols();
+    table
+        .iter()
+        .skip(1)
+        .filter_map(|s| {
+            let name = table.name(&s).unwrap();
+            names.contains(name).then(|| {
+                let name = String::from_utf8_lossy(name).into_owned();
+                (name, s.kind(), s.bind(), s.visibility(), !s.is_undefined())
+            })
+        })
+        .collect()
+}
+
 /// A command running program `exe` for machine `m` (through qemu for
 /// another machine).
 fn runner(m: &Machine, exe: &Path) -> Command {
@@ -233,6 +268,15 @@ fn relink(m: &Machine, lib: &Library) {
             .arg(format!("-Wl,-soname,{so}"))
             .args(&objects));
         lint(&ours.join(&so));
+        let names = global_names(&inputs);
+        let exported = exports(&ours.join(&so), &names);
+        assert!(exported.iter().any(|e| e.4), "{}: nothing exported", m.name);
+        assert_eq!(
+            exported,
+            exports(&gnu.join(&so), &names),
+            "{} {variant}: .dynsym differs from GNU ld's (left: elfin's)",
+            m.name
+        );
 
         let mut outputs = Vec::new();
         for d in [&ours, &gnu] {
