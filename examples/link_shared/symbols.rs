@@ -168,16 +168,13 @@ pub(super) fn global_spec<'a>(
     } else {
         sym.kind()
     };
-    Ok(SymbolSpec {
-        name: name.to_vec().into(),
-        place,
-        value,
-        size,
-        bind,
-        kind,
-        other: (sym.st_other & !3) | g.visibility,
-        export: None,
-    })
+    let mut spec = SymbolSpec::from_read(name.to_vec(), &sym, place, value);
+    spec.size = size;
+    spec.bind = bind;
+    spec.kind = kind;
+    // Made local, it needs no visibility (GNU ld clears it too).
+    spec.other = (sym.st_other & !3) | if hidden { STV_DEFAULT } else { g.visibility };
+    Ok(spec)
 }
 
 /// Adds the global symbols (one per name) and each object's local ones,
@@ -215,28 +212,15 @@ pub(super) fn add_symbols(
                         Target::Section(out, at)
                     } else {
                         let place = ids[out].ok_or("a symbol in an empty section")?;
-                        let spec = SymbolSpec {
-                            name: name.to_vec().into(),
-                            place: SymbolPlace::Section(place),
-                            value: sym.st_value + at,
-                            size: sym.st_size,
-                            bind: STB_LOCAL,
-                            kind: sym.kind(),
-                            other: sym.st_other,
-                            export: None,
-                        };
+                        let place = SymbolPlace::Section(place);
+                        let spec =
+                            SymbolSpec::from_read(name.to_vec(), &sym, place, sym.st_value + at);
                         Target::Symbol(b.add_symbol(spec))
                     }
                 }
                 Some(SymbolSection::Absolute) => {
-                    let spec = SymbolSpec {
-                        place: SymbolPlace::Absolute,
-                        value: sym.st_value,
-                        size: sym.st_size,
-                        kind: sym.kind(),
-                        other: sym.st_other,
-                        ..SymbolSpec::local(name.to_vec(), SectionId::from_index(0), 0)
-                    };
+                    let place = SymbolPlace::Absolute;
+                    let spec = SymbolSpec::from_read(name.to_vec(), &sym, place, sym.st_value);
                     Target::Symbol(b.add_symbol(spec))
                 }
                 _ => match o.symbols.section(j, &sym)? {
