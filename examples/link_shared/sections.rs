@@ -100,13 +100,14 @@ pub(super) fn output_for(name: &[u8], flags: u64, sh_type: u32) -> usize {
         return i;
     }
     let by = |n: &str| OUTPUTS.iter().position(|o| o.0 == n).unwrap_or(0);
-    match (flags & SHF_TLS != 0, sh_type == SHT_NOBITS) {
-        (true, true) => by(".tbss"),
-        (true, false) => by(".tdata"),
-        _ if flags & SHF_EXECINSTR != 0 => by(".text"),
-        _ if flags & SHF_WRITE == 0 => by(".rodata"),
-        (_, true) => by(".bss"),
-        _ => by(".data"),
+    let tls = flags & SHF_TLS != 0;
+    match (Perms::from_sh_flags(flags), sh_type == SHT_NOBITS) {
+        (_, true) if tls => by(".tbss"),
+        _ if tls => by(".tdata"),
+        (Some(Perms::RX), _) => by(".text"),
+        (Some(Perms::RW), true) => by(".bss"),
+        (Some(Perms::RW), false) => by(".data"),
+        _ => by(".rodata"),
     }
 }
 
