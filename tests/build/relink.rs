@@ -157,8 +157,8 @@ fn global_names(objects: &[(String, Vec<u8>)]) -> BTreeSet<Vec<u8>> {
 }
 
 /// The `.dynsym` entries of `path` named in `names` (GNU ld's output also
-/// has the C runtime's): name, type, binding, visibility, and whether it
-/// is defined.
+/// has the C runtime's): name, type (of definitions), binding,
+/// visibility, and whether it is defined.
 fn exports(path: &Path, names: &BTreeSet<Vec<u8>>) -> BTreeSet<(String, u8, u8, u8, bool)> {
     let bytes = std::fs::read(path).unwrap();
     let elf = elfin::ElfFile::parse(&bytes).unwrap();
@@ -171,7 +171,15 @@ fn exports(path: &Path, names: &BTreeSet<Vec<u8>>) -> BTreeSet<(String, u8, u8, 
             let name = table.name(&s).unwrap();
             names.contains(name).then(|| {
                 let name = String::from_utf8_lossy(name).into_owned();
-                (name, s.kind(), s.bind(), s.visibility(), !s.is_undefined())
+                // GNU ld types an undefined symbol as the library that
+                // defines it does (libc's FUNC); link_shared reads no
+                // library, and the loader does not look at the type.
+                let kind = if s.is_undefined() {
+                    STT_NOTYPE
+                } else {
+                    s.kind()
+                };
+                (name, kind, s.bind(), s.visibility(), !s.is_undefined())
             })
         })
         .collect()
