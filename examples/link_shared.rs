@@ -27,8 +27,11 @@
 //! It drops what is not allocated (`.comment`, `.note.GNU-stack`, debug
 //! sections, the objects' symbol tables, which the builder writes anew)
 //! and `.note.gnu.property` (whose properties hold only if every object
-//! has them). Objects with `SHT_REL` relocations (implicit addends) are
-//! refused: every machine the builder links uses RELA.
+//! has them). It refuses objects with `SHT_REL` relocations (implicit
+//! addends: every machine the builder links uses RELA) and `.ctors`/
+//! `.dtors`. It keeps `.init_array.N` inputs in input order, not sorted by
+//! priority; it reads no shared library (undefined symbols are left to
+//! the loader), and writes no `.eh_frame_hdr` (the builder makes none).
 
 #[path = "link_shared/sections.rs"]
 mod sections;

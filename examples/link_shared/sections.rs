@@ -66,14 +66,14 @@ pub(super) const OUTPUTS: &[(&str, &[&str], u32, Perms, bool)] = &[
     ),
     (
         ".init_array",
-        &[".init_array", ".ctors"],
+        &[".init_array"],
         SHT_INIT_ARRAY,
         Perms::RW,
         true,
     ),
     (
         ".fini_array",
-        &[".fini_array", ".dtors"],
+        &[".fini_array"],
         SHT_FINI_ARRAY,
         Perms::RW,
         true,
@@ -150,6 +150,12 @@ pub(super) fn place_sections(o: &mut Object<'_>, outputs: &mut [Output]) -> Resu
         let name = s.name().map_err(|e| format!("{}: {e}", o.name))?;
         if o.dropped.contains(&s.index()) || h.sh_flags & SHF_ALLOC == 0 {
             continue;
+        }
+        if name == b".ctors" || name == b".dtors" || name.starts_with(b".ctors.") {
+            // They run in the other order than .init_array; GNU ld
+            // reverses them, this linker does not.
+            let name = String::from_utf8_lossy(name);
+            return Err(format!("{}: {name} not supported (use .init_array)", o.name).into());
         }
         let unwind = o.file.machine() == EM_X86_64 && h.sh_type == SHT_X86_64_UNWIND;
         match h.sh_type {

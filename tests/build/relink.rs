@@ -409,3 +409,58 @@ msg: .word 1
         "rv-addsub",
     );
 }
+
+/// What GNU ld refuses, link_shared refuses too, naming the symbol: two
+/// strong definitions of one name, and a hidden symbol nobody defines.
+#[test]
+fn relink_refuses_what_gnu_ld_refuses() {
+    if !require(&["gcc"]) {
+        return;
+    }
+    let cases: [(&str, &[&str], &str); 2] = [
+        (
+            "twice",
+            &["int relink_dup = 1;\n", "int relink_dup = 2;\n"],
+            "relink_dup",
+        ),
+        (
+            "hidden",
+            &[
+                "__attribute__((visibility(\"hidden\"))) extern int relink_nowhere;\n\
+               int relink_get(void) { return relink_nowhere; }\n",
+            ],
+            "relink_nowhere",
+        ),
+    ];
+    for (case, sources, symbol) in cases {
+        let dir = tmp(&format!("relink-refuses-{case}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut objects = Vec::new();
+        for (k, text) in sources.iter().enumerate() {
+            let c = dir.join(format!("{k}.c"));
+            std::fs::write(&c, text).unwrap();
+            let o = dir.join(format!("{k}.o"));
+            run(Command::new("gcc")
+                .args(["-c", "-fPIC", "-O2"])
+                .arg(&c)
+                .arg("-o")
+                .arg(&o));
+            objects.push(o);
+        }
+        let gnu = output(
+            Command::new("gcc")
+                .args(["-shared", "-o"])
+                .arg(dir.join("gnu.so"))
+                .args(&objects),
+        );
+        assert!(!gnu.status.success(), "{case}: GNU ld links it");
+        let inputs: Vec<(String, Vec<u8>)> = objects
+            .iter()
+            .map(|o| (o.display().to_string(), std::fs::read(o).unwrap()))
+            .collect();
+        let e = link_shared::link_shared(&inputs, &link_shared::Options::default())
+            .err()
+            .unwrap_or_else(|| panic!("{case}: link_shared links it"));
+        assert!(e.to_string().contains(symbol), "{case}: {e}");
+    }
+}
