@@ -79,6 +79,8 @@ struct Library {
     dlopen: Option<&'static str>,
     /// Calls libc and uses exported data: needs a GOT and a PLT.
     needs_got: bool,
+    /// Tools besides the machine's (g++ for gcc to compile C++).
+    tools: &'static [&'static str],
 }
 
 /// Needs no GOT and no PLT: what the builder links today.
@@ -89,6 +91,7 @@ const PLAIN: Library = Library {
     programs: &["relink_plain_main.c"],
     dlopen: None,
     needs_got: false,
+    tools: &[],
 };
 
 /// Exported data, interposition, libc calls: GOT, PLT and preemption.
@@ -99,6 +102,7 @@ const FULL: Library = Library {
     programs: &["relink_main.c"],
     dlopen: Some("relink_dlopen.c"),
     needs_got: true,
+    tools: &[],
 };
 
 /// A constructor: `.init_array`, which the loader finds by
@@ -110,6 +114,7 @@ const CTOR: Library = Library {
     programs: &["relink_ctor_main.c"],
     dlopen: None,
     needs_got: false,
+    tools: &[],
 };
 
 /// Two C++ objects with one inline function, each in a COMDAT group of
@@ -122,6 +127,7 @@ const COMDAT: Library = Library {
     programs: &["relink_comdat_main.c"],
     dlopen: None,
     needs_got: false,
+    tools: &["g++"],
 };
 
 fn c_source(name: &str) -> PathBuf {
@@ -198,9 +204,10 @@ fn runner(m: &Machine, exe: &Path) -> Command {
     }
 }
 
-/// Every tool the test of `m` runs.
-fn tools(m: &Machine) -> Vec<&'static str> {
+/// Every tool the test of `lib` on `m` runs.
+fn tools(m: &Machine, lib: &Library) -> Vec<&'static str> {
     let mut t = vec!["readelf", "eu-elflint", m.gcc, m.clang[0]];
+    t.extend(lib.tools);
     t.extend(m.qemu.map(|q| q.0));
     t
 }
@@ -208,7 +215,7 @@ fn tools(m: &Machine) -> Vec<&'static str> {
 /// Compiles, links (by elfin and by GNU ld), runs and compares `lib` on
 /// machine `m`, for each compiler and option set.
 fn relink(m: &Machine, lib: &Library) {
-    if !require(&tools(m)) {
+    if !require(&tools(m, lib)) {
         return;
     }
     if lib.needs_got && !elfin::write::supported(m.machine, Class::Elf64, m.got_type) {
