@@ -382,3 +382,123 @@ counter: .long 1
     symbolic.symbolic = true;
     symbolic.layout(&LayoutOptions::default()).unwrap();
 }
+
+/// x32 and AArch64 ILP32: GNU ld and the builder link the same object
+/// (calls to two undefined functions, a GOT load of an undefined variable)
+/// into shared objects with the same dynamic relocations, and the same
+/// stride between `.got.plt` slots (8 bytes in x32, whose `jmp *slot`
+/// reads 64 bits; 4 in ILP32).
+#[test]
+fn narrow_abis_make_the_plt_and_got_gnu_ld_makes() {
+    let cases: [(&str, &[&str], &str, &[&str], FileKind, &str); 2] = [
+        (
+            "as",
+            &["--x32"],
+            "ld",
+            &["-m", "elf32_x86_64"],
+            FileKind::x32(ET_DYN),
+            "\t.text\n\t.globl f\n\t.type f, @function\nf:\tcall g@PLT\n\tcall h@PLT\n\
+             \tmovl v@GOTPCREL(%rip), %eax\n\tret\n\t.size f, .-f\n",
+        ),
+        (
+            "aarch64-linux-gnu-as",
+            &["-mabi=ilp32"],
+            "aarch64-linux-gnu-ld",
+            &["-m", "aarch64linux32"],
+            FileKind::aarch64_ilp32(ET_DYN),
+            "\t.text\n\t.globl f\n\t.type f, %function\nf:\tbl g\n\tbl h\n\
+             \tadrp x0, :got:v\n\tldr w0, [x0, #:got_lo12:v]\n\tret\n\t.size f, .-f\n",
+        ),
+    ];
+    for (assembler, as_args, ld, ld_args, kind, src) in cases {
+        if !require_lint(&[assembler, ld]) {
+            return;
+        }
+        let dir = tmp(&format!("consumers-narrow-{assembler}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = dir.join("lib").display().to_string();
+        let obj = assemble(assembler, as_args, src, &name);
+        let (b, _) = from_object(&obj, kind, &[]);
+        let ours = dir.join("ours.so");
+        std::fs::write(&ours, round_trip(&b, &LayoutOptions::default())).unwrap();
+        let theirs = dir.join("theirs.so");
+        let st = Command::new(ld)
+            .args(ld_args)
+            .args(["-shared", "-z", "now", "-o"])
+            .arg(&theirs)
+            .arg(format!("{name}.in.o"))
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        lint_like(&ours, &theirs);
+        assert_eq!(dynamic_relocations(&ours), dynamic_relocations(&theirs));
+        let stride = |p: &Path| {
+            let slots: Vec<u64> = relocations(p)
+                .lines()
+                .filter(|l| l.contains("JUMP_SLOT"))
+                .map(|l| u64::from_str_radix(l.split_whitespace().next().unwrap(), 16).unwrap())
+                .collect();
+            slots[1] - slots[0]
+        };
+        assert_eq!(stride(&ours), stride(&theirs), "{assembler}");
+    }
+}
+
+/// An x86-64 executable (no C runtime: `_start` is the builder's) calls
+/// libc's `puts` and `exit` through its PLT and reads `environ` through a
+/// GOT entry the dynamic linker fills; the kernel and ld.so run it.
+#[test]
+fn x86_64_executable_calls_libc_through_its_plt() {
+    if !require_lint(&["as"]) || !is_x86_64_linux() {
+        return;
+    }
+    let src = "
+	.text
+	.globl _start
+	.type _start, @function
+_start:
+	movq environ@GOTPCREL(%rip), %rax
+	movq (%rax), %rax
+	testq %rax, %rax
+	jz 1f
+	leaq msg(%rip), %rdi
+	call puts@PLT
+1:	xorl %edi, %edi
+	call exit@PLT
+	.size _start, .-_start
+	.section .rodata
+msg:	.asciz \"hello through the PLT\"
+";
+    let dir = tmp("consumers-exec");
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = dir.join("exec").display().to_string();
+    let obj = assemble("as", &[], src, &name);
+    for pie in [false, true] {
+        let kind = FileKind::x86_64(if pie { ET_DYN } else { ET_EXEC });
+        let (mut b, _) = from_object(&obj, kind, &[]);
+        b.interpreter = Some(b"/lib64/ld-linux-x86-64.so.2".to_vec().into());
+        b.needed.push(b"libc.so.6".to_vec().into());
+        let exe = save(
+            &format!("consumers-exec-{pie}"),
+            &round_trip(&b, &LayoutOptions::default()),
+            true,
+        );
+        lint(&exe);
+        let kinds: Vec<String> = dynamic_relocations(&exe)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert!(kinds.iter().any(|t| t == "R_X86_64_GLOB_DAT"), "{kinds:?}");
+        assert!(kinds.iter().any(|t| t == "R_X86_64_JUMP_SLOT"), "{kinds:?}");
+        let out = Command::new(&exe).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "hello through the PLT\n"
+        );
+    }
+}
