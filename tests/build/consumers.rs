@@ -390,27 +390,33 @@ counter: .long 1
 /// reads 64 bits; 4 in ILP32).
 #[test]
 fn narrow_abis_make_the_plt_and_got_gnu_ld_makes() {
-    let cases: [(&str, &[&str], &str, &[&str], FileKind, &str); 2] = [
+    // Assembler and its arguments, linker and its, the file kind, source.
+    type Case = (
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static [&'static str],
+    );
+    let cases: [(Case, FileKind, &str); 2] = [
         (
-            "as",
-            &["--x32"],
-            "ld",
-            &["-m", "elf32_x86_64"],
+            ("as", &["--x32"], "ld", &["-m", "elf32_x86_64"]),
             FileKind::x32(ET_DYN),
             "\t.text\n\t.globl f\n\t.type f, @function\nf:\tcall g@PLT\n\tcall h@PLT\n\
              \tmovl v@GOTPCREL(%rip), %eax\n\tret\n\t.size f, .-f\n",
         ),
         (
-            "aarch64-linux-gnu-as",
-            &["-mabi=ilp32"],
-            "aarch64-linux-gnu-ld",
-            &["-m", "aarch64linux32"],
+            (
+                "aarch64-linux-gnu-as",
+                &["-mabi=ilp32"],
+                "aarch64-linux-gnu-ld",
+                &["-m", "aarch64linux32"],
+            ),
             FileKind::aarch64_ilp32(ET_DYN),
             "\t.text\n\t.globl f\n\t.type f, %function\nf:\tbl g\n\tbl h\n\
              \tadrp x0, :got:v\n\tldr w0, [x0, #:got_lo12:v]\n\tret\n\t.size f, .-f\n",
         ),
     ];
-    for (assembler, as_args, ld, ld_args, kind, src) in cases {
+    for ((assembler, as_args, ld, ld_args), kind, src) in cases {
         if !require_lint(&[assembler, ld]) {
             return;
         }
