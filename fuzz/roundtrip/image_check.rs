@@ -100,9 +100,12 @@ impl Checker<'_, '_> {
         let dr = f
             .dynamic_relocations()
             .map_err(|e| format!("dynamic_relocations: {e}"))?;
+        ensure!(dr.rel.is_none(), "REL dynamic relocations");
+        let want_plt = m.relocs.iter().any(|r| matches!(r.expect, Expect::Plt(_)));
         ensure!(
-            dr.rel.is_none() && dr.plt.is_none(),
-            "REL or PLT dynamic relocations"
+            dr.plt.is_some() == want_plt,
+            "PLT relocations: {}, the model expects them: {want_plt}",
+            dr.plt.is_some()
         );
         let place = |r: &RelocModel| self.headers[r.section].sh_addr + r.offset;
         let expected_at = |at: u64| -> Vec<Expect> {
@@ -155,6 +158,29 @@ impl Checker<'_, '_> {
                 img.write(r.offset, &put(enc.endian, value, n))?;
             }
         }
+        // The PLT's slots: JUMP_SLOT each, against a symbol a call names.
+        let (_, jump_slot) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
+        let mut slots: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        if let Some(t) = dr.plt {
+            let ds = f
+                .dynamic_symbols()
+                .map_err(|e| e.to_string())?
+                .ok_or("no .dynsym")?;
+            for r in t.iter() {
+                let sym = ds
+                    .symbols()
+                    .get(r.symbol as usize)
+                    .map_err(|e| e.to_string())?;
+                let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
+                ensure!(
+                    r.kind == jump_slot && r.symbol != 0 && r.addend.unwrap_or(0) == 0,
+                    "a PLT relocation {r:?}"
+                );
+                let (value, n) = self.loader_value(r.kind, r.symbol, &sym, name, 0)?;
+                img.write(r.offset, &put(enc.endian, value, n))?;
+                slots.insert(r.offset, name.to_vec());
+            }
+        }
         if let Some(t) = dr.relr {
             for r in t.iter() {
                 n_dynamic += 1;
@@ -194,6 +220,10 @@ impl Checker<'_, '_> {
                 SectionData::Bytes(d) => d[lo as usize..hi as usize].to_vec(),
                 SectionData::Zeros(_) => vec![0; (hi - lo) as usize],
             };
+            if let Expect::Plt(how) = r.expect {
+                self.plt_call(j, how, &img, &slots)?;
+                continue;
+            }
             let want = m
                 .expected_field(j, &addrs, &orig)
                 .map_err(|e| format!("relocation {j} ({r:?}): accepted, but {e}"))?;
@@ -236,6 +266,59 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// Relocation `j`, a call through the PLT: its field reaches an entry
+    /// of `.plt` (by the psABI's formula, with S that entry), whose
+    /// `.got.plt` slot a `JUMP_SLOT` against the called symbol fills with
+    /// the symbol's run-time address.
+    fn plt_call(
+        &self,
+        j: usize,
+        how: How,
+        img: &Image<'_>,
+        slots: &BTreeMap<u64, Vec<u8>>,
+    ) -> Result<(), String> {
+        let m = self.m;
+        let r = &m.relocs[j];
+        let (header, entry, reserved, slot_size) =
+            plt_shape(m.machine, m.enc.class).ok_or("a PLT on this machine")?;
+        let sec = |name: &[u8]| {
+            self.file
+                .section_by_name(name)
+                .map(|s| *s.header())
+                .ok_or(format!("relocation {j}: a PLT call, but no {name:?}"))
+        };
+        let (plt, got_plt) = (sec(b".plt")?, sec(b".got.plt")?);
+        let p = self.headers[r.section].sh_addr + r.offset;
+        let n = field_size(how, m.word());
+        let field = img.read(p, n).ok_or("PLT call not mapped")?;
+        let d = match how {
+            How::Pc(4) => i64::from(get(m.enc.endian, &field) as u32 as i32),
+            How::Branch26 => {
+                let imm = (get(Endian::Little, &field) as u32) & 0x03ff_ffff;
+                i64::from(((imm << 6) as i32) >> 6) * 4
+            }
+            h => fail!("relocation {j}: a PLT call computing {h:?}"),
+        };
+        // The field holds S + A - P: S is where it leads, less A.
+        let s = p.wrapping_add(d as u64).wrapping_sub(r.addend as u64);
+        let k = s.wrapping_sub(plt.sh_addr + header);
+        ensure!(
+            s >= plt.sh_addr + header && k % entry == 0 && s < plt.sh_addr + plt.sh_size,
+            "relocation {j}: the call leads to {s:#x}, not a PLT entry of {:#x}..{:#x}",
+            plt.sh_addr,
+            plt.sh_addr + plt.sh_size
+        );
+        let slot = got_plt.sh_addr + (reserved + k / entry) * slot_size;
+        let name = &m.symbols[r.symbol.ok_or("a PLT call without a symbol")?].name;
+        ensure!(
+            slots.get(&slot) == Some(name),
+            "relocation {j}: PLT entry {} has slot {slot:#x}, which JUMP_SLOT fills with {:?}, not {name:?}",
+            k / entry,
+            slots.get(&slot)
+        );
+        Ok(())
+    }
+
     /// What the "loader" stores for a dynamic relocation of type `kind`
     /// against `.dynsym` entry `index` (`sym`, named `name`), and in how
     /// many bytes.
@@ -253,6 +336,7 @@ impl Checker<'_, '_> {
         let a = addend as u64;
         let (relative, abs) =
             dynamic_types(m.machine, m.enc.class).ok_or("dynamic relocations for this machine")?;
+        let (_, jump_slot) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
         let x32 = m.machine == EM_X86_64 && m.enc.class == Class::Elf32;
         let address = || match sym.st_shndx {
             SHN_UNDEF => resolve_undefined(name),
@@ -261,6 +345,10 @@ impl Checker<'_, '_> {
         };
         Ok(if kind == relative {
             (b.wrapping_add(a), word)
+        } else if kind == jump_slot {
+            // x32's slots are 8 bytes.
+            let n = plt_shape(m.machine, m.enc.class).map_or(word as u64, |s| s.3);
+            (address(), n as usize)
         } else if kind == abs {
             (address().wrapping_add(a), word)
         } else if x32 && kind == x86::RELATIVE64 {

@@ -19,6 +19,10 @@ pub(super) enum Expect {
     /// A dynamic relocation of type `r_type`, against the symbol (when
     /// `symbol`) or none (the addend then holds the link-time value).
     Dynamic { r_type: u32, symbol: bool, how: How },
+    /// A call through a PLT entry whose `.got.plt` slot a `JUMP_SLOT`
+    /// against the symbol fills: the field computes `how` with S the
+    /// entry's address.
+    Plt(How),
 }
 
 impl Expect {
@@ -308,6 +312,10 @@ impl Model {
         let defined = sym.is_none_or(|s| s.place.is_defined());
         let absolute = sym.is_some_and(|s| s.place == SymbolPlace::Absolute);
         let local = sym.is_some_and(|s| s.bind == STB_LOCAL);
+        // Bound by the dynamic linker: undefined, or preemptible (the ELF
+        // rules for a shared object's exported symbols).
+        let preemptible = r.symbol.is_some_and(|i| self.preemptible(i));
+        let at_run_time = (!defined && dynamic && !local) || preemptible;
         if how.is_tls() && defined {
             let in_tls = match sym {
                 None => true,
@@ -325,6 +333,18 @@ impl Model {
         }
         let e = match how {
             How::Nothing => Static(how),
+            _ if at_run_time && is_plt_call(self.machine, self.enc.class, r.kind) => Plt(how),
+            How::Word | How::Abs64 if preemptible => Dynamic {
+                r_type: match how {
+                    How::Abs64 => x86::R64,
+                    _ => dynamic_types(self.machine, self.enc.class).map_or(0, |t| t.1),
+                },
+                symbol: true,
+                how,
+            },
+            _ if preemptible && !how.is_tls() => {
+                return Refused("a reference that binds a preemptible symbol here (-fPIC)");
+            }
             How::Word if !exec && defined && !absolute => Relative,
             How::Abs64 if !exec && defined && !absolute => Dynamic {
                 r_type: x86::RELATIVE64,
@@ -389,6 +409,22 @@ impl Model {
         e
     }
 
+    /// Whether symbol `i` is defined here but may be preempted at run time
+    /// (gABI: a shared object's exported symbols of default visibility,
+    /// unless it binds symbolically).
+    pub(super) fn preemptible(&self, i: usize) -> bool {
+        let s = &self.symbols[i];
+        self.file_type == ET_DYN
+            && self.interpreter.is_none()
+            && !self.symbolic
+            && s.place.is_defined()
+            && s.place != SymbolPlace::Absolute
+            && s.bind != STB_LOCAL
+            && s.other & 3 == STV_DEFAULT
+            && s.export != Some(false)
+            && !matches!(s.kind, STT_SECTION | STT_FILE | STT_TLS)
+    }
+
     /// Whether symbol `i` may go to `.dynsym` (by `export`, or the
     /// default for defined symbols of shared objects).
     pub(super) fn may_export(&self, i: usize) -> bool {
@@ -410,7 +446,7 @@ impl Expect {
     pub(super) fn how(self) -> Option<How> {
         match self {
             Expect::Refused(_) => None,
-            Expect::Static(h) | Expect::Dynamic { how: h, .. } => Some(h),
+            Expect::Static(h) | Expect::Dynamic { how: h, .. } | Expect::Plt(h) => Some(h),
             Expect::Relative => Some(How::Word),
         }
     }

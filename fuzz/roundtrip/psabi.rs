@@ -20,6 +20,8 @@ pub(super) mod x86 {
     pub const TPOFF32: u32 = 23;
     pub const PC64: u32 = 24;
     pub const PLT32: u32 = 4;
+    pub const GLOB_DAT: u32 = 6;
+    pub const JUMP_SLOT: u32 = 7;
     pub const RELATIVE64: u32 = 38;
 }
 
@@ -37,6 +39,8 @@ pub(super) mod a64 {
     pub const TLSLE_ADD_TPREL_HI12: u32 = 549;
     pub const TLSLE_ADD_TPREL_LO12: u32 = 550;
     pub const TLSLE_ADD_TPREL_LO12_NC: u32 = 551;
+    pub const GLOB_DAT: u32 = 1025;
+    pub const JUMP_SLOT: u32 = 1026;
     pub const RELATIVE: u32 = 1027;
     pub const TLS_DTPMOD: u32 = 1028;
     pub const TLS_DTPREL: u32 = 1029;
@@ -56,6 +60,8 @@ pub(super) mod p32 {
     pub const TLSLE_ADD_TPREL_LO12: u32 = 110;
     pub const TLSLE_ADD_TPREL_LO12_NC: u32 = 111;
     pub const COPY: u32 = 180;
+    pub const GLOB_DAT: u32 = 181;
+    pub const JUMP_SLOT: u32 = 182;
     pub const RELATIVE: u32 = 183;
     pub const TLS_DTPMOD: u32 = 184;
     pub const TLS_TPREL: u32 = 186;
@@ -227,6 +233,39 @@ pub(super) fn dynamic_types(machine: u16, class: Class) -> Option<(u32, u32)> {
         (EM_AARCH64, Class::Elf64) => Some((a64::RELATIVE, a64::ABS64)),
         (EM_AARCH64, Class::Elf32) => Some((p32::RELATIVE, p32::ABS32)),
         (EM_RISCV, Class::Elf64) => Some((riscv::RELATIVE, riscv::R64)),
+        _ => None,
+    }
+}
+
+/// Whether `kind` is a call that goes through a PLT entry when its target
+/// is bound at run time (x86-64 `PLT32`, AArch64 `CALL26`/`JUMP26`).
+pub(super) fn is_plt_call(machine: u16, class: Class, kind: u32) -> bool {
+    match (machine, class) {
+        (EM_X86_64, _) => kind == x86::PLT32,
+        (EM_AARCH64, Class::Elf64) => kind == a64::CALL26 || kind == a64::JUMP26,
+        (EM_AARCH64, _) => kind == p32::CALL26 || kind == p32::JUMP26,
+        _ => false,
+    }
+}
+
+/// GNU ld's PLT, by the psABIs and ld's output: header size, entry size,
+/// the reserved `.got.plt` words, a slot's size.
+pub(super) fn plt_shape(machine: u16, class: Class) -> Option<(u64, u64, u64, u64)> {
+    match (machine, class) {
+        // x32's slots are 8 bytes: its `jmp *slot(%rip)` reads 64 bits.
+        (EM_X86_64, _) => Some((16, 16, 3, 8)),
+        (EM_AARCH64, Class::Elf64) => Some((32, 16, 3, 8)),
+        (EM_AARCH64, _) => Some((32, 16, 3, 4)),
+        _ => None,
+    }
+}
+
+/// The machine's `GLOB_DAT` and `JUMP_SLOT` types in a file of `class`.
+pub(super) fn binding_types(machine: u16, class: Class) -> Option<(u32, u32)> {
+    match (machine, class) {
+        (EM_X86_64, _) => Some((x86::GLOB_DAT, x86::JUMP_SLOT)),
+        (EM_AARCH64, Class::Elf64) => Some((a64::GLOB_DAT, a64::JUMP_SLOT)),
+        (EM_AARCH64, _) => Some((p32::GLOB_DAT, p32::JUMP_SLOT)),
         _ => None,
     }
 }

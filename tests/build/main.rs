@@ -5,6 +5,7 @@
 #![cfg(feature = "alloc")]
 
 mod arch_got_plt;
+mod consumers;
 mod many_sections;
 mod narrow;
 mod objects;
