@@ -377,7 +377,9 @@ impl Checker<'_, '_> {
         let d = i64::from(get(m.enc.endian, &field) as u32 as i32);
         let g = p.wrapping_add(d as u64).wrapping_sub(r.addend as u64);
         ensure!(
-            g >= got.sh_addr && g < got.sh_addr + got.sh_size && (g - got.sh_addr) % word == 0,
+            g >= got.sh_addr
+                && g < got.sh_addr + got.sh_size
+                && (g - got.sh_addr).is_multiple_of(word),
             "relocation {j}: the load reads {g:#x}, not an entry of .got at {:#x}",
             got.sh_addr
         );
