@@ -12,7 +12,13 @@ impl Checker<'_, '_> {
         // `export` says.
         let needed = !s.place.is_defined()
             && m.relocs.iter().any(|r| {
-                r.symbol == Some(i) && matches!(r.expect, Expect::Dynamic { symbol: true, .. })
+                r.symbol == Some(i)
+                    && matches!(
+                        r.expect,
+                        Expect::Dynamic { symbol: true, .. }
+                            | Expect::Plt(_)
+                            | Expect::Got { symbolic: true, .. }
+                    )
             });
         if let Some(e) = s.export {
             return e || needed;

@@ -116,6 +116,22 @@ impl Checker<'_, '_> {
                 .collect()
         };
         let want_dynamic = m.relocs.iter().filter(|r| r.expect.is_dynamic()).count();
+        // `.got`'s entries are the builder's: filled by GLOB_DAT or
+        // RELATIVE, checked through the relocations that use them.
+        let got = f.section_by_name(b".got").map(|s| *s.header());
+        let in_got =
+            |at: u64| got.is_some_and(|g| (g.sh_addr..g.sh_addr + g.sh_size).contains(&at));
+        let want_got = m
+            .relocs
+            .iter()
+            .any(|r| matches!(r.expect, Expect::Got { .. }));
+        ensure!(
+            got.is_some() == want_got,
+            ".got: {}, the model expects one: {want_got}",
+            got.is_some()
+        );
+        let (glob_dat, _) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
+        let mut got_symbols: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         let mut n_dynamic = 0;
         let (relative, _) = dynamic_types(m.machine, m.enc.class).unwrap_or((0, 0));
         if let Some(t) = dr.rela {
@@ -124,12 +140,26 @@ impl Checker<'_, '_> {
                 .map_err(|e| e.to_string())?
                 .ok_or("no .dynsym")?;
             for r in t.iter() {
-                n_dynamic += 1;
                 let sym = ds
                     .symbols()
                     .get(r.symbol as usize)
                     .map_err(|e| e.to_string())?;
                 let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
+                if in_got(r.offset) {
+                    ensure!(
+                        (r.kind == glob_dat && r.symbol != 0)
+                            || (r.kind == relative && r.symbol == 0),
+                        "a GOT relocation {r:?}"
+                    );
+                    if r.kind == glob_dat {
+                        got_symbols.insert(r.offset, name.to_vec());
+                    }
+                    let (value, n) =
+                        self.loader_value(r.kind, r.symbol, &sym, name, r.addend.unwrap_or(0))?;
+                    img.write(r.offset, &put(enc.endian, value, n))?;
+                    continue;
+                }
+                n_dynamic += 1;
                 let here = expected_at(r.offset);
                 let fits = |e: &Expect| match *e {
                     Expect::Relative => r.kind == relative && r.symbol == 0,
@@ -222,6 +252,10 @@ impl Checker<'_, '_> {
             };
             if let Expect::Plt(how) = r.expect {
                 self.plt_call(j, how, &img, &slots)?;
+                continue;
+            }
+            if let Expect::Got { symbolic, .. } = r.expect {
+                self.got_load(j, symbolic, &img, &got_symbols, &addrs)?;
                 continue;
             }
             let want = m
@@ -319,6 +353,54 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// Relocation `j`, a GOT-relative load: its field (G + A - P) reaches
+    /// an entry of `.got` that holds the symbol's run-time address, filled
+    /// by GLOB_DAT against it when `symbolic`.
+    fn got_load(
+        &self,
+        j: usize,
+        symbolic: bool,
+        img: &Image<'_>,
+        got_symbols: &BTreeMap<u64, Vec<u8>>,
+        addrs: &Addrs,
+    ) -> Result<(), String> {
+        let m = self.m;
+        let r = &m.relocs[j];
+        let word = m.word();
+        let got = self
+            .file
+            .section_by_name(b".got")
+            .map(|s| *s.header())
+            .ok_or("a GOT load, but no .got")?;
+        let p = self.headers[r.section].sh_addr + r.offset;
+        let field = img.read(p, 4).ok_or("GOT load not mapped")?;
+        let d = i64::from(get(m.enc.endian, &field) as u32 as i32);
+        let g = p.wrapping_add(d as u64).wrapping_sub(r.addend as u64);
+        ensure!(
+            g >= got.sh_addr
+                && g < got.sh_addr + got.sh_size
+                && (g - got.sh_addr).is_multiple_of(word),
+            "relocation {j}: the load reads {g:#x}, not an entry of .got at {:#x}",
+            got.sh_addr
+        );
+        let held = get(m.enc.endian, &img.read(g, word).ok_or(".got not mapped")?);
+        let mut want = m.run_time_s(j, addrs)?;
+        if word == 4 {
+            want &= 0xffff_ffff;
+        }
+        ensure!(
+            held == want,
+            "relocation {j}: its GOT entry at {g:#x} holds {held:#x} at run time, expected {want:#x}"
+        );
+        let name = r.symbol.map(|i| &m.symbols[i].name);
+        ensure!(
+            symbolic == got_symbols.contains_key(&g) && (!symbolic || got_symbols.get(&g) == name),
+            "relocation {j}: GLOB_DAT at {g:#x}: {:?}, expected symbolic: {symbolic}",
+            got_symbols.get(&g)
+        );
+        Ok(())
+    }
+
     /// What the "loader" stores for a dynamic relocation of type `kind`
     /// against `.dynsym` entry `index` (`sym`, named `name`), and in how
     /// many bytes.
@@ -345,6 +427,10 @@ impl Checker<'_, '_> {
         };
         Ok(if kind == relative {
             (b.wrapping_add(a), word)
+        } else if kind == binding_types(m.machine, m.enc.class).map_or(0, |t| t.0) {
+            // GLOB_DAT: S (AArch64 adds A).
+            let a = if m.machine == EM_AARCH64 { a } else { 0 };
+            (address().wrapping_add(a), word)
         } else if kind == jump_slot {
             // x32's slots are 8 bytes.
             let n = plt_shape(m.machine, m.enc.class).map_or(word as u64, |s| s.3);

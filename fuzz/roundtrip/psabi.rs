@@ -22,6 +22,9 @@ pub(super) mod x86 {
     pub const PLT32: u32 = 4;
     pub const GLOB_DAT: u32 = 6;
     pub const JUMP_SLOT: u32 = 7;
+    pub const GOTPCREL: u32 = 9;
+    pub const GOTPCRELX: u32 = 41;
+    pub const REX_GOTPCRELX: u32 = 42;
     pub const RELATIVE64: u32 = 38;
 }
 
@@ -106,6 +109,9 @@ pub(super) enum How {
     Pc(u8),
     /// AArch64 B/BL.
     Branch26,
+    /// G + A - P in 4 bytes, G the address of a GOT entry holding S
+    /// (x86-64 `GOTPCREL`).
+    GotPc,
     /// AArch64 ADRP.
     Adrp,
     /// AArch64 ADD :lo12:.
@@ -130,7 +136,12 @@ impl How {
     pub(super) fn range_limited(self, word: u64) -> bool {
         match self {
             How::Word => word == 4,
-            How::Abs32 { .. } | How::Pc(4) | How::Branch26 | How::Adrp | How::TpHi12 => true,
+            How::Abs32 { .. }
+            | How::Pc(4)
+            | How::GotPc
+            | How::Branch26
+            | How::Adrp
+            | How::TpHi12 => true,
             How::Tls(_, 4) => true,
             How::TpLo12 { check } => check,
             _ => false,
@@ -166,6 +177,7 @@ pub(super) fn classify(machine: u16, class: Class, kind: u32) -> Option<How> {
             x86::R32S => signed32,
             x86::PC32 | x86::PLT32 => How::Pc(4),
             x86::PC64 => How::Pc(8),
+            x86::GOTPCREL | x86::GOTPCRELX | x86::REX_GOTPCRELX => How::GotPc,
             // General- and local-dynamic GOT words are 64 bits in x32 too.
             x86::DTPMOD64 => How::Tls(Tls::Module, 8),
             x86::DTPOFF64 => How::Tls(Tls::DtpOff, 8),
@@ -219,7 +231,7 @@ pub(super) fn field_size(how: How, word: u64) -> u64 {
         How::Word => word,
         How::Abs64 => 8,
         How::Pc(n) | How::Tls(_, n) => n.into(),
-        How::Abs32 { .. } | How::Branch26 | How::Adrp | How::AddLo12 => 4,
+        How::Abs32 { .. } | How::GotPc | How::Branch26 | How::Adrp | How::AddLo12 => 4,
         How::TpHi12 | How::TpLo12 { .. } => 4,
     }
 }
@@ -359,6 +371,7 @@ pub(super) fn expected_field(
             }
             put(enc.endian, v, n.into())
         }
+        How::GotPc => fail!("a GOT-relative field is checked through its GOT entry"),
         How::Pc(n) => {
             let d = v.wrapping_sub(p) as i64;
             if n == 4 && i32::try_from(d).is_err() {
