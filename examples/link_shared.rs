@@ -22,7 +22,9 @@
 //!   an error) and turns hidden ones local, as GNU ld does;
 //! - hands every relocation to the builder unchanged but for its place and
 //!   symbol ([`elfin::write::RelocationSpec`]): the builder computes it or
-//!   makes the dynamic relocation, GOT or PLT entry it needs.
+//!   makes the dynamic relocation, GOT or PLT entry it needs (references
+//!   to `_GLOBAL_OFFSET_TABLE_` by `GOTPC32` and the like become the
+//!   GOT's address, which the builder places).
 //!
 //! It drops what is not allocated (`.comment`, `.note.GNU-stack`, debug
 //! sections, the objects' symbol tables, which the builder writes anew)
@@ -42,6 +44,7 @@ use sections::{OUTPUTS, Output, add_output, comdat_losers, place_sections};
 use symbols::{Strength, Target, add_symbols, resolve_globals};
 
 use elfin::ElfFile;
+use elfin::arch::{Arch, Needs};
 use elfin::raw::consts::*;
 use elfin::read::SymbolTable;
 use elfin::write::{
@@ -203,6 +206,8 @@ fn add_relocations(
                 // first: its pc_begin stays 0 bytes from itself, in
                 // .eh_frame, where no code runs (GNU ld drops the entry).
                 Some(Target::Dropped) if OUTPUTS[out].0 == ".eh_frame" => continue,
+                // GOTPC32 and the like: the GOT's address, not a symbol's.
+                Some(Target::GotBase) if needs_got_base(b, r.kind) => (None, 0),
                 _ => {
                     let sym = o.symbols.get(r.symbol as usize)?;
                     let name = String::from_utf8_lossy(o.symbols.name(&sym)?);
@@ -223,6 +228,14 @@ fn add_relocations(
         }
     }
     Ok(())
+}
+
+/// Whether relocation type `kind` is computed from the GOT's address
+/// (what its references to `_GLOBAL_OFFSET_TABLE_` mean).
+fn needs_got_base(b: &Builder<'_>, kind: u32) -> bool {
+    Arch::new(b.kind.machine, b.kind.encoding.class)
+        .and_then(|a| a.howto(kind))
+        .is_some_and(|h| h.needs == Needs::GotBase)
 }
 
 /// `link_shared [-o OUT] [--soname NAME] [--needed LIB]... INPUT.o...`

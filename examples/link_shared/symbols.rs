@@ -15,6 +15,8 @@ pub(super) enum Target {
     /// A local or section symbol of a COMDAT group that another object
     /// gave first.
     Dropped,
+    /// `_GLOBAL_OFFSET_TABLE_`, which the builder places with its GOT.
+    GotBase,
     /// A symbol of the builder.
     Symbol(SymbolId),
     /// A section symbol: an output section and the input's offset in it.
@@ -201,6 +203,9 @@ pub(super) fn add_symbols(
             let name = o.symbols.name(&sym)?;
             let section = defined_in(o, j)?;
             targets[j] = match section {
+                Some(SymbolSection::Undefined) if name == b"_GLOBAL_OFFSET_TABLE_" => {
+                    Target::GotBase
+                }
                 _ if sym.bind() != STB_LOCAL => by_name
                     .get(name)
                     .copied()

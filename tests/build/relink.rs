@@ -130,6 +130,18 @@ const COMDAT: Library = Library {
     tools: &["g++"],
 };
 
+/// x86-64's medium code model: large data reached from the GOT's address
+/// (`GOTPC32` against `_GLOBAL_OFFSET_TABLE_`, `GOTOFF64`).
+const MEDIUM: Library = Library {
+    name: "relink_medium",
+    sources: &["relink_medium.c"],
+    cflags: &["-mcmodel=medium"],
+    programs: &["relink_medium_main.c"],
+    dlopen: None,
+    needs_got: true,
+    tools: &[],
+};
+
 fn c_source(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/build/c")
@@ -364,6 +376,11 @@ fn relink_init_array_x86_64() {
 #[test]
 fn relink_comdat_x86_64() {
     relink(&X86_64, &COMDAT);
+}
+
+#[test]
+fn relink_medium_x86_64() {
+    relink(&X86_64, &MEDIUM);
 }
 
 #[test]
