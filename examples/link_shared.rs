@@ -118,19 +118,7 @@ pub fn link_shared(objects: &[(String, Vec<u8>)], options: &Options) -> Result<V
         .map(|s| s.as_bytes().to_vec().into())
         .collect();
 
-    let mut outputs: Vec<Output> = OUTPUTS
-        .iter()
-        .map(|&(name, _, sh_type, perms, relro)| Output {
-            name: name.as_bytes(),
-            sh_type,
-            perms,
-            tls: matches!(name, ".tdata" | ".tbss"),
-            relro,
-            align: 1,
-            bytes: (sh_type != SHT_NOBITS).then(Vec::new),
-            size: 0,
-        })
-        .collect();
+    let mut outputs = Output::all();
     let mut signatures = HashSet::new();
     for o in &mut objs {
         if o.file.machine() != kind.machine || o.file.encoding() != kind.encoding {

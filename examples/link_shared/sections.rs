@@ -20,6 +20,23 @@ pub(super) struct Output {
 }
 
 impl Output {
+    /// The output sections of [`OUTPUTS`], empty.
+    pub(super) fn all() -> Vec<Output> {
+        OUTPUTS
+            .iter()
+            .map(|&(name, _, sh_type, perms, relro)| Output {
+                name: name.as_bytes(),
+                sh_type,
+                perms,
+                tls: matches!(name, ".tdata" | ".tbss"),
+                relro,
+                align: 1,
+                bytes: (sh_type != SHT_NOBITS).then(Vec::new),
+                size: 0,
+            })
+            .collect()
+    }
+
     /// Appends an input section of `size` bytes (`data`, or zeros when
     /// `None`) at alignment `align`; returns its offset in the output.
     pub(super) fn append(&mut self, data: Option<&[u8]>, size: u64, align: u64) -> u64 {

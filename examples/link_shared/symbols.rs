@@ -213,14 +213,17 @@ pub(super) fn add_symbols(
                     .map_or(Target::None, Target::Symbol),
                 Some(SymbolSection::Section(i)) => {
                     let (out, at) = o.placed[i as usize].ok_or("unplaced section")?;
-                    if sym.kind() == STT_SECTION {
-                        Target::Section(out, at)
-                    } else {
-                        let place = ids[out].ok_or("a symbol in an empty section")?;
-                        let place = SymbolPlace::Section(place);
-                        let spec =
-                            SymbolSpec::from_read(name.to_vec(), &sym, place, sym.st_value + at);
-                        Target::Symbol(b.add_symbol(spec))
+                    match ids[out] {
+                        _ if sym.kind() == STT_SECTION => Target::Section(out, at),
+                        // A label in sections that all came out empty
+                        // (gcc's empty .data and .bss): nothing to mark.
+                        None => Target::None,
+                        Some(place) => {
+                            let place = SymbolPlace::Section(place);
+                            let value = sym.st_value + at;
+                            let spec = SymbolSpec::from_read(name.to_vec(), &sym, place, value);
+                            Target::Symbol(b.add_symbol(spec))
+                        }
                     }
                 }
                 Some(SymbolSection::Absolute) => {
