@@ -373,6 +373,22 @@ counter: .long 1
     let ld_err = String::from_utf8_lossy(&st.stderr);
     assert!(!st.status.success() && ld_err.contains("-fPIC"), "{ld_err}");
 
+    // An executable reaching an undefined variable PC-relatively would need
+    // a copy relocation, which the builder does not make: refused, with
+    // the fix.
+    let copy_src = "\t.text\n\t.globl _start\n_start:\tmovl counter(%rip), %eax\n\tret\n";
+    let obj = assemble("as", &[], copy_src, &format!("{name}-copy"));
+    let (mut exe, _) = from_object(&obj, FileKind::x86_64(ET_EXEC), &[]);
+    exe.interpreter = Some(b"/lib64/ld-linux-x86-64.so.2".to_vec().into());
+    let err = exe
+        .layout(&LayoutOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("counter") && err.contains("copy relocation") && err.contains("-fPIC"),
+        "{err}"
+    );
+
     // Protected or symbolic: bound here, accepted.
     let protected = src.replace(".globl counter", ".globl counter\n\t.protected counter");
     let obj = assemble("as", &[], &protected, &format!("{name}-protected"));
