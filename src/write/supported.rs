@@ -33,10 +33,12 @@ use crate::read::Class;
 /// Types that need a GOT entry get one in `.got` (filled at layout, or by
 /// a `GLOB_DAT`/`RELATIVE` dynamic relocation); calls (`PLT32`, `CALL26`,
 /// `JUMP26`, `CALL_PLT`) to a symbol that is undefined or preemptible go
-/// through a PLT entry. A type being supported does not make
+/// through a PLT entry (see [`RelocationSpec`](super::RelocationSpec) for
+/// when). A type being supported does not make
 /// every use of it valid: the builder still refuses what the file cannot
 /// hold (an absolute 32-bit field in a position-independent file, a
-/// branch out of range, an undefined symbol a relocation cannot bind).
+/// branch out of range, an undefined symbol a relocation cannot bind, a
+/// PC-relative reference to a preemptible symbol).
 ///
 /// ```
 /// use elfin::raw::consts::*;

@@ -373,6 +373,22 @@ counter: .long 1
     let ld_err = String::from_utf8_lossy(&st.stderr);
     assert!(!st.status.success() && ld_err.contains("-fPIC"), "{ld_err}");
 
+    // An executable reaching an undefined variable PC-relatively would need
+    // a copy relocation, which the builder does not make: refused, with
+    // the fix.
+    let copy_src = "\t.text\n\t.globl _start\n_start:\tmovl counter(%rip), %eax\n\tret\n";
+    let obj = assemble("as", &[], copy_src, &format!("{name}-copy"));
+    let (mut exe, _) = from_object(&obj, FileKind::x86_64(ET_EXEC), &[]);
+    exe.interpreter = Some(b"/lib64/ld-linux-x86-64.so.2".to_vec().into());
+    let err = exe
+        .layout(&LayoutOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("counter") && err.contains("copy relocation") && err.contains("-fPIC"),
+        "{err}"
+    );
+
     // Protected or symbolic: bound here, accepted.
     let protected = src.replace(".globl counter", ".globl counter\n\t.protected counter");
     let obj = assemble("as", &[], &protected, &format!("{name}-protected"));
@@ -507,4 +523,66 @@ msg:	.asciz \"hello through the PLT\"
             "hello through the PLT\n"
         );
     }
+}
+
+/// x86-64's GOT base: `_GLOBAL_OFFSET_TABLE_` (which the assembler names)
+/// is the start of `.got.plt`, where `GOTPC32` finds it, and `GOTOFF64`
+/// measures a local variable from it; dlopen runs the function.
+#[test]
+fn x86_64_gotpc_and_gotoff_find_a_variable_from_the_got_base() {
+    if !require_lint(&["as", "gcc"]) || !is_x86_64_linux() {
+        return;
+    }
+    let src = "
+	.text
+	.globl f
+	.type f, @function
+f:	leaq _GLOBAL_OFFSET_TABLE_(%rip), %rcx
+	movabsq $secret@GOTOFF, %rax
+	movl (%rcx,%rax), %eax
+	ret
+	.size f, .-f
+	.data
+secret:	.long 1234
+";
+    let dir = tmp("consumers-gotoff");
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = dir.join("gotoff").display().to_string();
+    let obj = assemble("as", &[], src, &name);
+    let (b, _) = from_object(&obj, FileKind::x86_64(ET_DYN), &[]);
+    let lib = dir.join("libgotoff.so");
+    std::fs::write(&lib, round_trip(&b, &LayoutOptions::default())).unwrap();
+    lint(&lib);
+    // readelf: the symbol is at .got.plt's address.
+    let syms = Command::new("readelf")
+        .args(["-sSW"])
+        .arg(&lib)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&syms.stdout);
+    let got_plt = text
+        .lines()
+        .find(|l| l.contains(" .got.plt "))
+        .and_then(|l| l.split_whitespace().skip_while(|w| *w != "PROGBITS").nth(1))
+        .expect(".got.plt")
+        .to_owned();
+    let got_sym = text
+        .lines()
+        .find(|l| l.ends_with(" _GLOBAL_OFFSET_TABLE_"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .expect("_GLOBAL_OFFSET_TABLE_")
+        .to_owned();
+    assert_eq!(got_sym, got_plt, "{text}");
+    let c = dir.join("call.c");
+    std::fs::write(
+        &c,
+        "#include <dlfcn.h>\n#include <stdio.h>\nint main(int argc, char **argv) {\n\
+         void *h = dlopen(argv[1], RTLD_NOW); if (!h) { puts(dlerror()); return 1; }\n\
+         int (*f)(void) = (int (*)(void))dlsym(h, \"f\"); printf(\"%d\\n\", f()); return 0; }\n",
+    )
+    .unwrap();
+    let exe = dir.join("call");
+    gcc(&[c.as_os_str(), std::ffi::OsStr::new("-ldl")], &exe);
+    let out = Command::new(&exe).arg(&lib).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1234\n", "{out:?}");
 }
