@@ -179,6 +179,9 @@ impl Model {
                 section_model(s, n, machine, enc, linked, &mut invalid, &mut may_fail)
             })
             .collect();
+        if linked {
+            array_rules(&sections, &mut invalid);
+        }
         let n = sections.len();
         let mut symbols = Vec::new();
         for s in &d.symbols.0 {
@@ -319,6 +322,20 @@ impl Model {
             }
         }
         m
+    }
+}
+
+/// Init, fini and preinit arrays of a linked file: each is loaded, and
+/// there is at most one of each type (the dynamic table points at one).
+fn array_rules(sections: &[SectionModel], invalid: &mut Vec<&'static str>) {
+    for t in [SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY] {
+        let arrays = || sections.iter().filter(|s| s.sh_type == t);
+        if arrays().any(|s| s.perms.is_none()) {
+            invalid.push("an init or fini array that is not loaded");
+        }
+        if arrays().filter(|s| s.perms.is_some()).count() > 1 {
+            invalid.push("a second init, fini or preinit array");
+        }
     }
 }
 

@@ -123,6 +123,27 @@ impl Builder<'_> {
                     return e("link or info (no such section)", l.0 as u64);
                 }
             }
+            let array = matches!(
+                s.sh_type,
+                SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
+            );
+            if linked && array && s.perms.is_none() {
+                // DT_INIT_ARRAY and its kin give run-time addresses.
+                return e("perms (an init or fini array must be loaded)", 0);
+            }
+            if linked
+                && array
+                && self.sections[..i]
+                    .iter()
+                    .any(|o| o.sh_type == s.sh_type && o.perms.is_some())
+            {
+                // One dynamic tag gives one array: merge the inputs into
+                // one section, in the order they are to run.
+                return e(
+                    "sh_type (a second init, fini or preinit array; the dynamic table points at one)",
+                    s.sh_type.into(),
+                );
+            }
         }
         Ok(())
     }

@@ -189,3 +189,26 @@ fn a_plan_is_written_only_by_its_own_builder() {
     );
     assert_eq!(f.segments().collect::<Vec<_>>(), plan.segments());
 }
+
+#[test]
+fn a_second_init_array_is_refused_by_name() {
+    // DT_INIT_ARRAY points at one array: a second would never run.
+    let mut b = program();
+    for name in [&b".init_array"[..], &b".init_array.2"[..]] {
+        b.add_section(
+            SectionSpec::new(name, Some(Perms::RW), &[0u8; 8][..])
+                .kind(SHT_INIT_ARRAY)
+                .align(8),
+        );
+    }
+    let e = refusal(&b, &LayoutOptions::default());
+    assert_eq!(
+        e.subject(),
+        &Subject::Section {
+            index: 3,
+            name: ".init_array.2".into()
+        },
+        "{e}"
+    );
+    assert!(e.to_string().contains("second init"), "{e}");
+}

@@ -29,9 +29,6 @@ struct Machine {
     /// The qemu-user program and the sysroot, for another machine.
     qemu: Option<(&'static str, &'static str)>,
     got_type: u32,
-    /// Why clang's objects are not linked yet (a builder bug, with the
-    /// test that shows it).
-    clang_waits: Option<&'static str>,
 }
 
 const X86_64: Machine = Machine {
@@ -41,7 +38,6 @@ const X86_64: Machine = Machine {
     clang: &["clang-19"],
     qemu: None,
     got_type: R_X86_64_REX_GOTPCRELX,
-    clang_waits: None,
 };
 
 const AARCH64: Machine = Machine {
@@ -51,7 +47,6 @@ const AARCH64: Machine = Machine {
     clang: &["clang-19", "--target=aarch64-linux-gnu"],
     qemu: Some(("qemu-aarch64", "/usr/aarch64-linux-gnu")),
     got_type: R_AARCH64_ADR_GOT_PAGE,
-    clang_waits: None,
 };
 
 const RISCV64: Machine = Machine {
@@ -61,8 +56,6 @@ const RISCV64: Machine = Machine {
     clang: &["clang-19", "--target=riscv64-linux-gnu"],
     qemu: Some(("qemu-riscv64", "/usr/riscv64-linux-gnu")),
     got_type: R_RISCV_GOT_HI20,
-    // clang's relative string table (`words.rel`) is ADD32/SUB32 pairs.
-    clang_waits: Some("riscv64_add_sub_pairs_resolve_like_gnu_ld"),
 };
 
 /// A C library and the programs that use it.
@@ -248,11 +241,6 @@ fn relink(m: &Machine, lib: &Library) {
     ];
     let mut compared = 0;
     for (variant, cc, extra) in variants {
-        if let (Some(bug), "clang") = (m.clang_waits, variant) {
-            eprintln!("{}: clang's objects wait for the fix of {bug}", m.name);
-            compared += 2 * lib.programs.len() + usize::from(lib.dlopen.is_some());
-            continue;
-        }
         let dir = tmp(&format!("relink-{}-{}-{variant}", m.name, lib.name));
         let _ = std::fs::remove_dir_all(&dir);
         let (ours, gnu) = (dir.join("elfin"), dir.join("gnu"));
@@ -363,12 +351,10 @@ fn relink_plain_riscv64() {
     relink(&RISCV64, &PLAIN);
 }
 
-/// Builder gap: a shared object's `SHT_INIT_ARRAY` section gets no
-/// `DT_INIT_ARRAY`/`DT_INIT_ARRAYSZ` (nor `.fini_array` its `DT_FINI_*`),
-/// so the loader never runs its constructors: the program prints
-/// `constructed 0` with elfin's library, 42 with GNU ld's.
+/// A shared object's `SHT_INIT_ARRAY` gets `DT_INIT_ARRAY`/`DT_INIT_ARRAYSZ`
+/// (and `.fini_array` its `DT_FINI_*`), so the loader runs its
+/// constructors: the program prints `constructed 42`, as with GNU ld's.
 #[test]
-#[ignore = "builder gap: src/write/plan/dynamic.rs writes no DT_INIT_ARRAY / DT_FINI_ARRAY"]
 fn relink_init_array_x86_64() {
     relink(&X86_64, &CTOR);
 }
@@ -398,13 +384,10 @@ fn relink_libc_riscv64() {
     relink(&RISCV64, &FULL);
 }
 
-/// Builder bug found by `relink_plain_riscv64` (clang's `words.rel`
-/// table, and RISC-V `.eh_frame`s): a RISC-V `ADD32`/`SUB32` (`ADD64`/
-/// `SUB64`) pair at one place must leave `msg - tbl` there, as GNU ld
-/// does; the builder computes each from the section's original bytes, so
-/// the second overwrites the first (`-tbl`).
+/// A RISC-V `ADD32`/`SUB32` (`ADD64`/`SUB64`) pair at one place (clang's
+/// relative string tables, RISC-V `.eh_frame`s) leaves `msg - tbl` there,
+/// as GNU ld does: each relocation starts from what the one before wrote.
 #[test]
-#[ignore = "builder bug: src/write/plan/apply.rs computes each relocation from the original bytes"]
 fn riscv64_add_sub_pairs_resolve_like_gnu_ld() {
     let ld = "riscv64-linux-gnu-ld";
     if !require_lint(&["riscv64-linux-gnu-as", ld]) {

@@ -52,7 +52,7 @@ impl Builder<'_> {
         let machine = self.kind.machine;
         let word = enc.address_size() as u64;
         let mut dyn_relocs: Vec<Rela> = Vec::new();
-        let mut patches = Vec::new();
+        let mut patches: Vec<Patch> = Vec::new();
         // Fates found a machine for every relocation; without
         // relocations, nothing below asks.
         let arch = Arch::new(machine, enc.class);
@@ -102,6 +102,7 @@ impl Builder<'_> {
         } else {
             hashbrown::HashMap::new()
         };
+        let mut patched_at: hashbrown::HashMap<u64, usize> = hashbrown::HashMap::new();
         for (k, (r, fate)) in self.relocations.iter().zip(fates).enumerate() {
             let at = section_at(r.section);
             let p = at.addr.wrapping_add(r.offset);
@@ -190,8 +191,15 @@ impl Builder<'_> {
                         .and_then(|o| bytes.get(o..o.checked_add(n)?))
                         .ok_or_else(|| err("offset (the field runs past its section)", r.offset))?;
                     let mut b = [0u8; 8];
-                    b[..n].copy_from_slice(here);
+                    // Relocations at one place compose (RISC-V's ADD/SUB
+                    // and SET/SUB pairs): each starts from what the one
+                    // before it wrote there.
+                    match patched_at.get(&file_at).map(|&j| &patches[j]) {
+                        Some(&(_, prev, m)) if m >= n => b[..n].copy_from_slice(&prev[..n]),
+                        _ => b[..n].copy_from_slice(here),
+                    }
                     how.apply(&q, &mut b[..n], enc.endian).map_err(arch_err)?;
+                    patched_at.insert(file_at, patches.len());
                     patches.push((file_at, b, n));
                 }
                 Fate::Relative { relr } => {

@@ -8,7 +8,7 @@ use super::sections::Out;
 use super::symbols::TableOrder;
 use crate::raw::consts::*;
 use crate::read::{Dyn, Rel, Rela, Symbol};
-use crate::write::builder::Builder;
+use crate::write::builder::{Builder, SectionId};
 use crate::write::dynamic_tables::{DynSymbol, build_gnu_hash, build_sysv_hash, sysv_bucket_count};
 use crate::write::layout::Placed;
 use crate::write::records::{Encode, push_u32, push_word, r_info};
@@ -118,6 +118,17 @@ impl Builder<'_> {
                     f.symtab = addr(Origin::Dynsym);
                     f.rela = f.rela.map(|(_, s, e)| (addr(Origin::RelaDyn), s, e));
                     f.pltgot = f.pltgot.map(|_| addr(Origin::GotPlt));
+                    for (array, &(sh_type, _, _)) in
+                        f.arrays.iter_mut().zip(&super::dynamic::ARRAYS)
+                    {
+                        let section = self
+                            .sections
+                            .iter()
+                            .position(|s| s.sh_type == sh_type && s.perms.is_some());
+                        if let (Some((_, size)), Some(k)) = (*array, section) {
+                            *array = Some((addr(Origin::User(SectionId(k))), size));
+                        }
+                    }
                     f.jmprel = f.jmprel.map(|(_, s)| (addr(Origin::RelaPlt), s));
                     let relr_size = c.relr_words.len() as u64 * word;
                     f.relr = f

@@ -34,7 +34,18 @@ pub(super) struct DynamicFacts {
     pub jmprel: Option<(u64, u64)>,
     /// References bind to this file's own definitions (`DF_SYMBOLIC`).
     pub symbolic: bool,
+    /// Address and size of the `SHT_PREINIT_ARRAY`, `SHT_INIT_ARRAY` and
+    /// `SHT_FINI_ARRAY` sections, when there are such.
+    pub arrays: [Option<(u64, u64)>; 3],
 }
+
+/// The section types of [`DynamicFacts::arrays`], in its order, with the
+/// tags that give their address and size.
+pub(super) const ARRAYS: [(u32, i64, i64); 3] = [
+    (SHT_PREINIT_ARRAY, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ),
+    (SHT_INIT_ARRAY, DT_INIT_ARRAY, DT_INIT_ARRAYSZ),
+    (SHT_FINI_ARRAY, DT_FINI_ARRAY, DT_FINI_ARRAYSZ),
+];
 
 /// The `(tag, value)` pairs of the table, `DT_NULL` last.
 pub(super) fn dynamic_entries(f: &DynamicFacts) -> Vec<(i64, u64)> {
@@ -55,6 +66,11 @@ pub(super) fn dynamic_entries(f: &DynamicFacts) -> Vec<(i64, u64)> {
     }
     if let Some((a, s, n)) = f.relr {
         e.extend([(DT_RELR, a), (DT_RELRSZ, s), (DT_RELRENT, n)]);
+    }
+    for (&(_, at, size), array) in ARRAYS.iter().zip(&f.arrays) {
+        if let Some((a, s)) = *array {
+            e.extend([(at, a), (size, s)]);
+        }
     }
     e.extend(f.pltgot.map(|a| (DT_PLTGOT, a)));
     if let Some((a, s)) = f.jmprel {

@@ -315,6 +315,12 @@ impl<'a> Builder<'a> {
                 .has_entries()
                 .then_some((0, linkage_sizes.rela_plt * rela_size)),
             symbolic: self.symbolic,
+            arrays: dynamic::ARRAYS.map(|(sh_type, _, _)| {
+                self.sections
+                    .iter()
+                    .find(|s| s.sh_type == sh_type && s.perms.is_some())
+                    .map(|s| (0, s.data.size()))
+            }),
             ..DynamicFacts::default()
         };
         let n_dynamic = if dynamic {
