@@ -159,9 +159,19 @@ impl Model {
             let how = classify(self.machine, class, kind);
             let mut symbol = r.symbol.and_then(|i| i.resolve(self.symbols.len()));
             if let (true, Some(h), Some(i)) = (sane, how, symbol) {
-                let ok: Vec<usize> = (0..self.symbols.len())
+                let mut ok: Vec<usize> = (0..self.symbols.len())
                     .filter(|&j| self.reachable(j, h, kind))
                     .collect();
+                // Half the time, a preemptible symbol if there is one: few
+                // symbols are, and they are what preemption is about.
+                let preemptible: Vec<usize> = ok
+                    .iter()
+                    .copied()
+                    .filter(|&j| self.preemptible(j))
+                    .collect();
+                if !preemptible.is_empty() && i % 2 == 0 {
+                    ok = preemptible;
+                }
                 symbol = (!ok.is_empty()).then(|| ok[i % ok.len()]);
             }
             if sane {
