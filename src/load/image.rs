@@ -56,8 +56,7 @@ const READ_LIMIT: usize = 64 * 1024;
 /// Where the file's bytes come from.
 enum Source<'f> {
     /// A file: segments are mapped from it (and shared between processes).
-    /// `true` when the whole file was also read into memory (it is small).
-    File(&'f File, bool),
+    File(&'f File),
     /// Bytes in memory: segments are copied.
     Bytes,
 }
@@ -90,7 +89,7 @@ impl Image {
             .map_err(|e| Error::system("read of the image", e))?;
         if n < READ_LIMIT {
             let elf = ElfFile::parse(&bytes)?;
-            return build(&elf, Source::File(&file, true), opts, &mut resolver);
+            return build(&elf, Source::File(&file), opts, &mut resolver);
         }
         drop(bytes);
         // SAFETY: a private read-only view of the file, used while loading
@@ -102,7 +101,7 @@ impl Image {
             source,
         })?;
         let elf = ElfFile::parse(&view)?;
-        build(&elf, Source::File(&file, false), opts, &mut resolver)
+        build(&elf, Source::File(&file), opts, &mut resolver)
     }
 
     /// Loads an image from bytes in memory (copying its segments).
@@ -183,7 +182,7 @@ fn build(
     let p = plan::plan(elf, page, opts)?;
     let file_len = elf.data().len() as u64;
     let whole = match (&source, p.whole_file_delta) {
-        (Source::File(..), Some(delta)) => Some(delta),
+        (Source::File(_), Some(delta)) => Some(delta),
         _ => None,
     };
     // The whole-file mapping covers the file's tail too (never touched).
@@ -196,7 +195,7 @@ fn build(
     // its last page and no alignment above the page: one mmap is the
     // reservation and the mapping.
     let direct = match (&source, whole) {
-        (Source::File(f, small), Some(delta))
+        (Source::File(f), Some(delta))
             if !p.fixed && p.align <= page && p.high <= file_pages_end(file_len, delta, page) =>
         {
             let first_off = p.low.wrapping_sub(delta);
@@ -205,9 +204,6 @@ fn build(
                 f,
                 first_off,
                 Prot::R,
-                // A small file (read already, so in the page cache) is
-                // mapped at once rather than a fault per page.
-                *small,
                 "mmap of the file",
             )?)
         }
@@ -223,12 +219,9 @@ fn build(
     // (None: mixed), so that the final pass skips the mprotects that would
     // change nothing.
     let mapped = match (source, whole) {
-        (Source::File(_, small), Some(_)) if is_direct => {
-            let bytes = small.then(|| elf.data());
-            finish_segments(&mem, &p, bias, bytes)?
-        }
-        (Source::File(f, _), Some(delta)) => map_whole_file(&mem, &p, f, bias, delta, file_len)?,
-        (Source::File(f, _), None) => map_segments_from_file(&mem, &p, f, bias)?,
+        (Source::File(_), Some(_)) if is_direct => finish_segments(&mem, &p, bias)?,
+        (Source::File(f), Some(delta)) => map_whole_file(&mem, &p, f, bias, delta, file_len)?,
+        (Source::File(f), None) => map_segments_from_file(&mem, &p, f, bias)?,
         (Source::Bytes, _) => copy_segments(&mem, &p, elf, bias)?,
     };
     let info = dynamic_info(elf)?;
@@ -329,54 +322,13 @@ fn file_pages_end(file_len: u64, delta: u64, page: u64) -> u64 {
 }
 
 /// The mmap placement, the file already mapped read-only over the whole
-/// range: only the writable pages (and the zero pages) changed. With the
-/// file's `bytes` at hand (a small file), the writable pages become fresh
-/// pages allocated at once and filled from them: the relocations and the
-/// program write them anyway, and this saves a copy-on-write fault per
-/// page.
-fn finish_segments(
-    mem: &Reservation,
-    p: &ImagePlan,
-    bias: u64,
-    bytes: Option<&[u8]>,
-) -> Result<Vec<Option<Prot>>> {
+/// range: only the writable pages (and the zero pages) changed.
+fn finish_segments(mem: &Reservation, p: &ImagePlan, bias: u64) -> Result<Vec<Option<Prot>>> {
     let page = page_size() as u64;
     p.segments
         .iter()
-        .map(|s| match bytes {
-            Some(bytes) if s.is_writable() => fill_writable(mem, s, bias, page, bytes),
-            _ => finish_segment(mem, s, bias, page, true),
-        })
+        .map(|s| finish_segment(mem, s, bias, page, true))
         .collect()
-}
-
-/// A writable segment of a small file: fresh read-write pages over its
-/// file pages, filled with the file's bytes (zeros past `p_filesz`), and
-/// zero pages for the rest.
-fn fill_writable(
-    mem: &Reservation,
-    s: &plan::SegmentPlan,
-    bias: u64,
-    page: u64,
-    bytes: &[u8],
-) -> Result<Option<Prot>> {
-    let start = s.vaddr & !(page - 1);
-    let end = s.end().next_multiple_of(page);
-    let rt = |a: u64| a.wrapping_add(bias) as usize;
-    mem.map_zeros_with(
-        rt(start),
-        (end - start) as usize,
-        Prot::RW,
-        true,
-        "mmap of a writable segment",
-    )?;
-    // The file bytes of the segment itself (the plan checked they are in
-    // the file); the page's bytes around them stay zero.
-    let data = bytes
-        .get(s.offset as usize..(s.offset + s.filesz) as usize)
-        .unwrap_or_default();
-    mem.write(rt(s.vaddr), data)?;
-    Ok(Some(Prot::RW))
 }
 
 /// The mmap placement: one read-only mapping of the file, then only the
