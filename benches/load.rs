@@ -9,7 +9,8 @@
 //!    RELATIVE), with `elfin::load::Image::load`, against `dlopen` +
 //!    `dlsym` + call + `dlclose` of the same file.
 //! b. `object`: linking a 1 MiB `gcc -c -O2` object in memory
-//!    (`Linked::link`, reading the file included) + look up + call, against
+//!    (`Linked::load`: the file mapped, its large unrelocated sections
+//!    mapped from it, the rest copied) + look up + call, against
 //!    `dlopen` + `dlsym` + call + `dlclose` of the same C code linked by
 //!    `gcc -shared`.
 //! c. `lookup`: `Image::address` of one of 3000 symbols of that shared
@@ -171,8 +172,7 @@ fn main() {
     let mut g = c.benchmark_group("b_object");
     g.bench_function("elfin_link_1mib_object", |b| {
         b.iter(|| {
-            let bytes = std::fs::read(&obj).unwrap();
-            let l = Linked::link(&[&bytes[..]], dlsym_default).unwrap();
+            let l = Linked::load(&[&obj], dlsym_default).unwrap();
             // SAFETY: `int f_N(int)`.
             let f = unsafe { l.function::<extern "C" fn(i32) -> i32>(&last).unwrap() };
             black_box(f(3))

@@ -12,7 +12,6 @@ use crate::read::{DynamicInfo, DynamicSymbols, DynamicTable, ElfFile};
 use alloc::vec::Vec;
 use core::ops::Range;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 /// A mapped segment of a loaded image.
@@ -50,9 +49,9 @@ pub struct Image {
     mem: Reservation,
 }
 
-/// Files up to this size are read to find their headers rather than
+/// Files shorter than this are read to find their headers rather than
 /// mapped twice.
-const READ_LIMIT: u64 = 64 * 1024;
+const READ_LIMIT: usize = 64 * 1024;
 
 /// Where the file's bytes come from.
 enum Source<'f> {
@@ -79,23 +78,20 @@ impl Image {
             what: "open of the image",
             source,
         })?;
-        let len = file.metadata().map_err(|source| Error::System {
-            what: "fstat of the image",
-            source,
-        })?;
-        // A small file is read (one read instead of an mmap and a munmap,
-        // which also cost a TLB flush); a large one, whose tail may be
-        // debug data never to be paged in, is viewed through a mapping.
-        if len.len() <= READ_LIMIT {
-            let mut bytes = alloc::vec![0u8; len.len() as usize];
-            file.read_exact_at(&mut bytes, 0)
-                .map_err(|source| Error::System {
-                    what: "read of the image",
-                    source,
-                })?;
+        // A small file is read whole with one pread, whose short count is
+        // its length (no statx), and parsed from the copy; a large one,
+        // whose tail may be debug data never to be paged in, is viewed
+        // through a mapping. (A short count that is not the end, on an
+        // odd file system, only makes segments look past the end: the
+        // load is refused, never wrong.)
+        let mut bytes = Vec::with_capacity(READ_LIMIT);
+        let n = rustix::io::pread(&file, rustix::buffer::spare_capacity(&mut bytes), 0)
+            .map_err(|e| Error::system("read of the image", e))?;
+        if n < READ_LIMIT {
             let elf = ElfFile::parse(&bytes)?;
             return build(&elf, Source::File(&file), opts, &mut resolver);
         }
+        drop(bytes);
         // SAFETY: a private read-only view of the file, used while loading
         // only. Like every file mapping it assumes nobody truncates or
         // rewrites the file meanwhile; the loader cannot prevent that, and
@@ -191,18 +187,39 @@ fn build(
     };
     // The whole-file mapping covers the file's tail too (never touched).
     let high = match whole {
-        Some(delta) => p
-            .high
-            .max(file_len.next_multiple_of(page).wrapping_add(delta)),
+        Some(delta) => p.high.max(file_pages_end(file_len, delta, page)),
         None => p.high,
     };
     let len = (high - p.low) as usize;
-    let mem = Reservation::new(len, p.align as usize, p.fixed.then_some(p.low as usize))?;
+    // The whole file in the mmap placement, anywhere, with no memory past
+    // its last page and no alignment above the page: one mmap is the
+    // reservation and the mapping.
+    let direct = match (&source, whole) {
+        (Source::File(f), Some(delta))
+            if !p.fixed && p.align <= page && p.high <= file_pages_end(file_len, delta, page) =>
+        {
+            let first_off = p.low.wrapping_sub(delta);
+            Some(Reservation::map_file_anywhere(
+                len,
+                f,
+                first_off,
+                Prot::R,
+                "mmap of the file",
+            )?)
+        }
+        _ => None,
+    };
+    let is_direct = direct.is_some();
+    let mem = match direct {
+        Some(mem) => mem,
+        None => Reservation::new(len, p.align as usize, p.fixed.then_some(p.low as usize))?,
+    };
     let bias = (mem.start() as u64).wrapping_sub(p.low);
     // The protection each segment's pages are left in by the mapping step
     // (None: mixed), so that the final pass skips the mprotects that would
     // change nothing.
     let mapped = match (source, whole) {
+        (Source::File(_), Some(_)) if is_direct => finish_segments(&mem, &p, bias)?,
         (Source::File(f), Some(delta)) => map_whole_file(&mem, &p, f, bias, delta, file_len)?,
         (Source::File(f), None) => map_segments_from_file(&mem, &p, f, bias)?,
         (Source::Bytes, _) => copy_segments(&mem, &p, elf, bias)?,
@@ -296,6 +313,22 @@ fn dynamic_info(elf: &ElfFile<'_>) -> Result<Option<DynamicInfo>> {
     let data = elf.segment_data(&ph)?;
     let table = DynamicTable::new(elf.encoding(), data, ph.p_offset);
     Ok(Some(table.info()))
+}
+
+/// The address (in the file's addresses) after the file's last page when
+/// it is mapped whole with `vaddr - offset = delta`.
+fn file_pages_end(file_len: u64, delta: u64, page: u64) -> u64 {
+    file_len.next_multiple_of(page).wrapping_add(delta)
+}
+
+/// The mmap placement, the file already mapped read-only over the whole
+/// range: only the writable pages (and the zero pages) changed.
+fn finish_segments(mem: &Reservation, p: &ImagePlan, bias: u64) -> Result<Vec<Option<Prot>>> {
+    let page = page_size() as u64;
+    p.segments
+        .iter()
+        .map(|s| finish_segment(mem, s, bias, page, true))
+        .collect()
 }
 
 /// The mmap placement: one read-only mapping of the file, then only the

@@ -78,9 +78,15 @@ pub(crate) fn host_machine() -> u16 {
 pub(crate) fn check_host(file: &ElfFile<'_>, types: &[u16]) -> Result<()> {
     let enc = file.encoding();
     let native_le = cfg!(target_endian = "little");
-    if enc.class != crate::read::Class::Elf64
-        || (enc.endian == crate::read::Endian::Little) != native_le
-    {
+    if enc.class != crate::read::Class::Elf64 {
+        // GOT entries, stubs and relocated words are 8 bytes here: x32
+        // and AArch64 ILP32 code is not run by this loader.
+        return Err(Error::Unsupported {
+            what: "ELF class (32-bit and ILP32/x32 files are not loaded, only ELFCLASS64), EI_CLASS",
+            value: 1,
+        });
+    }
+    if (enc.endian == crate::read::Endian::Little) != native_le {
         return Err(Error::Unsupported {
             what: "class or byte order (not this process's), EI_CLASS",
             value: u64::from(enc.class == crate::read::Class::Elf64) + 1,

@@ -4,6 +4,7 @@
 
 mod built;
 mod c_code;
+mod fixes;
 mod memory;
 mod objects;
 mod refusals;

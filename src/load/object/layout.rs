@@ -22,7 +22,29 @@ pub(crate) struct Input<'a> {
     pub symtab: SymbolTable<'a>,
     /// Per section index: its offset in the image, if placed.
     pub placed: Vec<Option<u64>>,
+    /// Per section index: whether a relocation section patches it.
+    pub relocated: Vec<bool>,
 }
+
+/// A section mapped from its file rather than copied: a large read-only
+/// or code section that no relocation patches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MappedSection {
+    /// The input it comes from.
+    pub object: usize,
+    /// The image offset of its first page.
+    pub at: u64,
+    /// The file offset of that page.
+    pub offset: u64,
+    /// The length of the mapping (whole pages).
+    pub len: u64,
+    /// Whether it is code.
+    pub exec: bool,
+}
+
+/// Sections at least this large are mapped from the file (when there is
+/// one) rather than copied: below it, a copy costs less than a mapping.
+const MAP_AT_LEAST: u64 = 16 * 1024;
 
 /// Where a global name is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +63,17 @@ pub(crate) enum Definition {
 pub(crate) struct Layout<'a> {
     pub inputs: Vec<Input<'a>>,
     pub globals: HashMap<&'a [u8], Definition>,
+    /// Per input and symbol index: whether it is the definition its name
+    /// has (so resolving it needs no look-up by name).
+    pub chosen: Vec<Vec<bool>>,
     /// Offset and size of each class's pages.
     pub classes: [(u64, u64); 3],
     /// Bytes of file data to copy: (image offset, bytes).
     pub copies: Vec<(u64, &'a [u8])>,
+    /// The end of the copied classes (a page boundary): fresh pages.
+    pub copied_end: u64,
+    /// Sections mapped from their files, after the copied classes.
+    pub mapped: Vec<MappedSection>,
     /// The largest alignment asked for.
     pub align: u64,
     /// The end of the last class (a page boundary): the GOT and the stubs
@@ -76,7 +105,29 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
             .unwrap_or_else(|| SymbolTable::empty(elf.encoding()));
         let n = elf.section_count();
         let mut placed = alloc::vec![None; n];
+        let mut relocated = alloc::vec![false; n];
         let mut discarded = alloc::vec![false; n];
+        for sec in elf.sections() {
+            let h = sec.header();
+            match h.sh_type {
+                SHT_RELA | SHT_CREL => {
+                    if let Some(r) = relocated.get_mut(h.sh_info as usize) {
+                        *r = true;
+                    }
+                }
+                // Implicit addends, read from the place: the machines this
+                // loader links for (x86-64, AArch64, RISC-V) all use RELA,
+                // and their compilers never write REL.
+                SHT_REL => {
+                    return Err(Error::Unsupported {
+                        what: "SHT_REL relocation section (implicit addends; x86-64, AArch64 \
+                               and RISC-V objects use SHT_RELA), section",
+                        value: sec.index() as u64,
+                    });
+                }
+                _ => {}
+            }
+        }
         for sec in elf.sections().filter(|s| s.header().sh_type == SHT_GROUP) {
             let (flags, members) = elf.group(&sec)?;
             if flags & GRP_COMDAT == 0 {
@@ -108,25 +159,44 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
             elf,
             symtab,
             placed,
+            relocated,
         });
     }
     Ok(out)
 }
 
 /// Lays the kept sections out by class, and the COMMON blocks after class
-/// RW, each class starting on a new page.
-pub(crate) fn place<'a>(mut inputs: Vec<Input<'a>>, page: u64) -> Result<Layout<'a>> {
+/// RW, each class starting on a new page; with `mappable`, large read-only
+/// sections no relocation patches go after them, each on pages of its own
+/// at an address congruent to its file offset, to be mapped from the file.
+pub(crate) fn place<'a>(
+    mut inputs: Vec<Input<'a>>,
+    page: u64,
+    mappable: bool,
+) -> Result<Layout<'a>> {
     let mut globals = definitions(&inputs)?;
     let commons = common_blocks(&inputs, &globals)?;
+    let mut chosen: Vec<Vec<bool>> = inputs
+        .iter()
+        .map(|i| alloc::vec![false; i.symtab.len()])
+        .collect();
+    for d in globals.values() {
+        if let Definition::Object { object, symbol, .. } = *d {
+            if let Some(c) = chosen.get_mut(object).and_then(|c| c.get_mut(symbol)) {
+                *c = true;
+            }
+        }
+    }
     let mut at = 0u64;
     let mut classes = [(0, 0); 3];
     let mut copies = Vec::new();
     let mut align = page;
+    let mut to_map = Vec::new();
     for class in [Class::R, Class::RX, Class::RW] {
         let start = at;
         // Sections with bytes first, zeros (NOBITS) last.
         for nobits in [false, true] {
-            for input in inputs.iter_mut() {
+            for (object, input) in inputs.iter_mut().enumerate() {
                 for sec in input.elf.sections() {
                     let i = sec.index();
                     let h = sec.header();
@@ -144,6 +214,18 @@ pub(crate) fn place<'a>(mut inputs: Vec<Input<'a>>, page: u64) -> Result<Layout<
                         });
                     }
                     align = align.max(a);
+                    let map = mappable
+                        && class != Class::RW
+                        && h.sh_type == SHT_PROGBITS
+                        && h.sh_size >= MAP_AT_LEAST
+                        && !input.relocated[i]
+                        && a <= page
+                        && h.sh_offset % a == 0
+                        && sec.data().is_ok();
+                    if map {
+                        to_map.push((object, i));
+                        continue;
+                    }
                     at = at.next_multiple_of(a);
                     input.placed[i] = Some(at);
                     if !nobits {
@@ -167,11 +249,32 @@ pub(crate) fn place<'a>(mut inputs: Vec<Input<'a>>, page: u64) -> Result<Layout<
         classes[class as usize] = (start, at.next_multiple_of(page) - start);
         at = at.next_multiple_of(page);
     }
+    let copied_end = at;
+    let mut mapped = Vec::with_capacity(to_map.len());
+    for (object, i) in to_map {
+        let input = &mut inputs[object];
+        let sec = input.elf.section(i)?;
+        let h = sec.header();
+        let first = h.sh_offset & !(page - 1);
+        let len = (h.sh_offset - first + h.sh_size).next_multiple_of(page);
+        input.placed[i] = Some(at + (h.sh_offset - first));
+        mapped.push(MappedSection {
+            object,
+            at,
+            offset: first,
+            len,
+            exec: h.is_execute(),
+        });
+        at += len;
+    }
     Ok(Layout {
         inputs,
         globals,
+        chosen,
         classes,
         copies,
+        copied_end,
+        mapped,
         align,
         end: at,
     })
@@ -180,7 +283,12 @@ pub(crate) fn place<'a>(mut inputs: Vec<Input<'a>>, page: u64) -> Result<Layout<
 /// The defining symbol of every global name: a strong definition over a
 /// weak one, the first of two weak ones; two strong ones are an error.
 fn definitions<'a>(inputs: &[Input<'a>]) -> Result<HashMap<&'a [u8], Definition>> {
-    let mut globals: HashMap<&'a [u8], Definition> = HashMap::new();
+    // Sized for every global symbol at once: no rehash while filling it.
+    let count = inputs
+        .iter()
+        .map(|i| i.symtab.iter().filter(|s| s.bind() != STB_LOCAL).count())
+        .sum();
+    let mut globals: HashMap<&'a [u8], Definition> = HashMap::with_capacity(count);
     for (object, input) in inputs.iter().enumerate() {
         for (symbol, sym) in input.symtab.iter().enumerate() {
             if sym.bind() == STB_LOCAL {
@@ -204,18 +312,26 @@ fn definitions<'a>(inputs: &[Input<'a>]) -> Result<HashMap<&'a [u8], Definition>
                 symbol,
                 weak,
             };
-            let replace = match globals.get(name) {
-                None | Some(Definition::Common(_)) => true,
-                Some(Definition::Object { weak: true, .. }) => !weak,
-                Some(Definition::Object { weak: false, .. }) if !weak => {
-                    return Err(Error::DuplicateSymbol {
-                        name: alloc::string::String::from_utf8_lossy(name).into_owned(),
-                    });
+            // One hash of the name: the entry decides and replaces.
+            match globals.entry(name) {
+                hashbrown::hash_map::Entry::Vacant(v) => {
+                    v.insert(new);
                 }
-                Some(_) => false,
-            };
-            if replace {
-                globals.insert(name, new);
+                hashbrown::hash_map::Entry::Occupied(mut o) => {
+                    let replace = match o.get() {
+                        Definition::Common(_) => true,
+                        Definition::Object { weak: true, .. } => !weak,
+                        Definition::Object { weak: false, .. } if !weak => {
+                            return Err(Error::DuplicateSymbol {
+                                name: alloc::string::String::from_utf8_lossy(name).into_owned(),
+                            });
+                        }
+                        Definition::Object { .. } => false,
+                    };
+                    if replace {
+                        o.insert(new);
+                    }
+                }
             }
         }
     }
@@ -256,4 +372,25 @@ fn common_blocks<'a>(
         }
     }
     Ok(out)
+}
+
+/// At most how many relocations `input` applies (for CREL, whose entries
+/// take at least a byte each, its size).
+pub(crate) fn relocation_count(input: &Input<'_>) -> u64 {
+    input
+        .elf
+        .sections()
+        .map(|sec| {
+            let h = sec.header();
+            let applies = input
+                .placed
+                .get(h.sh_info as usize)
+                .is_some_and(|p| p.is_some());
+            match h.sh_type {
+                SHT_RELA if applies => h.sh_size / h.sh_entsize.max(1),
+                SHT_CREL if applies => h.sh_size,
+                _ => 0,
+            }
+        })
+        .sum()
 }

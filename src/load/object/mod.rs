@@ -5,18 +5,22 @@
 //! GOT entry and a call stub made for every outside function (a libc
 //! function is usually too far from the mapping for a direct call).
 
+mod exports;
 mod layout;
 mod relocate;
 
 use super::error::{Error, Result};
+use super::mapped::MappedFile;
 use super::memory::{Prot, Reservation, page_size};
 use super::resolve::Resolver;
 use super::symbols::Symbol;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
-use hashbrown::HashMap;
+use exports::Exports;
 use layout::Class;
+use std::fs::File;
+use std::path::Path;
 
 /// Code and data linked in memory from relocatable objects. Dropping it
 /// unmaps everything.
@@ -33,61 +37,52 @@ use layout::Class;
 /// ```
 #[derive(Debug)]
 pub struct Linked {
-    exports: HashMap<Vec<u8>, usize>,
+    exports: Exports,
     mem: Reservation,
 }
 
 impl Linked {
     /// Links `objects` (each the bytes of an `ET_REL` file for this
     /// process's machine) in memory, resolving what none of them defines
-    /// with `resolver`.
-    pub fn link(objects: &[&[u8]], mut resolver: impl Resolver) -> Result<Linked> {
-        let inputs = layout::inputs(objects)?;
-        let arch = relocate::arch_of(&inputs)?;
-        let page = page_size() as u64;
-        let lay = layout::place(inputs, page)?;
-        let needs = relocate::scan(arch, &lay, &mut resolver)?;
-        // The GOT (read-only once filled) and the stubs (code) get pages
-        // of their own after the sections.
-        let got = lay.end;
-        let stubs = (got + needs.got_entries() * 8).next_multiple_of(page);
-        let stub_size = arch.plt_layout().entry_size;
-        let len = (stubs + needs.stub_count() * stub_size)
-            .next_multiple_of(page)
-            .max(page);
-        let mut mem = Reservation::new(len as usize, lay.align as usize, None)?;
-        let base = mem.start();
-        mem.map_zeros(base, len as usize, Prot::RW, "mmap of the linked objects")?;
-        for (at, bytes) in &lay.copies {
-            mem.write(base + *at as usize, bytes)?;
+    /// with `resolver`. Every section is copied; [`load`](Linked::load)
+    /// maps the large read-only ones from their files instead.
+    pub fn link(objects: &[&[u8]], resolver: impl Resolver) -> Result<Linked> {
+        link(objects, &[], resolver)
+    }
+
+    /// Links the objects in the files at `paths`: like
+    /// [`link`](Linked::link), but the files are mapped rather than read,
+    /// and their large read-only sections that no relocation patches
+    /// (`.rodata`, code without relocations) are mapped from the file
+    /// (shared with other processes, paged in when touched) rather than
+    /// copied.
+    ///
+    /// Like every file mapping, this assumes nobody truncates or rewrites
+    /// the files while they are linked and afterwards (see
+    /// [`MappedFile`](super::MappedFile)).
+    pub fn load<P: AsRef<Path>>(paths: &[P], resolver: impl Resolver) -> Result<Linked> {
+        let mut files = Vec::with_capacity(paths.len());
+        let mut views = Vec::with_capacity(paths.len());
+        for p in paths {
+            let file = File::open(p.as_ref()).map_err(|source| Error::System {
+                what: "open of an object",
+                source,
+            })?;
+            let view = MappedFile::map(&file).map_err(|source| Error::System {
+                what: "mmap of an object",
+                source,
+            })?;
+            files.push(file);
+            views.push(view);
         }
-        let exports = relocate::apply(arch, &lay, &needs, (got, stubs), &mut mem)?;
-        let r = lay.classes[Class::R as usize];
-        let rx = lay.classes[Class::RX as usize];
-        let protect = [
-            (r.0, r.1, Prot::R),
-            (rx.0, rx.1, Prot::RX),
-            (got, stubs - got, Prot::R),
-            (stubs, len - stubs, Prot::RX),
-        ];
-        for (start, size, prot) in protect {
-            // On AArch64 the kernel makes instruction and data caches
-            // agree for pages it maps executable.
-            mem.protect(
-                base + start as usize,
-                size as usize,
-                prot,
-                "mprotect of linked code",
-            )?;
-        }
-        Ok(Linked { exports, mem })
+        let bytes: Vec<&[u8]> = views.iter().map(|v| &v[..]).collect();
+        link(&bytes, &files, resolver)
     }
 
     /// The address of the global symbol `name` defined by the objects.
     pub fn address(&self, name: &str) -> Result<usize> {
         self.exports
             .get(name.as_bytes())
-            .copied()
             .ok_or_else(|| Error::NotFound {
                 name: String::from(name),
             })
@@ -95,7 +90,7 @@ impl Linked {
 
     /// The global symbols the objects define, with their addresses.
     pub fn symbols(&self) -> impl Iterator<Item = (&[u8], usize)> {
-        self.exports.iter().map(|(k, v)| (&k[..], *v))
+        self.exports.iter()
     }
 
     /// The address range the linked code owns.
@@ -115,4 +110,79 @@ impl Linked {
         // SAFETY: forwarded to the caller (this function's contract).
         unsafe { Symbol::new(address, name) }
     }
+}
+
+/// Links `objects`; `files`, when given (one per object), are where large
+/// read-only sections are mapped from.
+fn link(objects: &[&[u8]], files: &[File], mut resolver: impl Resolver) -> Result<Linked> {
+    let inputs = layout::inputs(objects)?;
+    let arch = relocate::arch_of(&inputs)?;
+    let page = page_size() as u64;
+    let lay = layout::place(inputs, page, files.len() == objects.len())?;
+    let mut syms = relocate::symbols(&lay)?;
+    // The GOT (read-only once filled) and the stubs (code) get pages of
+    // their own after the sections, sized for the most they may need (at
+    // most an entry per relocation, a stub per outside symbol): untouched
+    // pages cost address space only.
+    let relocations: u64 = lay.inputs.iter().map(layout::relocation_count).sum();
+    let got = lay.end;
+    let stubs = (got + relocations * arch.word()).next_multiple_of(page);
+    let stub_size = arch.plt_layout().entry_size;
+    let len = (stubs + syms.outside_count() * stub_size)
+        .next_multiple_of(page)
+        .max(page);
+    let mut mem = Reservation::new(len as usize, lay.align as usize, None)?;
+    let base = mem.start();
+    // The copied sections are written whole: their pages are allocated at
+    // once rather than one fault each.
+    mem.map_zeros_with(
+        base,
+        lay.copied_end as usize,
+        Prot::RW,
+        true,
+        "mmap of the linked objects",
+    )?;
+    for m in &lay.mapped {
+        let prot = if m.exec { Prot::RX } else { Prot::R };
+        mem.map_file(
+            base + m.at as usize,
+            m.len as usize,
+            &files[m.object],
+            m.offset,
+            prot,
+            "mmap of an object's section",
+        )?;
+    }
+    mem.map_zeros(
+        base + got as usize,
+        (len - got) as usize,
+        Prot::RW,
+        "mmap of the GOT and stubs",
+    )?;
+    for (at, bytes) in &lay.copies {
+        mem.write(base + *at as usize, bytes)?;
+    }
+    let tables = relocate::Tables { got, stubs };
+    relocate::apply(arch, &lay, &mut syms, &tables, &mut resolver, &mut mem)?;
+    let mut exports = core::mem::take(&mut syms.exports);
+    exports.set_base(base as u64);
+    let r = lay.classes[Class::R as usize];
+    let rx = lay.classes[Class::RX as usize];
+    let protect = [
+        (r.0, r.1, Prot::R),
+        (rx.0, rx.1, Prot::RX),
+        (got, stubs - got, Prot::R),
+        (stubs, len - stubs, Prot::RX),
+    ];
+    for (start, size, prot) in protect {
+        // On AArch64 the kernel makes instruction and data caches agree
+        // for pages it maps executable.
+        mem.protect(
+            base + start as usize,
+            size as usize,
+            prot,
+            "mprotect of linked code",
+        )?;
+    }
+    Ok(Linked { exports, mem })
 }
