@@ -38,6 +38,10 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode};
 use elfin::raw::consts::*;
 
+#[path = "write/names.rs"]
+mod names;
+use names::{largest_in, mix, toolchain_lib_dirs};
+
 // ---------------------------------------------------------------------------
 // Peak-tracking allocator. Tracking is switched on only around the single
 // runs that measure the peak, so the timed runs pay one relaxed load per
@@ -139,7 +143,8 @@ struct Reloc {
 }
 
 impl RelInput {
-    fn new() -> Self {
+    fn new(symbol_names: Vec<Vec<u8>>) -> Self {
+        assert_eq!(symbol_names.len(), SYMBOLS);
         let section_names: Vec<Vec<u8>> = (0..SECTIONS)
             .map(|i| format!(".text._ZN6module{i}4func17h{:016x}E", mix(i as u64)).into_bytes())
             .collect();
@@ -161,19 +166,6 @@ impl RelInput {
                     d[at + FUNCTION_SIZE - 1] = 0xc3;
                 }
                 d
-            })
-            .collect();
-        // Rust-like mangled names, ~50 bytes, all distinct.
-        let symbol_names = (0..SYMBOLS)
-            .map(|j| {
-                format!(
-                    "_ZN5crate{}6module{}8function{}17h{:016x}E",
-                    j % 97,
-                    j / 100,
-                    j,
-                    mix(j as u64 ^ 0x5555)
-                )
-                .into_bytes()
             })
             .collect();
         // Relocation k: in section k, at the first call, to the first
@@ -206,13 +198,6 @@ impl RelInput {
         let sum = |v: &Vec<Vec<u8>>| v.iter().map(Vec::len).sum::<usize>();
         sum(&self.section_names) + sum(&self.section_data) + sum(&self.symbol_names)
     }
-}
-
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 fn elfin_rel(inp: &RelInput) -> Vec<u8> {
@@ -398,6 +383,35 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
     out
 }
 
+/// The size of the file's `.strtab`.
+fn strtab_size(bytes: &[u8]) -> u64 {
+    let f = elfin::ElfFile::parse(bytes).unwrap();
+    f.sections()
+        .find(|s| s.name() == Ok(&b".strtab"[..]))
+        .map_or(0, |s| s.header().sh_size)
+}
+
+/// `WRITE_BENCH_RUN=<names>/<elfin|object>[/<iterations>]`: prepares that
+/// input, runs the writer that many times (default 10; 0 to count the
+/// preparation alone) and exits, for instruction counts (`perf stat`, or
+/// `valgrind --tool=callgrind --toggle-collect='*elfin_rel*'`); no
+/// criterion, no checks.
+fn count_mode(spec: &str) {
+    let mut parts = spec.split('/');
+    let (label, who) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let iters: usize = parts.next().map_or(10, |n| n.parse().expect("iterations"));
+    let set = names::one(label).unwrap_or_else(|| panic!("no name set {label:?}"));
+    let inp = RelInput::new(set.names.clone());
+    let write = match who {
+        "elfin" => elfin_rel,
+        "object" => object_rel,
+        _ => panic!("WRITE_BENCH_RUN: writer {who:?} is not elfin or object"),
+    };
+    for _ in 0..iters {
+        black_box(write(black_box(&inp)));
+    }
+}
+
 /// What a relocatable object holds, independent of string-table layout:
 /// per section its name, type, flags, size, alignment, linked sections'
 /// names and bytes (symbols with their names for `.symtab`; nothing for
@@ -453,44 +467,6 @@ fn describe(bytes: &[u8]) -> Vec<String> {
 
 // ---------------------------------------------------------------------------
 // Case 2: the no-op rewrite of a large shared library.
-
-/// The largest regular file (over 1 MiB: `libLLVM-*.so` is often a linker
-/// script) whose name passes `pick`, in the given folders.
-fn largest_in(dirs: &[PathBuf], pick: impl Fn(&str) -> bool) -> Option<PathBuf> {
-    let mut best: Option<(u64, PathBuf)> = None;
-    for dir in dirs {
-        let Ok(files) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for f in files.flatten() {
-            let name = f.file_name();
-            let name = name.to_string_lossy();
-            let Ok(meta) = std::fs::metadata(f.path()) else {
-                continue;
-            };
-            let len = meta.len();
-            if meta.is_file()
-                && pick(&name)
-                && len > 1 << 20
-                && best.as_ref().is_none_or(|(l, _)| len > *l)
-            {
-                // The real file's name, not a symlink's.
-                best = Some((len, std::fs::canonicalize(f.path()).unwrap_or(f.path())));
-            }
-        }
-    }
-    best.map(|(_, p)| p)
-}
-
-fn toolchain_lib_dirs() -> Vec<PathBuf> {
-    let home = std::env::var_os("RUSTUP_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".rustup")));
-    let Some(Ok(tcs)) = home.map(|h| std::fs::read_dir(h.join("toolchains"))) else {
-        return Vec::new();
-    };
-    tcs.flatten().map(|tc| tc.path().join("lib")).collect()
-}
 
 /// The files to rewrite, in order: the largest `librustc_driver-*.so` and
 /// `libLLVM*.so*` of the rustup toolchains, then the system's largest
@@ -703,48 +679,65 @@ fn main() {
         .configure_from_args();
     let mut rows: Vec<Row> = Vec::new();
 
-    // 1. The relocatable object.
-    let inp = RelInput::new();
-    eprintln!(
-        "rel: {SECTIONS} sections of {SECTION_SIZE} bytes, {SYMBOLS} symbols, {RELOCATIONS} relocations ({} of prepared input)",
-        mib(inp.input_bytes())
-    );
-    let (e_peak, e_out) = peak_heap(|| elfin_rel(&inp));
-    let (o_peak, o_out) = peak_heap(|| object_rel(&inp));
-    let (de, dobj) = (describe(&e_out), describe(&o_out));
-    if de != dobj {
-        let first = de.iter().zip(&dobj).position(|(a, b)| a != b);
-        panic!(
-            "elfin and object wrote different objects ({} vs {} lines); first difference: {:?}",
-            de.len(),
-            dobj.len(),
-            first.map(|i| (&de[i], &dobj[i]))
-        );
+    // 1. The relocatable object, once per name set.
+    if let Some(spec) = std::env::var_os("WRITE_BENCH_RUN") {
+        count_mode(&spec.to_string_lossy());
+        return;
     }
-    eprintln!(
-        "rel: outputs agree ({} sections+symbols); elfin {} bytes, object {} bytes",
-        de.len(),
-        e_out.len(),
-        o_out.len()
+    let sets = names::all();
+    let mut sizes = String::from(
+        "| names | about | name bytes | elfin `.strtab` | object `.strtab` |\n|---|---|---:|---:|---:|\n",
     );
-    let case = "rel (1000 × 4 KiB, 100k symbols, 1000 relocs)".to_string();
-    rows.push(Row {
-        case: case.clone(),
-        who: "elfin",
-        timed: Some(("rel".into(), "elfin".into())),
-        outcome: Ok((e_peak, e_out.len())),
-        symbols: SYMBOLS,
-    });
-    rows.push(Row {
-        case: case.clone(),
-        who: "object Writer",
-        timed: Some(("rel".into(), "object".into())),
-        outcome: Ok((o_peak, o_out.len())),
-        symbols: SYMBOLS,
-    });
-    drop((e_out, o_out));
-    {
-        let mut g = c.benchmark_group("rel");
+    for set in &sets {
+        let label = set.label;
+        let inp = RelInput::new(set.names.clone());
+        eprintln!(
+            "rel/{label}: {SECTIONS} sections of {SECTION_SIZE} bytes, {SYMBOLS} symbols ({}), {RELOCATIONS} relocations ({} of prepared input)",
+            set.about,
+            mib(inp.input_bytes())
+        );
+        let (e_peak, e_out) = peak_heap(|| elfin_rel(&inp));
+        let (o_peak, o_out) = peak_heap(|| object_rel(&inp));
+        let (de, dobj) = (describe(&e_out), describe(&o_out));
+        if de != dobj {
+            let first = de.iter().zip(&dobj).position(|(a, b)| a != b);
+            panic!(
+                "elfin and object wrote different objects ({} vs {} lines); first difference: {:?}",
+                de.len(),
+                dobj.len(),
+                first.map(|i| (&de[i], &dobj[i]))
+            );
+        }
+        eprintln!(
+            "rel/{label}: outputs agree ({} sections+symbols); elfin {} bytes, object {} bytes",
+            de.len(),
+            e_out.len(),
+            o_out.len()
+        );
+        sizes.push_str(&format!(
+            "| {label} | {} | {} | {} | {} |\n",
+            set.about,
+            set.bytes(),
+            strtab_size(&e_out),
+            strtab_size(&o_out)
+        ));
+        let case = format!("rel, names: {label}");
+        rows.push(Row {
+            case: case.clone(),
+            who: "elfin",
+            timed: Some((format!("rel/{label}"), "elfin".into())),
+            outcome: Ok((e_peak, e_out.len())),
+            symbols: SYMBOLS,
+        });
+        rows.push(Row {
+            case: case.clone(),
+            who: "object Writer",
+            timed: Some((format!("rel/{label}"), "object".into())),
+            outcome: Ok((o_peak, o_out.len())),
+            symbols: SYMBOLS,
+        });
+        drop((e_out, o_out));
+        let mut g = c.benchmark_group(format!("rel/{label}"));
         g.sample_size(20)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(4));
@@ -752,7 +745,7 @@ fn main() {
         g.bench_function("object", |b| b.iter(|| object_rel(black_box(&inp))));
         g.finish();
     }
-    drop(inp);
+    drop(sets);
 
     // 2. The no-op rewrite of a large shared library: librustc_driver, then
     // libLLVM while object's builder has rejected every file so far.
@@ -837,7 +830,9 @@ fn main() {
     }
 
     c.final_summary();
-    let table = report(&rows, &dir);
+    let mut table = report(&rows, &dir);
+    table.push_str("\nString-table sizes (bytes, with the leading NUL):\n\n");
+    table.push_str(&sizes);
     println!("\n## elfin write benchmarks (medians)\n\n{table}");
     let _ = std::fs::write(dir.join("elfin-write-summary.md"), &table);
 }
