@@ -25,6 +25,10 @@
 //!    live heap above what was live before is printed beside the output size
 //!    and the symbol count.
 //!
+//! `WRITE_BENCH_SETS=rustc_driver,equal` limits case 1 to those name sets
+//! and skips case 2; `WRITE_BENCH_RUN` (see `count_mode`) runs one writer
+//! without criterion, for instruction counts.
+//!
 //! After criterion runs, the medians are read back from criterion's
 //! `estimates.json` files and printed as a Markdown table (also written to
 //! `<target>/criterion/elfin-write-summary.md`).
@@ -132,6 +136,14 @@ struct RelInput {
     rela_names: Vec<Vec<u8>>,
     section_data: Vec<Vec<u8>>,
     symbol_names: Vec<Vec<u8>>,
+    /// Whether symbol j is local: a name that occurs more than once (a real
+    /// object's `.L.str`, `anon.*`) can only be defined locally.
+    local: Vec<bool>,
+    /// The symbols in `.symtab` order: the locals, then the globals, each
+    /// in the order given.
+    file_order: Vec<usize>,
+    /// Symbol j's `.symtab` index.
+    symtab_index: Vec<u32>,
     relocations: Vec<Reloc>,
 }
 
@@ -177,11 +189,33 @@ impl RelInput {
                 symbol: (k * SYMBOLS_PER_RELOCATION + SYMBOLS_PER_SECTION) % SYMBOLS,
             })
             .collect();
+        let local = {
+            let mut seen: std::collections::HashMap<&[u8], usize> = Default::default();
+            for n in &symbol_names {
+                *seen.entry(&n[..]).or_default() += 1;
+            }
+            symbol_names
+                .iter()
+                .map(|n| seen[&n[..]] > 1)
+                .collect::<Vec<bool>>()
+        };
+        let file_order: Vec<usize> = (0..SYMBOLS)
+            .filter(|&j| local[j])
+            .chain((0..SYMBOLS).filter(|&j| !local[j]))
+            .collect();
+        let mut symtab_index = vec![0u32; SYMBOLS];
+        for (k, &j) in file_order.iter().enumerate() {
+            // After the null symbol.
+            symtab_index[j] = k as u32 + 1;
+        }
         RelInput {
             section_names,
             rela_names,
             section_data,
             symbol_names,
+            local,
+            file_order,
+            symtab_index,
             relocations,
         }
     }
@@ -218,14 +252,13 @@ fn elfin_rel(inp: &RelInput) -> Vec<u8> {
         .iter()
         .enumerate()
         .map(|(j, name)| {
-            b.add_symbol(
-                SymbolSpec::global(
-                    &name[..],
-                    sections[RelInput::section_of(j)],
-                    RelInput::value_of(j),
-                )
-                .function(FUNCTION_SIZE as u64),
-            )
+            let (section, value) = (sections[RelInput::section_of(j)], RelInput::value_of(j));
+            let spec = if inp.local[j] {
+                SymbolSpec::local(&name[..], section, value)
+            } else {
+                SymbolSpec::global(&name[..], section, value)
+            };
+            b.add_symbol(spec.function(FUNCTION_SIZE as u64))
         })
         .collect();
     for r in &inp.relocations {
@@ -291,8 +324,8 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
     w.reserve_shstrtab_section_index();
     w.reserve_null_symbol_index();
     let mut names = Vec::with_capacity(SYMBOLS);
-    for (j, name) in inp.symbol_names.iter().enumerate() {
-        names.push(w.add_string(name));
+    for &j in &inp.file_order {
+        names.push(w.add_string(&inp.symbol_names[j]));
         w.reserve_symbol_index(Some(secs[RelInput::section_of(j)].index));
     }
     for (i, s) in secs.iter_mut().enumerate() {
@@ -327,8 +360,7 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
                     true,
                     &Rel {
                         r_offset: r.offset,
-                        // Symbol j is at index j + 1 (after the null symbol).
-                        r_sym: r.symbol as u32 + 1,
+                        r_sym: inp.symtab_index[r.symbol],
                         r_type: elf::R_X86_64_PLT32,
                         r_addend: -4,
                     },
@@ -337,11 +369,16 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
         }
     }
     w.write_null_symbol();
-    for (j, name) in names.iter().enumerate() {
+    for (&j, name) in inp.file_order.iter().zip(&names) {
+        let info = if inp.local[j] {
+            elf::STB_LOCAL | elf::STT_FUNC
+        } else {
+            elf::STB_GLOBAL | elf::STT_FUNC
+        };
         w.write_symbol(&Sym {
             section: Some(secs[RelInput::section_of(j)].index.0),
             st_name: w.string_offset(Some(*name)),
-            st_info: elf::STB_GLOBAL | elf::STT_FUNC,
+            st_info: info,
             st_other: Default::default(),
             st_shndx: Default::default(),
             st_value: RelInput::value_of(j),
@@ -376,7 +413,8 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
             debug_assert_ne!(s.rela_index.0, 0);
         }
     }
-    w.write_symtab_section_header(1);
+    let first_global = inp.local.iter().filter(|&&l| l).count() as u32 + 1;
+    w.write_symtab_section_header(first_global);
     w.write_strtab_section_header();
     w.write_shstrtab_section_header();
     drop(w);
@@ -684,7 +722,12 @@ fn main() {
         count_mode(&spec.to_string_lossy());
         return;
     }
-    let sets = names::all();
+    // WRITE_BENCH_SETS=a,b: only those name sets (and no rewrite case).
+    let only = std::env::var("WRITE_BENCH_SETS").ok();
+    let sets: Vec<names::NameSet> = match &only {
+        Some(list) => list.split(',').filter_map(names::one).collect(),
+        None => names::all(),
+    };
     let mut sizes = String::from(
         "| names | about | name bytes | elfin `.strtab` | object `.strtab` |\n|---|---|---:|---:|---:|\n",
     );
@@ -749,7 +792,11 @@ fn main() {
 
     // 2. The no-op rewrite of a large shared library: librustc_driver, then
     // libLLVM while object's builder has rejected every file so far.
-    let candidates = rewrite_candidates();
+    let candidates = if only.is_some() {
+        Vec::new()
+    } else {
+        rewrite_candidates()
+    };
     if candidates.is_empty() {
         eprintln!("note: no librustc_driver or libLLVM found; skipping the rewrite case");
     }
