@@ -5,15 +5,20 @@
 //! ```
 //!
 //! 1. `rel`: a relocatable x86-64 object with 1000 sections of 4 KiB,
-//!    100,000 global function symbols (100 per section) and one
+//!    100,000 function symbols (100 per section) and one
 //!    `R_X86_64_PLT32` relocation per 100 symbols (one per section, so 1000
 //!    `.rela` sections), built and written by `elfin::write::Builder` and by
-//!    `object::write::elf::Writer` (the low-level reserve/write API). The
-//!    names (symbol names, section names, and for object the `.rela` names)
-//!    and the section contents are made beforehand; the timing covers
-//!    building (adding everything) and writing the file into a `Vec`.
-//!    Before timing, both outputs are parsed back and checked to hold the
-//!    same sections, symbols and relocations.
+//!    `object::write::elf::Writer` (the low-level reserve/write API), once
+//!    per name set (`write/names.rs`: synthetic distinct names, the
+//!    `.symtab` names of `librustc_driver` and of `libLLVM`, and worst
+//!    cases for a tail-merging string table). A name given more than once
+//!    is a local symbol, the rest are global. The names (symbol names,
+//!    section names, and for object the `.rela` names) and the section
+//!    contents are made beforehand; the timing covers building (adding
+//!    everything, string tables included) and writing the file into a
+//!    `Vec`. Before timing, both outputs are parsed back and checked to hold
+//!    the same sections, symbols and relocations, and their `.strtab`
+//!    sizes are reported.
 //! 2. `rewrite`: the no-op rewrite of the largest `librustc_driver-*.so`
 //!    under `~/.rustup/toolchains` — elfin's `Rewriter` (parse + plan +
 //!    write) against `object::build::elf::Builder::read` + `write`, and a
@@ -431,7 +436,8 @@ fn strtab_size(bytes: &[u8]) -> u64 {
 
 /// `WRITE_BENCH_RUN=<names>/<elfin|object>[/<iterations>]`: prepares that
 /// input, runs the writer that many times (default 10; 0 to count the
-/// preparation alone) and exits, for instruction counts (`perf stat`, or
+/// preparation alone), writes the last output to `WRITE_BENCH_OUT` if that
+/// is set, and exits, for instruction counts (`perf stat`, or
 /// `valgrind --tool=callgrind --toggle-collect='*elfin_rel*'`); no
 /// criterion, no checks.
 fn count_mode(spec: &str) {
@@ -445,8 +451,14 @@ fn count_mode(spec: &str) {
         "object" => object_rel,
         _ => panic!("WRITE_BENCH_RUN: writer {who:?} is not elfin or object"),
     };
+    let mut last = Vec::new();
     for _ in 0..iters {
-        black_box(write(black_box(&inp)));
+        last = black_box(write(black_box(&inp)));
+    }
+    // WRITE_BENCH_OUT=path: keep the last output (to compare its
+    // `.strtab` with GNU ld's for the same symbols).
+    if let Some(path) = std::env::var_os("WRITE_BENCH_OUT") {
+        std::fs::write(path, &last).expect("WRITE_BENCH_OUT");
     }
 }
 
