@@ -5,15 +5,20 @@
 //! ```
 //!
 //! 1. `rel`: a relocatable x86-64 object with 1000 sections of 4 KiB,
-//!    100,000 global function symbols (100 per section) and one
+//!    100,000 function symbols (100 per section) and one
 //!    `R_X86_64_PLT32` relocation per 100 symbols (one per section, so 1000
 //!    `.rela` sections), built and written by `elfin::write::Builder` and by
-//!    `object::write::elf::Writer` (the low-level reserve/write API). The
-//!    names (symbol names, section names, and for object the `.rela` names)
-//!    and the section contents are made beforehand; the timing covers
-//!    building (adding everything) and writing the file into a `Vec`.
-//!    Before timing, both outputs are parsed back and checked to hold the
-//!    same sections, symbols and relocations.
+//!    `object::write::elf::Writer` (the low-level reserve/write API), once
+//!    per name set (`write/names.rs`: synthetic distinct names, the
+//!    `.symtab` names of `librustc_driver` and of `libLLVM`, and worst
+//!    cases for a tail-merging string table). A name given more than once
+//!    is a local symbol, the rest are global. The names (symbol names,
+//!    section names, and for object the `.rela` names) and the section
+//!    contents are made beforehand; the timing covers building (adding
+//!    everything, string tables included) and writing the file into a
+//!    `Vec`. Before timing, both outputs are parsed back and checked to hold
+//!    the same sections, symbols and relocations, and their `.strtab`
+//!    sizes are reported.
 //! 2. `rewrite`: the no-op rewrite of the largest `librustc_driver-*.so`
 //!    under `~/.rustup/toolchains` — elfin's `Rewriter` (parse + plan +
 //!    write) against `object::build::elf::Builder::read` + `write`, and a
@@ -24,6 +29,10 @@
 //!    Each case is run once outside criterion with tracking on, and its peak
 //!    live heap above what was live before is printed beside the output size
 //!    and the symbol count.
+//!
+//! `WRITE_BENCH_SETS=rustc_driver,equal` limits case 1 to those name sets
+//! and skips case 2; `WRITE_BENCH_RUN` (see `count_mode`) runs one writer
+//! without criterion, for instruction counts.
 //!
 //! After criterion runs, the medians are read back from criterion's
 //! `estimates.json` files and printed as a Markdown table (also written to
@@ -37,6 +46,10 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode};
 use elfin::raw::consts::*;
+
+#[path = "write/names.rs"]
+mod names;
+use names::{largest_in, mix, toolchain_lib_dirs};
 
 // ---------------------------------------------------------------------------
 // Peak-tracking allocator. Tracking is switched on only around the single
@@ -128,6 +141,14 @@ struct RelInput {
     rela_names: Vec<Vec<u8>>,
     section_data: Vec<Vec<u8>>,
     symbol_names: Vec<Vec<u8>>,
+    /// Whether symbol j is local: a name that occurs more than once (a real
+    /// object's `.L.str`, `anon.*`) can only be defined locally.
+    local: Vec<bool>,
+    /// The symbols in `.symtab` order: the locals, then the globals, each
+    /// in the order given.
+    file_order: Vec<usize>,
+    /// Symbol j's `.symtab` index.
+    symtab_index: Vec<u32>,
     relocations: Vec<Reloc>,
 }
 
@@ -139,7 +160,8 @@ struct Reloc {
 }
 
 impl RelInput {
-    fn new() -> Self {
+    fn new(symbol_names: Vec<Vec<u8>>) -> Self {
+        assert_eq!(symbol_names.len(), SYMBOLS);
         let section_names: Vec<Vec<u8>> = (0..SECTIONS)
             .map(|i| format!(".text._ZN6module{i}4func17h{:016x}E", mix(i as u64)).into_bytes())
             .collect();
@@ -163,19 +185,6 @@ impl RelInput {
                 d
             })
             .collect();
-        // Rust-like mangled names, ~50 bytes, all distinct.
-        let symbol_names = (0..SYMBOLS)
-            .map(|j| {
-                format!(
-                    "_ZN5crate{}6module{}8function{}17h{:016x}E",
-                    j % 97,
-                    j / 100,
-                    j,
-                    mix(j as u64 ^ 0x5555)
-                )
-                .into_bytes()
-            })
-            .collect();
         // Relocation k: in section k, at the first call, to the first
         // function of the next section.
         let relocations = (0..RELOCATIONS)
@@ -185,11 +194,33 @@ impl RelInput {
                 symbol: (k * SYMBOLS_PER_RELOCATION + SYMBOLS_PER_SECTION) % SYMBOLS,
             })
             .collect();
+        let local = {
+            let mut seen: std::collections::HashMap<&[u8], usize> = Default::default();
+            for n in &symbol_names {
+                *seen.entry(&n[..]).or_default() += 1;
+            }
+            symbol_names
+                .iter()
+                .map(|n| seen[&n[..]] > 1)
+                .collect::<Vec<bool>>()
+        };
+        let file_order: Vec<usize> = (0..SYMBOLS)
+            .filter(|&j| local[j])
+            .chain((0..SYMBOLS).filter(|&j| !local[j]))
+            .collect();
+        let mut symtab_index = vec![0u32; SYMBOLS];
+        for (k, &j) in file_order.iter().enumerate() {
+            // After the null symbol.
+            symtab_index[j] = k as u32 + 1;
+        }
         RelInput {
             section_names,
             rela_names,
             section_data,
             symbol_names,
+            local,
+            file_order,
+            symtab_index,
             relocations,
         }
     }
@@ -206,13 +237,6 @@ impl RelInput {
         let sum = |v: &Vec<Vec<u8>>| v.iter().map(Vec::len).sum::<usize>();
         sum(&self.section_names) + sum(&self.section_data) + sum(&self.symbol_names)
     }
-}
-
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 fn elfin_rel(inp: &RelInput) -> Vec<u8> {
@@ -233,14 +257,13 @@ fn elfin_rel(inp: &RelInput) -> Vec<u8> {
         .iter()
         .enumerate()
         .map(|(j, name)| {
-            b.add_symbol(
-                SymbolSpec::global(
-                    &name[..],
-                    sections[RelInput::section_of(j)],
-                    RelInput::value_of(j),
-                )
-                .function(FUNCTION_SIZE as u64),
-            )
+            let (section, value) = (sections[RelInput::section_of(j)], RelInput::value_of(j));
+            let spec = if inp.local[j] {
+                SymbolSpec::local(&name[..], section, value)
+            } else {
+                SymbolSpec::global(&name[..], section, value)
+            };
+            b.add_symbol(spec.function(FUNCTION_SIZE as u64))
         })
         .collect();
     for r in &inp.relocations {
@@ -306,8 +329,8 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
     w.reserve_shstrtab_section_index();
     w.reserve_null_symbol_index();
     let mut names = Vec::with_capacity(SYMBOLS);
-    for (j, name) in inp.symbol_names.iter().enumerate() {
-        names.push(w.add_string(name));
+    for &j in &inp.file_order {
+        names.push(w.add_string(&inp.symbol_names[j]));
         w.reserve_symbol_index(Some(secs[RelInput::section_of(j)].index));
     }
     for (i, s) in secs.iter_mut().enumerate() {
@@ -342,8 +365,7 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
                     true,
                     &Rel {
                         r_offset: r.offset,
-                        // Symbol j is at index j + 1 (after the null symbol).
-                        r_sym: r.symbol as u32 + 1,
+                        r_sym: inp.symtab_index[r.symbol],
                         r_type: elf::R_X86_64_PLT32,
                         r_addend: -4,
                     },
@@ -352,11 +374,16 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
         }
     }
     w.write_null_symbol();
-    for (j, name) in names.iter().enumerate() {
+    for (&j, name) in inp.file_order.iter().zip(&names) {
+        let info = if inp.local[j] {
+            elf::STB_LOCAL | elf::STT_FUNC
+        } else {
+            elf::STB_GLOBAL | elf::STT_FUNC
+        };
         w.write_symbol(&Sym {
             section: Some(secs[RelInput::section_of(j)].index.0),
             st_name: w.string_offset(Some(*name)),
-            st_info: elf::STB_GLOBAL | elf::STT_FUNC,
+            st_info: info,
             st_other: Default::default(),
             st_shndx: Default::default(),
             st_value: RelInput::value_of(j),
@@ -391,11 +418,48 @@ fn object_rel(inp: &RelInput) -> Vec<u8> {
             debug_assert_ne!(s.rela_index.0, 0);
         }
     }
-    w.write_symtab_section_header(1);
+    let first_global = inp.local.iter().filter(|&&l| l).count() as u32 + 1;
+    w.write_symtab_section_header(first_global);
     w.write_strtab_section_header();
     w.write_shstrtab_section_header();
     drop(w);
     out
+}
+
+/// The size of the file's `.strtab`.
+fn strtab_size(bytes: &[u8]) -> u64 {
+    let f = elfin::ElfFile::parse(bytes).unwrap();
+    f.sections()
+        .find(|s| s.name() == Ok(&b".strtab"[..]))
+        .map_or(0, |s| s.header().sh_size)
+}
+
+/// `WRITE_BENCH_RUN=<names>/<elfin|object>[/<iterations>]`: prepares that
+/// input, runs the writer that many times (default 10; 0 to count the
+/// preparation alone), writes the last output to `WRITE_BENCH_OUT` if that
+/// is set, and exits, for instruction counts (`perf stat`, or
+/// `valgrind --tool=callgrind --toggle-collect='*elfin_rel*'`); no
+/// criterion, no checks.
+fn count_mode(spec: &str) {
+    let mut parts = spec.split('/');
+    let (label, who) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let iters: usize = parts.next().map_or(10, |n| n.parse().expect("iterations"));
+    let set = names::one(label).unwrap_or_else(|| panic!("no name set {label:?}"));
+    let inp = RelInput::new(set.names.clone());
+    let write = match who {
+        "elfin" => elfin_rel,
+        "object" => object_rel,
+        _ => panic!("WRITE_BENCH_RUN: writer {who:?} is not elfin or object"),
+    };
+    let mut last = Vec::new();
+    for _ in 0..iters {
+        last = black_box(write(black_box(&inp)));
+    }
+    // WRITE_BENCH_OUT=path: keep the last output (to compare its
+    // `.strtab` with GNU ld's for the same symbols).
+    if let Some(path) = std::env::var_os("WRITE_BENCH_OUT") {
+        std::fs::write(path, &last).expect("WRITE_BENCH_OUT");
+    }
 }
 
 /// What a relocatable object holds, independent of string-table layout:
@@ -453,44 +517,6 @@ fn describe(bytes: &[u8]) -> Vec<String> {
 
 // ---------------------------------------------------------------------------
 // Case 2: the no-op rewrite of a large shared library.
-
-/// The largest regular file (over 1 MiB: `libLLVM-*.so` is often a linker
-/// script) whose name passes `pick`, in the given folders.
-fn largest_in(dirs: &[PathBuf], pick: impl Fn(&str) -> bool) -> Option<PathBuf> {
-    let mut best: Option<(u64, PathBuf)> = None;
-    for dir in dirs {
-        let Ok(files) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for f in files.flatten() {
-            let name = f.file_name();
-            let name = name.to_string_lossy();
-            let Ok(meta) = std::fs::metadata(f.path()) else {
-                continue;
-            };
-            let len = meta.len();
-            if meta.is_file()
-                && pick(&name)
-                && len > 1 << 20
-                && best.as_ref().is_none_or(|(l, _)| len > *l)
-            {
-                // The real file's name, not a symlink's.
-                best = Some((len, std::fs::canonicalize(f.path()).unwrap_or(f.path())));
-            }
-        }
-    }
-    best.map(|(_, p)| p)
-}
-
-fn toolchain_lib_dirs() -> Vec<PathBuf> {
-    let home = std::env::var_os("RUSTUP_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".rustup")));
-    let Some(Ok(tcs)) = home.map(|h| std::fs::read_dir(h.join("toolchains"))) else {
-        return Vec::new();
-    };
-    tcs.flatten().map(|tc| tc.path().join("lib")).collect()
-}
 
 /// The files to rewrite, in order: the largest `librustc_driver-*.so` and
 /// `libLLVM*.so*` of the rustup toolchains, then the system's largest
@@ -703,48 +729,70 @@ fn main() {
         .configure_from_args();
     let mut rows: Vec<Row> = Vec::new();
 
-    // 1. The relocatable object.
-    let inp = RelInput::new();
-    eprintln!(
-        "rel: {SECTIONS} sections of {SECTION_SIZE} bytes, {SYMBOLS} symbols, {RELOCATIONS} relocations ({} of prepared input)",
-        mib(inp.input_bytes())
-    );
-    let (e_peak, e_out) = peak_heap(|| elfin_rel(&inp));
-    let (o_peak, o_out) = peak_heap(|| object_rel(&inp));
-    let (de, dobj) = (describe(&e_out), describe(&o_out));
-    if de != dobj {
-        let first = de.iter().zip(&dobj).position(|(a, b)| a != b);
-        panic!(
-            "elfin and object wrote different objects ({} vs {} lines); first difference: {:?}",
-            de.len(),
-            dobj.len(),
-            first.map(|i| (&de[i], &dobj[i]))
-        );
+    // 1. The relocatable object, once per name set.
+    if let Some(spec) = std::env::var_os("WRITE_BENCH_RUN") {
+        count_mode(&spec.to_string_lossy());
+        return;
     }
-    eprintln!(
-        "rel: outputs agree ({} sections+symbols); elfin {} bytes, object {} bytes",
-        de.len(),
-        e_out.len(),
-        o_out.len()
+    // WRITE_BENCH_SETS=a,b: only those name sets (and no rewrite case).
+    let only = std::env::var("WRITE_BENCH_SETS").ok();
+    let sets: Vec<names::NameSet> = match &only {
+        Some(list) => list.split(',').filter_map(names::one).collect(),
+        None => names::all(),
+    };
+    let mut sizes = String::from(
+        "| names | about | name bytes | elfin `.strtab` | object `.strtab` |\n|---|---|---:|---:|---:|\n",
     );
-    let case = "rel (1000 × 4 KiB, 100k symbols, 1000 relocs)".to_string();
-    rows.push(Row {
-        case: case.clone(),
-        who: "elfin",
-        timed: Some(("rel".into(), "elfin".into())),
-        outcome: Ok((e_peak, e_out.len())),
-        symbols: SYMBOLS,
-    });
-    rows.push(Row {
-        case: case.clone(),
-        who: "object Writer",
-        timed: Some(("rel".into(), "object".into())),
-        outcome: Ok((o_peak, o_out.len())),
-        symbols: SYMBOLS,
-    });
-    drop((e_out, o_out));
-    {
-        let mut g = c.benchmark_group("rel");
+    for set in &sets {
+        let label = set.label;
+        let inp = RelInput::new(set.names.clone());
+        eprintln!(
+            "rel/{label}: {SECTIONS} sections of {SECTION_SIZE} bytes, {SYMBOLS} symbols ({}), {RELOCATIONS} relocations ({} of prepared input)",
+            set.about,
+            mib(inp.input_bytes())
+        );
+        let (e_peak, e_out) = peak_heap(|| elfin_rel(&inp));
+        let (o_peak, o_out) = peak_heap(|| object_rel(&inp));
+        let (de, dobj) = (describe(&e_out), describe(&o_out));
+        if de != dobj {
+            let first = de.iter().zip(&dobj).position(|(a, b)| a != b);
+            panic!(
+                "elfin and object wrote different objects ({} vs {} lines); first difference: {:?}",
+                de.len(),
+                dobj.len(),
+                first.map(|i| (&de[i], &dobj[i]))
+            );
+        }
+        eprintln!(
+            "rel/{label}: outputs agree ({} sections+symbols); elfin {} bytes, object {} bytes",
+            de.len(),
+            e_out.len(),
+            o_out.len()
+        );
+        sizes.push_str(&format!(
+            "| {label} | {} | {} | {} | {} |\n",
+            set.about,
+            set.bytes(),
+            strtab_size(&e_out),
+            strtab_size(&o_out)
+        ));
+        let case = format!("rel, names: {label}");
+        rows.push(Row {
+            case: case.clone(),
+            who: "elfin",
+            timed: Some((format!("rel/{label}"), "elfin".into())),
+            outcome: Ok((e_peak, e_out.len())),
+            symbols: SYMBOLS,
+        });
+        rows.push(Row {
+            case: case.clone(),
+            who: "object Writer",
+            timed: Some((format!("rel/{label}"), "object".into())),
+            outcome: Ok((o_peak, o_out.len())),
+            symbols: SYMBOLS,
+        });
+        drop((e_out, o_out));
+        let mut g = c.benchmark_group(format!("rel/{label}"));
         g.sample_size(20)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(4));
@@ -752,11 +800,15 @@ fn main() {
         g.bench_function("object", |b| b.iter(|| object_rel(black_box(&inp))));
         g.finish();
     }
-    drop(inp);
+    drop(sets);
 
     // 2. The no-op rewrite of a large shared library: librustc_driver, then
     // libLLVM while object's builder has rejected every file so far.
-    let candidates = rewrite_candidates();
+    let candidates = if only.is_some() {
+        Vec::new()
+    } else {
+        rewrite_candidates()
+    };
     if candidates.is_empty() {
         eprintln!("note: no librustc_driver or libLLVM found; skipping the rewrite case");
     }
@@ -837,7 +889,9 @@ fn main() {
     }
 
     c.final_summary();
-    let table = report(&rows, &dir);
+    let mut table = report(&rows, &dir);
+    table.push_str("\nString-table sizes (bytes, with the leading NUL):\n\n");
+    table.push_str(&sizes);
     println!("\n## elfin write benchmarks (medians)\n\n{table}");
     let _ = std::fs::write(dir.join("elfin-write-summary.md"), &table);
 }

@@ -1,0 +1,248 @@
+//! The order a tail-merged string table is laid out in: the strings sorted
+//! by their reversed bytes, descending, the end of a string below every
+//! byte. So every string that ends with `s` comes before `s`, and the one
+//! right before it ends with `s` if any does.
+//!
+//! A most-significant-first radix sort on the reversed strings, seven
+//! bytes at a time: a group of strings that agree on their last `depth`
+//! bytes is sorted on a 64-bit key made of the next seven bytes (from the
+//! end) and how many bytes remain (capped at 8); each run of equal keys
+//! whose strings go on is a new group, at `depth + 7`. A group whose keys
+//! all tie (copies, a long shared suffix) first skips, in one pass that
+//! compares each string with the group's first, every byte they all share,
+//! up to [`JUMP_MAX`] bytes at a time.
+//!
+//! Cost: a string is in a group at some depth only while it agrees with
+//! another on every byte before that depth, and each round of its group
+//! moves the depth on by at least 7 bytes; so it takes part in at most
+//! `len / 7 + 1` rounds. A round costs it one key (8 bytes read), a share
+//! of the sort (eight counting reads and at most eight moves in the radix
+//! sort of a large group; under log2([`RADIX_MIN`]) comparisons in a small
+//! one), and, when the keys all tie, at most [`JUMP_MAX`] byte comparisons.
+//! The whole sort is therefore O(total bytes + number of strings), with a
+//! constant that does not depend on how the strings look: no input falls
+//! back to full-string comparisons.
+
+use alloc::vec::Vec;
+
+/// Groups at least this large are radix sorted; smaller ones by comparison
+/// (the radix sort's 8 × 256 counters cost more than the comparisons).
+const RADIX_MIN: usize = 256;
+
+/// The most bytes one tied group's skip compares per string.
+const JUMP_MAX: usize = 128;
+
+/// The low byte of an uncomplemented key that says "more bytes follow".
+const GOES_ON: u64 = 8;
+
+/// A count of the sort's character reads and key comparisons, for the cost
+/// tests; outside tests it holds nothing and counts nothing.
+#[derive(Debug, Default)]
+pub(super) struct Steps {
+    #[cfg(test)]
+    pub(super) count: u64,
+}
+
+impl Steps {
+    #[inline(always)]
+    pub(super) fn add(&mut self, _n: usize) {
+        #[cfg(test)]
+        {
+            self.count += _n as u64;
+        }
+    }
+}
+
+/// A string's sort key at the current depth (complemented, so ascending
+/// order is the table's descending one) and the string's index.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    id: usize,
+}
+
+/// The indices of `strings` in the table's order (see the module comment).
+pub(super) fn tail_order(strings: &[&[u8]], steps: &mut Steps) -> Vec<usize> {
+    let mut v: Vec<Entry> = (0..strings.len()).map(|id| Entry { key: 0, id }).collect();
+    let mut scratch: Vec<Entry> = Vec::new();
+    let mut groups: Vec<(usize, usize, usize)> = Vec::new();
+    if v.len() > 1 {
+        groups.push((0, v.len(), 0));
+    }
+    while let Some((lo, hi, depth)) = groups.pop() {
+        sort_group(
+            strings,
+            &mut v,
+            lo,
+            hi,
+            depth,
+            &mut scratch,
+            &mut groups,
+            steps,
+        );
+    }
+    v.into_iter().map(|e| e.id).collect()
+}
+
+/// Sorts `v[lo..hi]`, whose strings agree on their last `depth` bytes, on
+/// the next bytes; pushes the runs that still tie onto `groups`.
+#[allow(clippy::too_many_arguments)]
+fn sort_group(
+    strings: &[&[u8]],
+    v: &mut [Entry],
+    lo: usize,
+    hi: usize,
+    mut depth: usize,
+    scratch: &mut Vec<Entry>,
+    groups: &mut Vec<(usize, usize, usize)>,
+    steps: &mut Steps,
+) {
+    let group = &mut v[lo..hi];
+    loop {
+        for e in group.iter_mut() {
+            e.key = key_at(strings[e.id], depth);
+        }
+        steps.add(8 * group.len());
+        let first = group[0].key;
+        steps.add(group.len());
+        if group.iter().all(|e| e.key == first) {
+            if !goes_on(first) {
+                // Copies of one string.
+                return;
+            }
+            depth += shared_tail(strings, group, depth, steps);
+            continue;
+        }
+        break;
+    }
+    if group.len() >= RADIX_MIN {
+        radix_sort(group, scratch, steps);
+    } else {
+        group.sort_unstable_by(|a, b| {
+            steps.add(1);
+            a.key.cmp(&b.key)
+        });
+    }
+    let mut start = 0;
+    steps.add(group.len());
+    while start < group.len() {
+        let k = group[start].key;
+        let end = start + group[start..].iter().take_while(|e| e.key == k).count();
+        if end - start > 1 && goes_on(k) {
+            groups.push((lo + start, lo + end, depth + 7));
+        }
+        start = end;
+    }
+}
+
+/// Whether the strings with this key have bytes beyond the key's seven.
+fn goes_on(key: u64) -> bool {
+    !key & 0xff == GOES_ON
+}
+
+/// The key of `s` with its last `depth` bytes dropped: the last seven of
+/// the rest in the high bytes (the last byte highest, missing ones zero),
+/// and how many remain, capped at 8, in the low byte; complemented.
+fn key_at(s: &[u8], depth: usize) -> u64 {
+    let rest = &s[..s.len().saturating_sub(depth)];
+    let raw = match rest.last_chunk::<8>() {
+        Some(tail) => u64::from_le_bytes(*tail) & !0xff | GOES_ON,
+        None => {
+            let mut buf = [0u8; 8];
+            buf[8 - rest.len()..].copy_from_slice(rest);
+            // buf[0] is zero: at most seven bytes remain.
+            u64::from_le_bytes(buf) | rest.len() as u64
+        }
+    };
+    !raw
+}
+
+/// How many more bytes (at least the seven of the tied keys, at most
+/// `JUMP_MAX`) every string of `group` shares with the first, from `depth`
+/// on. Each string is compared only as far as the shortest share so far.
+fn shared_tail(strings: &[&[u8]], group: &[Entry], depth: usize, steps: &mut Steps) -> usize {
+    let rest = |id: usize| {
+        let s = strings[id];
+        &s[..s.len().saturating_sub(depth)]
+    };
+    let first = rest(group[0].id);
+    let mut shared = first.len().min(JUMP_MAX);
+    for e in &group[1..] {
+        shared = common_suffix(first, rest(e.id), shared);
+        steps.add(shared + 1);
+    }
+    shared
+}
+
+/// The length of the longest common suffix of `a` and `b`, at most `cap`;
+/// eight bytes per step.
+pub(super) fn common_suffix(a: &[u8], b: &[u8], cap: usize) -> usize {
+    let max = cap.min(a.len()).min(b.len());
+    let (a, b) = (&a[a.len() - max..], &b[b.len() - max..]);
+    let (mut ca, mut cb) = (a.rchunks_exact(8), b.rchunks_exact(8));
+    let mut k = 0;
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let (x, y) = (load(x), load(y));
+        if x != y {
+            // Little-endian: the last byte is the highest.
+            return k + ((x ^ y).leading_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    k + ra
+        .iter()
+        .rev()
+        .zip(rb.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+fn load(chunk: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(chunk);
+    u64::from_le_bytes(b)
+}
+
+/// Sorts by key: a least-significant-digit radix sort on the key's bytes,
+/// skipping the bytes all keys share (many: names end in few distinct
+/// letters, and the length byte is mostly 8).
+fn radix_sort(v: &mut [Entry], scratch: &mut Vec<Entry>, steps: &mut Steps) {
+    let n = v.len();
+    let mut counts = [[0usize; 256]; 8];
+    for e in v.iter() {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[(e.key >> (8 * d)) as u8 as usize] += 1;
+        }
+    }
+    steps.add(8 * n);
+    scratch.clear();
+    scratch.resize(n, Entry { key: 0, id: 0 });
+    let mut in_scratch = false;
+    for (d, c) in counts.iter_mut().enumerate() {
+        if c.contains(&n) {
+            continue;
+        }
+        let mut sum = 0;
+        for x in c.iter_mut() {
+            let count = *x;
+            *x = sum;
+            sum += count;
+        }
+        let (from, to): (&[Entry], &mut [Entry]) = if in_scratch {
+            (&scratch[..], &mut *v)
+        } else {
+            (&*v, &mut scratch[..])
+        };
+        for &e in from {
+            let slot = &mut c[(e.key >> (8 * d)) as u8 as usize];
+            to[*slot] = e;
+            *slot += 1;
+        }
+        steps.add(n);
+        in_scratch = !in_scratch;
+    }
+    if in_scratch {
+        v.copy_from_slice(scratch);
+    }
+}
