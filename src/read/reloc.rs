@@ -82,10 +82,11 @@ impl InfoLayout {
     #[inline]
     pub fn split(self, info: u64) -> (u32, u32) {
         match self {
-            InfoLayout::Elf32 => ((info >> 8) as u32, (info & 0xff) as u32),
-            InfoLayout::Elf64 => ((info >> 32) as u32, info as u32),
+            // A 32-bit `r_info` holds a 24-bit symbol and an 8-bit type.
+            InfoLayout::Elf32 => (((info >> 8) & 0xff_ffff) as u32, (info & 0xff) as u32),
+            InfoLayout::Elf64 => ((info >> 32) as u32, (info & 0xffff_ffff) as u32),
             InfoLayout::Mips64Le => {
-                let sym = info as u32;
+                let sym = (info & 0xffff_ffff) as u32;
                 // Stored bytes: sym (4, LE), ssym, type3, type2, type.
                 let b = (info >> 32).to_le_bytes();
                 (sym, u32::from_le_bytes([b[3], b[2], b[1], b[0]]))

@@ -49,8 +49,8 @@ impl<'a> StringTable<'a> {
             Some(t) => t,
             None => return Err(self.bad_index(index)),
         };
-        match memchr::memchr(0, tail) {
-            Some(end) => Ok(&tail[..end]),
+        match memchr::memchr(0, tail).and_then(|end| tail.get(..end)) {
+            Some(name) => Ok(name),
             None => Err(Error::unterminated(
                 Structure::StringTable,
                 self.offset.saturating_add(u64::from(index)),
@@ -118,17 +118,20 @@ impl<'a> Iterator for StringIter<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let tail = self.table.data.get(self.pos..).filter(|t| !t.is_empty())?;
-        let start = self.pos;
+        // A string past 4 GiB cannot be named by a 32-bit index: the walk
+        // ends there.
+        let start = u32::try_from(self.pos).ok()?;
         match memchr::memchr(0, tail) {
             Some(end) => {
-                self.pos += end + 1;
-                Some(Ok((start as u32, &tail[..end])))
+                // `pos + end` indexes the NUL, so neither add can wrap.
+                self.pos = self.pos.wrapping_add(end).wrapping_add(1);
+                Some(Ok((start, tail.get(..end).unwrap_or_default())))
             }
             None => {
                 self.pos = self.table.data.len();
                 Some(Err(Error::unterminated(
                     Structure::StringTable,
-                    self.table.offset.saturating_add(start as u64),
+                    self.table.offset.saturating_add(u64::from(start)),
                 )))
             }
         }
