@@ -652,7 +652,7 @@ impl<'a> DynamicSymbols<'a> {
     ///
     /// Fails when the hash table is corrupt (see [`GnuHash::find`](super::GnuHash::find)).
     pub fn lookup(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
-        let v = self.versions;
+        let v = &self.versions;
         self.find(name, |i, s| {
             !s.is_undefined() && v.versym(i).is_none_or(|x| x & VERSYM_HIDDEN == 0)
         })
@@ -708,7 +708,7 @@ impl<'a> DynamicSymbols<'a> {
     /// # }
     /// ```
     pub fn lookup_versioned(&self, name: &[u8], version: &[u8]) -> Result<Option<(usize, Symbol)>> {
-        let v = self.versions;
+        let v = &self.versions;
         // Each candidate's version index is resolved by walking the version
         // entries up to it: the cost of a lookup is its hash chain plus one
         // short walk. Past a few candidates of the same name (hostile input:

@@ -112,7 +112,7 @@ pub(crate) struct VersionChain<'a> {
 impl<'a> VersionInfo<'a> {
     /// The raw versym entry of symbol `index`.
     pub fn versym(&self, index: usize) -> Option<u16> {
-        self.versym.and_then(|(t, _)| t.get(index))
+        self.versym.as_ref().and_then(|(t, _)| t.get(index))
     }
 
     /// The version definitions (`.gnu.version_d`).
