@@ -153,20 +153,6 @@ impl<'a, N: Record> Table<'a, N> {
         }
     }
 
-    /// The first `count` records of `bytes`, where the caller has checked
-    /// that they fit (an empty table otherwise): [`new`](Self::new) without
-    /// its division.
-    #[inline]
-    pub(crate) fn with_count(enc: Encoding, bytes: &'a [u8], count: u64) -> Self {
-        let n = usize::try_from(count).unwrap_or(0);
-        match (enc.class, enc.endian) {
-            (Class::Elf32, Endian::Little) => Table::Le32(prefix(bytes, n)),
-            (Class::Elf32, Endian::Big) => Table::Be32(prefix(bytes, n)),
-            (Class::Elf64, Endian::Little) => Table::Le64(prefix(bytes, n)),
-            (Class::Elf64, Endian::Big) => Table::Be64(prefix(bytes, n)),
-        }
-    }
-
     /// The number of records.
     #[inline]
     pub fn len(&self) -> usize {

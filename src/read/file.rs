@@ -576,7 +576,7 @@ fn section_table<'a>(
         Structure::SectionHeaderTable,
         Field::EShoffTable,
     )?;
-    Ok(Table::with_count(encoding, bytes, count))
+    Ok(Table::new(encoding, bytes))
 }
 
 /// The program header table, checked.
@@ -636,7 +636,7 @@ fn program_table<'a>(
         Structure::ProgramHeaderTable,
         Field::EPhoffTable,
     )?;
-    Ok(Table::with_count(encoding, bytes, count))
+    Ok(Table::new(encoding, bytes))
 }
 
 #[inline]
