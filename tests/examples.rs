@@ -186,6 +186,80 @@ fn built_shared_library_links_with_a_c_program() {
     assert_eq!(out, "42 5 elfin\n");
 }
 
+/// The example linker links two objects gcc compiled (one calls the
+/// other's function, which reads the first's table): a program prints
+/// what it prints with `gcc -shared`'s library, and readelf shows the
+/// soname and needed library the example was given.
+#[test]
+fn link_shared_example_links_gcc_objects_into_a_library() {
+    if !x86_64_linux() || !tools::require(&["gcc", "readelf"]) {
+        return;
+    }
+    let dir = scratch("link_shared");
+    let sources = [
+        (
+            "a.c",
+            "static const int table[] = {3, 5, 7};\n\
+                 __attribute__((visibility(\"hidden\"))) const int *table_at(int i) { return &table[i % 3]; }\n",
+        ),
+        (
+            "b.c",
+            "__attribute__((visibility(\"hidden\"))) const int *table_at(int i);\n\
+                 int ls_sum(int n) { int s = 0; for (int i = 0; i < n; i++) s += *table_at(i); return s; }\n",
+        ),
+        (
+            "main.c",
+            "#include <stdio.h>\nint ls_sum(int);\n\
+                    int main(void) { printf(\"%d %d\\n\", ls_sum(3), ls_sum(5)); return 0; }\n",
+        ),
+    ];
+    for (name, text) in sources {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    for o in ["a", "b"] {
+        run(Command::new("gcc")
+            .current_dir(&dir)
+            .args(["-c", "-fPIC", "-O2", &format!("{o}.c")]));
+    }
+    for lib in ["elfin", "gnu"] {
+        std::fs::create_dir_all(dir.join(lib)).unwrap();
+    }
+    run(Command::new(example("link_shared"))
+        .current_dir(&dir)
+        .args([
+            "-o",
+            "elfin/libls.so",
+            "--soname",
+            "libls.so",
+            "--needed",
+            "libc.so.6",
+            "a.o",
+            "b.o",
+        ]));
+    run(Command::new("gcc").current_dir(&dir).args([
+        "-shared",
+        "-Wl,-soname,libls.so",
+        "-o",
+        "gnu/libls.so",
+        "a.o",
+        "b.o",
+    ]));
+    let dynamic = readelf(&["-d"], &dir.join("elfin/libls.so"));
+    assert!(dynamic.contains("Library soname: [libls.so]"), "{dynamic}");
+    assert!(dynamic.contains("Shared library: [libc.so.6]"), "{dynamic}");
+    let mut printed = Vec::new();
+    for lib in ["elfin", "gnu"] {
+        let exe = dir.join(lib).join("main");
+        run(Command::new("gcc")
+            .current_dir(&dir)
+            .args(["main.c", "-L", lib, "-lls", "-o"])
+            .arg(&exe));
+        printed.push(run(Command::new(&exe).env("LD_LIBRARY_PATH", dir.join(lib))));
+    }
+    assert_eq!(printed[0], printed[1]);
+    assert!(!printed[0].is_empty());
+}
+
 /// A program given a run path and an extra library by the example: readelf
 /// shows both, ld.so loads the library, and the program still runs.
 #[test]

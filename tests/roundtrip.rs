@@ -132,6 +132,10 @@ struct Coverage {
     narrow: u64,
     narrow_with_relocations: u64,
     many_sections: u64,
+    plt: u64,
+    got: u64,
+    preempted: u64,
+    symbolic: u64,
 }
 
 impl Coverage {
@@ -143,6 +147,10 @@ impl Coverage {
         self.narrow += n(f.narrow);
         self.narrow_with_relocations += n(f.narrow && f.relocations);
         self.many_sections += n(f.many_sections);
+        self.plt += n(f.plt);
+        self.got += n(f.got);
+        self.preempted += n(f.preempted);
+        self.symbolic += n(f.symbolic);
     }
 }
 

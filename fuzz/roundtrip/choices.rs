@@ -12,6 +12,9 @@ pub(super) const X86_SUPPORTED: &[u32] = &[
     x86::R64,
     x86::PC32,
     x86::PLT32,
+    x86::GOTPCREL,
+    x86::GOTPCRELX,
+    x86::REX_GOTPCRELX,
     x86::R32,
     x86::R32S,
     x86::PC64,
@@ -26,10 +29,8 @@ pub(super) const X86_UNSUPPORTED: &[u32] = &[
     6, /* GLOB_DAT */
     7, /* JUMP_SLOT */
     x86::RELATIVE,
-    9,  /* GOTPCREL */
     3,  /* GOT32 */
     37, /* IRELATIVE */
-    42, /* REX_GOTPCRELX */
     x86::RELATIVE64,
     19, /* TLSGD */
     22, /* GOTTPOFF */
@@ -197,9 +198,14 @@ pub(super) fn type_of(v: u8) -> u8 {
     }
 }
 
-/// Visibility and the other `st_other` bits.
+/// Visibility and the other `st_other` bits: mostly default visibility
+/// (what makes a shared object's symbols preemptible).
 pub(super) fn other_of(v: u8) -> u8 {
-    if v >= 0xf0 { v } else { v & 3 }
+    match v {
+        0xf0.. => v,
+        0x80.. => v & 3,
+        _ => STV_DEFAULT,
+    }
 }
 
 pub(super) fn raw_shndx(v: u8) -> u16 {

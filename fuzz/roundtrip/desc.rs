@@ -267,6 +267,8 @@ pub struct BuildDesc {
     pub rel_without_addends: bool,
     pub osabi: u8,
     pub flags: u32,
+    /// Bind a shared object's references to its own definitions.
+    pub symbolic: bool,
 }
 
 /// Empty, unloaded sections added among the description's: rarely enough

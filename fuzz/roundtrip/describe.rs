@@ -66,7 +66,7 @@ impl Model {
             out += &format!("  relocation {j} {r:?}\n");
         }
         out += &format!(
-            "  entry {:?} interpreter {:?} needed {:?} soname {:?} runpath {:?}\n  build_id {} sysv_hash {} relr {} rel_without_addends {} osabi {} flags {:#x}\n  invalid {:?} may fail {:?}",
+            "  entry {:?} interpreter {:?} needed {:?} soname {:?} runpath {:?}\n  build_id {} sysv_hash {} relr {} symbolic {} rel_without_addends {} osabi {} flags {:#x}\n  invalid {:?} may fail {:?}",
             self.entry,
             self.interpreter.as_deref().map(name),
             self.needed.iter().map(|n| name(n)).collect::<Vec<_>>(),
@@ -75,6 +75,7 @@ impl Model {
             self.build_id,
             self.sysv_hash,
             self.relr,
+            self.symbolic,
             self.rel_without_addends,
             self.osabi,
             self.flags,

@@ -12,7 +12,13 @@ impl Checker<'_, '_> {
         // `export` says.
         let needed = !s.place.is_defined()
             && m.relocs.iter().any(|r| {
-                r.symbol == Some(i) && matches!(r.expect, Expect::Dynamic { symbol: true, .. })
+                r.symbol == Some(i)
+                    && matches!(
+                        r.expect,
+                        Expect::Dynamic { symbol: true, .. }
+                            | Expect::Plt(_)
+                            | Expect::Got { symbolic: true, .. }
+                    )
             });
         if let Some(e) = s.export {
             return e || needed;
@@ -84,7 +90,7 @@ impl Checker<'_, '_> {
                 );
             }
             ensure!(
-                ![DT_REL, DT_JMPREL, DT_TEXTREL, DT_RPATH].contains(&e.d_tag),
+                ![DT_REL, DT_TEXTREL, DT_RPATH].contains(&e.d_tag),
                 "unexpected dynamic tag {:#x}",
                 e.d_tag
             );
@@ -103,6 +109,25 @@ impl Checker<'_, '_> {
         ensure!(
             (flags & DF_STATIC_TLS != 0) == static_tls,
             "DT_FLAGS {flags:#x}, DF_STATIC_TLS expected: {static_tls}"
+        );
+        // A PLT is bound eagerly; `symbolic` says so.
+        let plt = m.relocs.iter().any(|r| matches!(r.expect, Expect::Plt(_)));
+        ensure!(
+            (flags & DF_BIND_NOW != 0) == plt && (flags & DF_SYMBOLIC != 0) == m.symbolic,
+            "DT_FLAGS {flags:#x}, with a PLT: {plt}, symbolic: {}",
+            m.symbolic
+        );
+        let tag = |t: i64| entries.iter().any(|e| e.d_tag == t);
+        ensure!(
+            [DT_JMPREL, DT_PLTRELSZ, DT_PLTREL, DT_PLTGOT]
+                .iter()
+                .all(|&t| tag(t) == plt),
+            "PLT tags, with a PLT: {plt}"
+        );
+        ensure!(
+            tag(DT_SYMBOLIC) == m.symbolic,
+            "DT_SYMBOLIC, symbolic: {}",
+            m.symbolic
         );
         let info = d.info();
         let sec = |t: u32| f.section_by_type(t).map(|s| *s.header());
@@ -124,7 +149,8 @@ impl Checker<'_, '_> {
             "DT_HASH present: {}",
             info.hash.is_some()
         );
-        match sec(SHT_RELA) {
+        let named = |name: &[u8]| f.section_by_name(name).map(|s| *s.header());
+        match named(b".rela.dyn") {
             Some(h) => ensure!(
                 info.rela == Some(h.sh_addr)
                     && info.relasz == Some(h.sh_size)
@@ -132,6 +158,20 @@ impl Checker<'_, '_> {
                 "DT_RELA does not describe .rela.dyn"
             ),
             None => ensure!(info.rela.is_none(), "DT_RELA without a section"),
+        }
+        match named(b".rela.plt") {
+            Some(h) => ensure!(
+                info.jmprel == Some(h.sh_addr)
+                    && info.pltrelsz == Some(h.sh_size)
+                    && info.pltrel == Some(DT_RELA as u64)
+                    && entries
+                        .iter()
+                        .find(|e| e.d_tag == DT_PLTGOT)
+                        .map(|e| e.d_val)
+                        == named(b".got.plt").map(|g| g.sh_addr),
+                "DT_JMPREL, DT_PLTRELSZ, DT_PLTREL or DT_PLTGOT do not describe .rela.plt and .got.plt"
+            ),
+            None => ensure!(info.jmprel.is_none(), "DT_JMPREL without a section"),
         }
         match sec(SHT_RELR) {
             Some(h) => ensure!(

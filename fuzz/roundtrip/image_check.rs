@@ -100,9 +100,12 @@ impl Checker<'_, '_> {
         let dr = f
             .dynamic_relocations()
             .map_err(|e| format!("dynamic_relocations: {e}"))?;
+        ensure!(dr.rel.is_none(), "REL dynamic relocations");
+        let want_plt = m.relocs.iter().any(|r| matches!(r.expect, Expect::Plt(_)));
         ensure!(
-            dr.rel.is_none() && dr.plt.is_none(),
-            "REL or PLT dynamic relocations"
+            dr.plt.is_some() == want_plt,
+            "PLT relocations: {}, the model expects them: {want_plt}",
+            dr.plt.is_some()
         );
         let place = |r: &RelocModel| self.headers[r.section].sh_addr + r.offset;
         let expected_at = |at: u64| -> Vec<Expect> {
@@ -113,6 +116,22 @@ impl Checker<'_, '_> {
                 .collect()
         };
         let want_dynamic = m.relocs.iter().filter(|r| r.expect.is_dynamic()).count();
+        // `.got`'s entries are the builder's: filled by GLOB_DAT or
+        // RELATIVE, checked through the relocations that use them.
+        let got = f.section_by_name(b".got").map(|s| *s.header());
+        let in_got =
+            |at: u64| got.is_some_and(|g| (g.sh_addr..g.sh_addr + g.sh_size).contains(&at));
+        let want_got = m
+            .relocs
+            .iter()
+            .any(|r| matches!(r.expect, Expect::Got { .. }));
+        ensure!(
+            got.is_some() == want_got,
+            ".got: {}, the model expects one: {want_got}",
+            got.is_some()
+        );
+        let (glob_dat, _) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
+        let mut got_symbols: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         let mut n_dynamic = 0;
         let (relative, _) = dynamic_types(m.machine, m.enc.class).unwrap_or((0, 0));
         if let Some(t) = dr.rela {
@@ -121,12 +140,26 @@ impl Checker<'_, '_> {
                 .map_err(|e| e.to_string())?
                 .ok_or("no .dynsym")?;
             for r in t.iter() {
-                n_dynamic += 1;
                 let sym = ds
                     .symbols()
                     .get(r.symbol as usize)
                     .map_err(|e| e.to_string())?;
                 let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
+                if in_got(r.offset) {
+                    ensure!(
+                        (r.kind == glob_dat && r.symbol != 0)
+                            || (r.kind == relative && r.symbol == 0),
+                        "a GOT relocation {r:?}"
+                    );
+                    if r.kind == glob_dat {
+                        got_symbols.insert(r.offset, name.to_vec());
+                    }
+                    let (value, n) =
+                        self.loader_value(r.kind, r.symbol, &sym, name, r.addend.unwrap_or(0))?;
+                    img.write(r.offset, &put(enc.endian, value, n))?;
+                    continue;
+                }
+                n_dynamic += 1;
                 let here = expected_at(r.offset);
                 let fits = |e: &Expect| match *e {
                     Expect::Relative => r.kind == relative && r.symbol == 0,
@@ -153,6 +186,29 @@ impl Checker<'_, '_> {
                 let (value, n) =
                     self.loader_value(r.kind, r.symbol, &sym, name, r.addend.unwrap_or(0))?;
                 img.write(r.offset, &put(enc.endian, value, n))?;
+            }
+        }
+        // The PLT's slots: JUMP_SLOT each, against a symbol a call names.
+        let (_, jump_slot) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
+        let mut slots: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        if let Some(t) = dr.plt {
+            let ds = f
+                .dynamic_symbols()
+                .map_err(|e| e.to_string())?
+                .ok_or("no .dynsym")?;
+            for r in t.iter() {
+                let sym = ds
+                    .symbols()
+                    .get(r.symbol as usize)
+                    .map_err(|e| e.to_string())?;
+                let name = ds.symbols().name(&sym).map_err(|e| e.to_string())?;
+                ensure!(
+                    r.kind == jump_slot && r.symbol != 0 && r.addend.unwrap_or(0) == 0,
+                    "a PLT relocation {r:?}"
+                );
+                let (value, n) = self.loader_value(r.kind, r.symbol, &sym, name, 0)?;
+                img.write(r.offset, &put(enc.endian, value, n))?;
+                slots.insert(r.offset, name.to_vec());
             }
         }
         if let Some(t) = dr.relr {
@@ -194,6 +250,14 @@ impl Checker<'_, '_> {
                 SectionData::Bytes(d) => d[lo as usize..hi as usize].to_vec(),
                 SectionData::Zeros(_) => vec![0; (hi - lo) as usize],
             };
+            if let Expect::Plt(how) = r.expect {
+                self.plt_call(j, how, &img, &slots)?;
+                continue;
+            }
+            if let Expect::Got { symbolic, .. } = r.expect {
+                self.got_load(j, symbolic, &img, &got_symbols, &addrs)?;
+                continue;
+            }
             let want = m
                 .expected_field(j, &addrs, &orig)
                 .map_err(|e| format!("relocation {j} ({r:?}): accepted, but {e}"))?;
@@ -236,6 +300,107 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// Relocation `j`, a call through the PLT: its field reaches an entry
+    /// of `.plt` (by the psABI's formula, with S that entry), whose
+    /// `.got.plt` slot a `JUMP_SLOT` against the called symbol fills with
+    /// the symbol's run-time address.
+    fn plt_call(
+        &self,
+        j: usize,
+        how: How,
+        img: &Image<'_>,
+        slots: &BTreeMap<u64, Vec<u8>>,
+    ) -> Result<(), String> {
+        let m = self.m;
+        let r = &m.relocs[j];
+        let (header, entry, reserved, slot_size) =
+            plt_shape(m.machine, m.enc.class).ok_or("a PLT on this machine")?;
+        let sec = |name: &[u8]| {
+            self.file
+                .section_by_name(name)
+                .map(|s| *s.header())
+                .ok_or(format!("relocation {j}: a PLT call, but no {name:?}"))
+        };
+        let (plt, got_plt) = (sec(b".plt")?, sec(b".got.plt")?);
+        let p = self.headers[r.section].sh_addr + r.offset;
+        let n = field_size(how, m.word());
+        let field = img.read(p, n).ok_or("PLT call not mapped")?;
+        let d = match how {
+            How::Pc(4) => i64::from(get(m.enc.endian, &field) as u32 as i32),
+            How::Branch26 => {
+                let imm = (get(Endian::Little, &field) as u32) & 0x03ff_ffff;
+                i64::from(((imm << 6) as i32) >> 6) * 4
+            }
+            h => fail!("relocation {j}: a PLT call computing {h:?}"),
+        };
+        // The field holds S + A - P: S is where it leads, less A.
+        let s = p.wrapping_add(d as u64).wrapping_sub(r.addend as u64);
+        let k = s.wrapping_sub(plt.sh_addr + header);
+        ensure!(
+            s >= plt.sh_addr + header && k % entry == 0 && s < plt.sh_addr + plt.sh_size,
+            "relocation {j}: the call leads to {s:#x}, not a PLT entry of {:#x}..{:#x}",
+            plt.sh_addr,
+            plt.sh_addr + plt.sh_size
+        );
+        let slot = got_plt.sh_addr + (reserved + k / entry) * slot_size;
+        let name = &m.symbols[r.symbol.ok_or("a PLT call without a symbol")?].name;
+        ensure!(
+            slots.get(&slot) == Some(name),
+            "relocation {j}: PLT entry {} has slot {slot:#x}, which JUMP_SLOT fills with {:?}, not {name:?}",
+            k / entry,
+            slots.get(&slot)
+        );
+        Ok(())
+    }
+
+    /// Relocation `j`, a GOT-relative load: its field (G + A - P) reaches
+    /// an entry of `.got` that holds the symbol's run-time address, filled
+    /// by GLOB_DAT against it when `symbolic`.
+    fn got_load(
+        &self,
+        j: usize,
+        symbolic: bool,
+        img: &Image<'_>,
+        got_symbols: &BTreeMap<u64, Vec<u8>>,
+        addrs: &Addrs,
+    ) -> Result<(), String> {
+        let m = self.m;
+        let r = &m.relocs[j];
+        let word = m.word();
+        let got = self
+            .file
+            .section_by_name(b".got")
+            .map(|s| *s.header())
+            .ok_or("a GOT load, but no .got")?;
+        let p = self.headers[r.section].sh_addr + r.offset;
+        let field = img.read(p, 4).ok_or("GOT load not mapped")?;
+        let d = i64::from(get(m.enc.endian, &field) as u32 as i32);
+        let g = p.wrapping_add(d as u64).wrapping_sub(r.addend as u64);
+        ensure!(
+            g >= got.sh_addr
+                && g < got.sh_addr + got.sh_size
+                && (g - got.sh_addr).is_multiple_of(word),
+            "relocation {j}: the load reads {g:#x}, not an entry of .got at {:#x}",
+            got.sh_addr
+        );
+        let held = get(m.enc.endian, &img.read(g, word).ok_or(".got not mapped")?);
+        let mut want = m.run_time_s(j, addrs)?;
+        if word == 4 {
+            want &= 0xffff_ffff;
+        }
+        ensure!(
+            held == want,
+            "relocation {j}: its GOT entry at {g:#x} holds {held:#x} at run time, expected {want:#x}"
+        );
+        let name = r.symbol.map(|i| &m.symbols[i].name);
+        ensure!(
+            symbolic == got_symbols.contains_key(&g) && (!symbolic || got_symbols.get(&g) == name),
+            "relocation {j}: GLOB_DAT at {g:#x}: {:?}, expected symbolic: {symbolic}",
+            got_symbols.get(&g)
+        );
+        Ok(())
+    }
+
     /// What the "loader" stores for a dynamic relocation of type `kind`
     /// against `.dynsym` entry `index` (`sym`, named `name`), and in how
     /// many bytes.
@@ -253,6 +418,7 @@ impl Checker<'_, '_> {
         let a = addend as u64;
         let (relative, abs) =
             dynamic_types(m.machine, m.enc.class).ok_or("dynamic relocations for this machine")?;
+        let (_, jump_slot) = binding_types(m.machine, m.enc.class).unwrap_or((0, 0));
         let x32 = m.machine == EM_X86_64 && m.enc.class == Class::Elf32;
         let address = || match sym.st_shndx {
             SHN_UNDEF => resolve_undefined(name),
@@ -261,6 +427,14 @@ impl Checker<'_, '_> {
         };
         Ok(if kind == relative {
             (b.wrapping_add(a), word)
+        } else if kind == binding_types(m.machine, m.enc.class).map_or(0, |t| t.0) {
+            // GLOB_DAT: S (AArch64 adds A).
+            let a = if m.machine == EM_AARCH64 { a } else { 0 };
+            (address().wrapping_add(a), word)
+        } else if kind == jump_slot {
+            // x32's slots are 8 bytes.
+            let n = plt_shape(m.machine, m.enc.class).map_or(word as u64, |s| s.3);
+            (address(), n as usize)
         } else if kind == abs {
             (address().wrapping_add(a), word)
         } else if x32 && kind == x86::RELATIVE64 {

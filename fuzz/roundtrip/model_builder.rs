@@ -114,6 +114,7 @@ impl Model {
         b.build_id = self.build_id;
         b.sysv_hash = self.sysv_hash;
         b.relr = self.relr;
+        b.symbolic = self.symbolic;
         b.rel_without_addends = self.rel_without_addends;
         b
     }

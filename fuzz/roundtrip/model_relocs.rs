@@ -19,6 +19,14 @@ pub(super) enum Expect {
     /// A dynamic relocation of type `r_type`, against the symbol (when
     /// `symbol`) or none (the addend then holds the link-time value).
     Dynamic { r_type: u32, symbol: bool, how: How },
+    /// A call through a PLT entry whose `.got.plt` slot a `JUMP_SLOT`
+    /// against the symbol fills: the field computes `how` with S the
+    /// entry's address.
+    Plt(How),
+    /// A GOT-relative field (`how`) reaching a `.got` entry that holds S
+    /// at run time: filled by `GLOB_DAT` against the symbol when
+    /// `symbolic`, else at layout or by `RELATIVE`.
+    Got { how: How, symbolic: bool },
 }
 
 impl Expect {
@@ -44,8 +52,26 @@ impl Model {
 
     /// Whether a symbol can be reached by a relocation computing `how`
     /// in this file (the generator's preference, not a rule).
-    fn reachable(&self, i: usize, how: How) -> bool {
+    fn reachable(&self, i: usize, how: How, kind: u32) -> bool {
         let s = &self.symbols[i];
+        // Calls reach functions bound at run time through the PLT; GOT
+        // loads reach anything with an address; other references cannot
+        // bind a preemptible symbol here.
+        let at_run_time = self.preemptible(i)
+            || (self.dynamic() && s.bind != STB_LOCAL && s.place == SymbolPlace::Undefined);
+        if is_plt_call(self.machine, self.enc.class, kind) && at_run_time {
+            return true;
+        }
+        if how == How::GotPc {
+            return !self.tls_symbol(i)
+                && (s.place.is_defined()
+                    && s.section_index()
+                        .is_none_or(|k| self.sections.get(k).is_some_and(|x| x.perms.is_some()))
+                    || at_run_time);
+        }
+        if self.preemptible(i) && !matches!(how, How::Word | How::Abs64) && !how.is_tls() {
+            return false;
+        }
         let loaded = |k: usize| self.sections.get(k).is_some_and(|x| x.perms.is_some());
         let defined_in = s.section_index().filter(|&k| loaded(k));
         let exec = self.file_type == ET_EXEC;
@@ -134,7 +160,7 @@ impl Model {
             let mut symbol = r.symbol.and_then(|i| i.resolve(self.symbols.len()));
             if let (true, Some(h), Some(i)) = (sane, how, symbol) {
                 let ok: Vec<usize> = (0..self.symbols.len())
-                    .filter(|&j| self.reachable(j, h))
+                    .filter(|&j| self.reachable(j, h, kind))
                     .collect();
                 symbol = (!ok.is_empty()).then(|| ok[i % ok.len()]);
             }
@@ -308,6 +334,10 @@ impl Model {
         let defined = sym.is_none_or(|s| s.place.is_defined());
         let absolute = sym.is_some_and(|s| s.place == SymbolPlace::Absolute);
         let local = sym.is_some_and(|s| s.bind == STB_LOCAL);
+        // Bound by the dynamic linker: undefined, or preemptible (the ELF
+        // rules for a shared object's exported symbols).
+        let preemptible = r.symbol.is_some_and(|i| self.preemptible(i));
+        let at_run_time = (!defined && dynamic && !local) || preemptible;
         if how.is_tls() && defined {
             let in_tls = match sym {
                 None => true,
@@ -325,6 +355,29 @@ impl Model {
         }
         let e = match how {
             How::Nothing => Static(how),
+            _ if at_run_time && is_plt_call(self.machine, self.enc.class, r.kind) => Plt(how),
+            How::GotPc if at_run_time => Got {
+                how,
+                symbolic: true,
+            },
+            How::GotPc if !defined => {
+                return Refused("a GOT entry for an undefined symbol nothing fills");
+            }
+            How::GotPc => Got {
+                how,
+                symbolic: false,
+            },
+            How::Word | How::Abs64 if preemptible => Dynamic {
+                r_type: match how {
+                    How::Abs64 => x86::R64,
+                    _ => dynamic_types(self.machine, self.enc.class).map_or(0, |t| t.1),
+                },
+                symbol: true,
+                how,
+            },
+            _ if preemptible && !how.is_tls() => {
+                return Refused("a reference that binds a preemptible symbol here (-fPIC)");
+            }
             How::Word if !exec && defined && !absolute => Relative,
             How::Abs64 if !exec && defined && !absolute => Dynamic {
                 r_type: x86::RELATIVE64,
@@ -389,6 +442,22 @@ impl Model {
         e
     }
 
+    /// Whether symbol `i` is defined here but may be preempted at run time
+    /// (gABI: a shared object's exported symbols of default visibility,
+    /// unless it binds symbolically).
+    pub(super) fn preemptible(&self, i: usize) -> bool {
+        let s = &self.symbols[i];
+        self.file_type == ET_DYN
+            && self.interpreter.is_none()
+            && !self.symbolic
+            && s.place.is_defined()
+            && s.place != SymbolPlace::Absolute
+            && s.bind != STB_LOCAL
+            && s.other & 3 == STV_DEFAULT
+            && s.export != Some(false)
+            && !matches!(s.kind, STT_SECTION | STT_FILE | STT_TLS)
+    }
+
     /// Whether symbol `i` may go to `.dynsym` (by `export`, or the
     /// default for defined symbols of shared objects).
     pub(super) fn may_export(&self, i: usize) -> bool {
@@ -410,7 +479,10 @@ impl Expect {
     pub(super) fn how(self) -> Option<How> {
         match self {
             Expect::Refused(_) => None,
-            Expect::Static(h) | Expect::Dynamic { how: h, .. } => Some(h),
+            Expect::Static(h)
+            | Expect::Dynamic { how: h, .. }
+            | Expect::Plt(h)
+            | Expect::Got { how: h, .. } => Some(h),
             Expect::Relative => Some(How::Word),
         }
     }
@@ -442,10 +514,49 @@ impl Model {
         let p = a.sections[r.section]
             .wrapping_add(r.offset)
             .wrapping_add(a.bias);
+        let addend = r.addend as u64;
+        let v = if how.is_tls() {
+            self.tls_value(j, a)
+        } else {
+            self.run_time_s(j, a)?.wrapping_add(addend)
+        };
+        if r.expect == Expect::Relative && self.word() == 4 {
+            // The link-time S + A must fit the 32-bit word; the loader adds
+            // its bias modulo 2^32.
+            expected_field(how, self.enc, v.wrapping_sub(a.bias), p, orig)?;
+            return Ok(put(self.enc.endian, v, 4));
+        }
+        expected_field(how, self.enc, v, p, orig)
+    }
+
+    /// The run-time value of relocation `j`'s symbol (S; the file's
+    /// address 0 without one), by the checker's "loader".
+    pub(super) fn run_time_s(&self, j: usize, a: &Addrs) -> Result<u64, String> {
+        let sym = self.relocs[j].symbol.map(|i| &self.symbols[i]);
+        Ok(match sym {
+            // No symbol: the file's address 0, which moves with it.
+            None => a.bias,
+            Some(s) => match s.place {
+                SymbolPlace::Undefined => resolve_undefined(&s.name),
+                SymbolPlace::Absolute => s.value,
+                SymbolPlace::Section(_) => a.sections[s.section]
+                    .wrapping_add(s.value)
+                    .wrapping_add(a.bias),
+                SymbolPlace::Common | SymbolPlace::Raw(_) => {
+                    fail!("a symbol without a run-time value")
+                }
+            },
+        })
+    }
+
+    /// The TLS quantity relocation `j` computes, plus its addend.
+    fn tls_value(&self, j: usize, a: &Addrs) -> u64 {
+        let r = &self.relocs[j];
+        let how = r.expect.how().unwrap_or(How::Nothing);
         let sym = r.symbol.map(|i| &self.symbols[i]);
         let addend = r.addend as u64;
         let (tls_start, tls_size, tls_align) = a.tls;
-        let v = if how.is_tls() {
+        {
             let undefined = sym.filter(|s| !s.place.is_defined());
             let off = match sym.and_then(SymbolModel::section_index) {
                 Some(k) => a.sections[k]
@@ -476,29 +587,6 @@ impl Model {
                     Tls::TpOff => tp_offset(self.machine, self.word(), tls_size, tls_align, off),
                 },
             }
-        } else {
-            let s = match sym {
-                // No symbol: the file's address 0, which moves with it.
-                None => a.bias,
-                Some(s) => match s.place {
-                    SymbolPlace::Undefined => resolve_undefined(&s.name),
-                    SymbolPlace::Absolute => s.value,
-                    SymbolPlace::Section(_) => a.sections[s.section]
-                        .wrapping_add(s.value)
-                        .wrapping_add(a.bias),
-                    SymbolPlace::Common | SymbolPlace::Raw(_) => {
-                        fail!("a symbol without a run-time value")
-                    }
-                },
-            };
-            s.wrapping_add(addend)
-        };
-        if r.expect == Expect::Relative && self.word() == 4 {
-            // The link-time S + A must fit the 32-bit word; the loader adds
-            // its bias modulo 2^32.
-            expected_field(how, self.enc, v.wrapping_sub(a.bias), p, orig)?;
-            return Ok(put(self.enc.endian, v, 4));
         }
-        expected_field(how, self.enc, v, p, orig)
     }
 }

@@ -20,6 +20,11 @@ pub(super) mod x86 {
     pub const TPOFF32: u32 = 23;
     pub const PC64: u32 = 24;
     pub const PLT32: u32 = 4;
+    pub const GLOB_DAT: u32 = 6;
+    pub const JUMP_SLOT: u32 = 7;
+    pub const GOTPCREL: u32 = 9;
+    pub const GOTPCRELX: u32 = 41;
+    pub const REX_GOTPCRELX: u32 = 42;
     pub const RELATIVE64: u32 = 38;
 }
 
@@ -37,6 +42,8 @@ pub(super) mod a64 {
     pub const TLSLE_ADD_TPREL_HI12: u32 = 549;
     pub const TLSLE_ADD_TPREL_LO12: u32 = 550;
     pub const TLSLE_ADD_TPREL_LO12_NC: u32 = 551;
+    pub const GLOB_DAT: u32 = 1025;
+    pub const JUMP_SLOT: u32 = 1026;
     pub const RELATIVE: u32 = 1027;
     pub const TLS_DTPMOD: u32 = 1028;
     pub const TLS_DTPREL: u32 = 1029;
@@ -56,6 +63,8 @@ pub(super) mod p32 {
     pub const TLSLE_ADD_TPREL_LO12: u32 = 110;
     pub const TLSLE_ADD_TPREL_LO12_NC: u32 = 111;
     pub const COPY: u32 = 180;
+    pub const GLOB_DAT: u32 = 181;
+    pub const JUMP_SLOT: u32 = 182;
     pub const RELATIVE: u32 = 183;
     pub const TLS_DTPMOD: u32 = 184;
     pub const TLS_TPREL: u32 = 186;
@@ -100,6 +109,9 @@ pub(super) enum How {
     Pc(u8),
     /// AArch64 B/BL.
     Branch26,
+    /// G + A - P in 4 bytes, G the address of a GOT entry holding S
+    /// (x86-64 `GOTPCREL`).
+    GotPc,
     /// AArch64 ADRP.
     Adrp,
     /// AArch64 ADD :lo12:.
@@ -124,7 +136,12 @@ impl How {
     pub(super) fn range_limited(self, word: u64) -> bool {
         match self {
             How::Word => word == 4,
-            How::Abs32 { .. } | How::Pc(4) | How::Branch26 | How::Adrp | How::TpHi12 => true,
+            How::Abs32 { .. }
+            | How::Pc(4)
+            | How::GotPc
+            | How::Branch26
+            | How::Adrp
+            | How::TpHi12 => true,
             How::Tls(_, 4) => true,
             How::TpLo12 { check } => check,
             _ => false,
@@ -160,6 +177,7 @@ pub(super) fn classify(machine: u16, class: Class, kind: u32) -> Option<How> {
             x86::R32S => signed32,
             x86::PC32 | x86::PLT32 => How::Pc(4),
             x86::PC64 => How::Pc(8),
+            x86::GOTPCREL | x86::GOTPCRELX | x86::REX_GOTPCRELX => How::GotPc,
             // General- and local-dynamic GOT words are 64 bits in x32 too.
             x86::DTPMOD64 => How::Tls(Tls::Module, 8),
             x86::DTPOFF64 => How::Tls(Tls::DtpOff, 8),
@@ -213,7 +231,7 @@ pub(super) fn field_size(how: How, word: u64) -> u64 {
         How::Word => word,
         How::Abs64 => 8,
         How::Pc(n) | How::Tls(_, n) => n.into(),
-        How::Abs32 { .. } | How::Branch26 | How::Adrp | How::AddLo12 => 4,
+        How::Abs32 { .. } | How::GotPc | How::Branch26 | How::Adrp | How::AddLo12 => 4,
         How::TpHi12 | How::TpLo12 { .. } => 4,
     }
 }
@@ -227,6 +245,39 @@ pub(super) fn dynamic_types(machine: u16, class: Class) -> Option<(u32, u32)> {
         (EM_AARCH64, Class::Elf64) => Some((a64::RELATIVE, a64::ABS64)),
         (EM_AARCH64, Class::Elf32) => Some((p32::RELATIVE, p32::ABS32)),
         (EM_RISCV, Class::Elf64) => Some((riscv::RELATIVE, riscv::R64)),
+        _ => None,
+    }
+}
+
+/// Whether `kind` is a call that goes through a PLT entry when its target
+/// is bound at run time (x86-64 `PLT32`, AArch64 `CALL26`/`JUMP26`).
+pub(super) fn is_plt_call(machine: u16, class: Class, kind: u32) -> bool {
+    match (machine, class) {
+        (EM_X86_64, _) => kind == x86::PLT32,
+        (EM_AARCH64, Class::Elf64) => kind == a64::CALL26 || kind == a64::JUMP26,
+        (EM_AARCH64, _) => kind == p32::CALL26 || kind == p32::JUMP26,
+        _ => false,
+    }
+}
+
+/// GNU ld's PLT, by the psABIs and ld's output: header size, entry size,
+/// the reserved `.got.plt` words, a slot's size.
+pub(super) fn plt_shape(machine: u16, class: Class) -> Option<(u64, u64, u64, u64)> {
+    match (machine, class) {
+        // x32's slots are 8 bytes: its `jmp *slot(%rip)` reads 64 bits.
+        (EM_X86_64, _) => Some((16, 16, 3, 8)),
+        (EM_AARCH64, Class::Elf64) => Some((32, 16, 3, 8)),
+        (EM_AARCH64, _) => Some((32, 16, 3, 4)),
+        _ => None,
+    }
+}
+
+/// The machine's `GLOB_DAT` and `JUMP_SLOT` types in a file of `class`.
+pub(super) fn binding_types(machine: u16, class: Class) -> Option<(u32, u32)> {
+    match (machine, class) {
+        (EM_X86_64, _) => Some((x86::GLOB_DAT, x86::JUMP_SLOT)),
+        (EM_AARCH64, Class::Elf64) => Some((a64::GLOB_DAT, a64::JUMP_SLOT)),
+        (EM_AARCH64, _) => Some((p32::GLOB_DAT, p32::JUMP_SLOT)),
         _ => None,
     }
 }
@@ -320,6 +371,7 @@ pub(super) fn expected_field(
             }
             put(enc.endian, v, n.into())
         }
+        How::GotPc => fail!("a GOT-relative field is checked through its GOT entry"),
         How::Pc(n) => {
             let d = v.wrapping_sub(p) as i64;
             if n == 4 && i32::try_from(d).is_err() {

@@ -640,6 +640,17 @@ impl Arch {
         }
     }
 
+    /// What the first reserved word of `.got.plt` holds, as GNU ld
+    /// writes it: `_DYNAMIC` (the address of `.dynamic`, `dynamic`) on
+    /// x86-64 and AArch64; all ones on RISC-V, whose `.got` starts with
+    /// `_DYNAMIC` instead.
+    pub fn got_plt_first_word(self, dynamic: u64) -> u64 {
+        match self {
+            Arch::RiscV64 => u64::MAX,
+            _ => dynamic,
+        }
+    }
+
     /// What a lazily bound entry's `.got.plt` slot holds before the first
     /// call (the address the entry jumps to, to reach the resolver).
     pub fn plt_slot_initial(self, e: &PltEntry) -> u64 {

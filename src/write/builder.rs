@@ -306,6 +306,107 @@ impl<'a> SymbolSpec<'a> {
 /// field that the CPU measures from the end of the instruction carries
 /// that distance in the addend: an x86-64 `call` or RIP-relative operand
 /// (4 bytes before the end) uses `addend: -4`, as compilers emit.
+///
+/// # Preemption
+///
+/// In a shared object, an exported symbol (defined here, global or weak,
+/// default visibility, not kept out of `.dynsym` by
+/// [`SymbolSpec::export`]) may be *preempted*: a definition earlier in the
+/// lookup scope (the program's own, or its copy of a variable) wins at run
+/// time. So, as GNU ld and lld do without `-Bsymbolic`, references to it
+/// go through the dynamic linker, like references to undefined symbols:
+///
+/// - an address-sized absolute word (`R_X86_64_64`, `R_AARCH64_ABS64`,
+///   `R_RISCV_64`) becomes the same relocation against the symbol's
+///   `.dynsym` entry, not `RELATIVE`;
+/// - a GOT-relative relocation (x86-64 `GOTPCREL`, `GOTPCRELX`,
+///   `REX_GOTPCRELX`; AArch64 `ADR_GOT_PAGE` with `LD64_GOT_LO12_NC` or
+///   ILP32's `LD32_GOT_LO12_NC`; RISC-V `GOT_HI20` with its
+///   `PCREL_LO12_I`) reads a `.got` entry that `GLOB_DAT` fills (RISC-V:
+///   `R_RISCV_64`);
+/// - a call (`PLT32`, `CALL26`/`JUMP26`, `CALL`/`CALL_PLT`) goes through a
+///   `.plt` entry whose `.got.plt` slot `JUMP_SLOT` fills;
+/// - any other reference that would bind it here (PC-relative, a narrow
+///   absolute field, `GOTOFF64`) is refused with an error naming the
+///   symbol and the fix (recompile with `-fPIC`, give the symbol hidden or
+///   protected visibility, or set [`Builder::symbolic`]).
+///
+/// Protected and hidden symbols, locals, executables (PIE or not: they come
+/// first in the lookup scope) and a builder with [`Builder::symbolic`] bind
+/// to their own definitions: GOT entries are filled at layout (with a
+/// `RELATIVE` relocation in a position-independent file), calls go
+/// straight to the function, words become `RELATIVE`.
+///
+/// In executables and shared objects, calls to undefined functions go
+/// through the PLT, and GOT entries of undefined symbols are `GLOB_DAT`.
+/// An executable that refers to an undefined *variable* other than through
+/// the GOT or an address-sized word in writable data would need a copy
+/// relocation, which the builder does not make: that is refused
+/// (recompile with `-fPIC` or `-fPIE`).
+///
+/// # GOT and PLT
+///
+/// `.got` holds one entry per symbol (per symbol and addend on AArch64,
+/// whose entries hold `S + A`), address-sized (4 bytes in x32 and
+/// ILP32). `.plt`, `.got.plt` and `.rela.plt` are GNU ld's, stub for stub
+/// (`DT_PLTGOT`, `DT_JMPREL`, `DT_PLTRELSZ`, `DT_PLTREL`); x32's
+/// `.got.plt` slots are 8 bytes. `_GLOBAL_OFFSET_TABLE_`, when an
+/// object names it (assemblers do), is defined at `.got.plt` (x86-64's
+/// GOT base, which `GOTPC32`/`GOTPC64`/`GOTOFF64` use), or at `.got`
+/// without one. No GOT or PLT relaxation is done: the code stays as
+/// written.
+///
+/// Binding is eager: a file with a PLT says `DF_BIND_NOW` and `DF_1_NOW`,
+/// the dynamic linker fills every slot at load time, and `.got` and
+/// `.got.plt` are in `PT_GNU_RELRO`. (The slots still hold what a lazy
+/// resolver would need, as GNU ld writes them.)
+///
+/// ```
+/// use elfin::raw::consts::*;
+/// use elfin::write::{Builder, FileKind, LayoutOptions, Perms, RelocationSpec, SectionSpec, SymbolSpec};
+///
+/// // get: mov rax, [rip + counter@GOTPCREL]; mov eax, [rax]; ret
+/// // hello: jmp puts@PLT
+/// let code = [0x48, 0x8b, 0x05, 0, 0, 0, 0, 0x8b, 0x00, 0xc3, 0xe9, 0, 0, 0, 0];
+/// let mut b = Builder::new(FileKind::x86_64(ET_DYN));
+/// b.needed.push(b"libc.so.6"[..].into());
+/// let text = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]));
+/// let data = b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), &[0u8; 4][..]));
+/// b.add_symbol(SymbolSpec::global(&b"get"[..], text, 0).function(10));
+/// b.add_symbol(SymbolSpec::global(&b"hello"[..], text, 10).function(5));
+/// let counter = b.add_symbol(SymbolSpec::global(&b"counter"[..], data, 0).object(4));
+/// let puts = b.add_symbol(SymbolSpec::undefined(&b"puts"[..]).function(0));
+/// b.add_relocation(RelocationSpec {
+///     section: text, offset: 3, kind: R_X86_64_REX_GOTPCRELX, symbol: Some(counter), addend: -4,
+/// });
+/// b.add_relocation(RelocationSpec {
+///     section: text, offset: 11, kind: R_X86_64_PLT32, symbol: Some(puts), addend: -4,
+/// });
+/// let plan = b.layout(&LayoutOptions::default()).unwrap();
+/// let names: Vec<&[u8]> = plan.sections().iter().map(|s| &s.name[..]).collect();
+/// for made in [&b".got"[..], b".plt", b".got.plt", b".rela.plt"] {
+///     assert!(names.contains(&made));
+/// }
+///
+/// // `counter` is preemptible: its GOT entry is GLOB_DAT, the call a JUMP_SLOT.
+/// let bytes = b.write(&plan).unwrap();
+/// let file = elfin::ElfFile::parse(&bytes).unwrap();
+/// let tables = file.dynamic_relocations().unwrap();
+/// let rela = tables.rela.unwrap();
+/// assert!(rela.iter().all(|r| r.kind == R_X86_64_GLOB_DAT));
+/// assert!(tables.plt.unwrap().iter().all(|r| r.kind == R_X86_64_JUMP_SLOT));
+///
+/// // Reached PC-relatively, a preemptible variable is refused...
+/// let mut pc32 = b.clone();
+/// pc32.add_relocation(RelocationSpec {
+///     section: text, offset: 3, kind: R_X86_64_PC32, symbol: Some(counter), addend: -4,
+/// });
+/// let err = pc32.layout(&LayoutOptions::default()).unwrap_err().to_string();
+/// assert!(err.contains("counter") && err.contains("-fPIC"));
+/// // ...unless the object binds to itself.
+/// pc32.symbolic = true;
+/// assert!(pc32.layout(&LayoutOptions::default()).is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelocationSpec {
     /// The section the relocation patches.
@@ -391,6 +492,11 @@ impl FileKind {
 /// dynamic-linking settings. [`layout`](Builder::layout) turns it into an
 /// inspectable [`LayoutPlan`](super::LayoutPlan);
 /// [`write`](Builder::write) serializes by that plan.
+///
+/// A linked file gets the GOT and PLT its relocations need, and a shared
+/// object's exported symbols are preemptible unless
+/// [`symbolic`](Builder::symbolic) is set: see [`RelocationSpec`] for the
+/// rules, and the binding (eager, `DF_BIND_NOW`).
 #[derive(Debug, Clone)]
 pub struct Builder<'a> {
     /// The kind of file.
@@ -422,6 +528,13 @@ pub struct Builder<'a> {
     pub relr: bool,
     /// For `ET_REL`: relocations as `SHT_REL` (no addends) rather than `SHT_RELA`.
     pub rel_without_addends: bool,
+    /// For a shared object: bind every reference to the object's own
+    /// definitions (GNU ld's `-Bsymbolic`), and say so with `DF_SYMBOLIC`
+    /// in `DT_FLAGS` (and `DT_SYMBOLIC`). Off by default: exported
+    /// symbols of default visibility are then preemptible, and references
+    /// to them go through the dynamic linker (see
+    /// [`RelocationSpec`]).
+    pub symbolic: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -443,6 +556,7 @@ impl<'a> Builder<'a> {
             sysv_hash: false,
             relr: false,
             rel_without_addends: false,
+            symbolic: false,
         }
     }
 

@@ -22,6 +22,7 @@ mod builder;
 mod dynamic_tables;
 mod emit;
 mod error;
+mod from_read;
 mod layout;
 mod plan;
 mod records;

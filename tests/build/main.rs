@@ -5,11 +5,13 @@
 #![cfg(feature = "alloc")]
 
 mod arch_got_plt;
+mod consumers;
 mod many_sections;
 mod narrow;
 mod objects;
 mod programs;
 mod refusals;
+mod relink;
 mod riscv;
 mod tls;
 mod tls_dlopen;

@@ -259,6 +259,9 @@ fn shared_library(sysv_hash: bool, placement: Placement) -> Vec<u8> {
     let mut b = Builder::new(FileKind::x86_64(ET_DYN));
     b.sysv_hash = sysv_hash;
     b.soname = Some(b"libelfin_test.so"[..].into());
+    // The PC-relative load of the exported `elfin_ptr` binds it here: a
+    // preemptible variable could not be reached so.
+    b.symbolic = true;
     let mut text = vec![0xb8, 42, 0, 0, 0, 0xc3]; // elfin_answer: mov eax, 42; ret
     let read_at = text.len() as u64;
     text.extend([0x48, 0x8b, 0x05, 0, 0, 0, 0, 0x8b, 0x00, 0xc3]); // mov rax, [rip+elfin_ptr]; mov eax, [rax]; ret

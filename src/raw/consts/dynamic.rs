@@ -153,3 +153,7 @@ pub const DF_TEXTREL: u64 = 0x4;
 pub const DF_BIND_NOW: u64 = 0x8;
 /// `DT_FLAGS`: static TLS.
 pub const DF_STATIC_TLS: u64 = 0x10;
+/// `DT_FLAGS_1`: bind every symbol at load time (`-z now`).
+pub const DF_1_NOW: u64 = 0x1;
+/// `DT_FLAGS_1`: a position-independent executable.
+pub const DF_1_PIE: u64 = 0x0800_0000;

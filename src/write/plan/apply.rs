@@ -15,6 +15,19 @@ use alloc::vec::Vec;
 /// A field to overwrite in the output: file offset, bytes, length.
 pub(crate) type Patch = (u64, [u8; 8], usize);
 
+/// Where the GOT and PLT are, for the relocations that use them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Linkage {
+    /// `.got`'s address.
+    pub got: u64,
+    /// The size of a `.got` entry.
+    pub got_entry: u64,
+    /// The GOT's address as relocations see it (`_GLOBAL_OFFSET_TABLE_`).
+    pub got_base: u64,
+    /// `.plt`'s address.
+    pub plt: u64,
+}
+
 /// What the relocations of a linked file come to.
 pub(super) struct Applied {
     pub patches: Vec<Patch>,
@@ -33,6 +46,7 @@ impl Builder<'_> {
         symbol_values: &[u64],
         dynsym_index: &[u32],
         tls: Option<TlsBlock>,
+        linkage: Linkage,
     ) -> Result<Applied> {
         let enc = self.kind.encoding;
         let machine = self.kind.machine;
@@ -61,14 +75,29 @@ impl Builder<'_> {
             let s = r.symbol.map_or(0, |s| symbol_values[s.0]);
             s.wrapping_add(r.addend as u64)
         };
-        // RISC-V's PCREL_LO12 take the value of the PCREL_HI20 at their
-        // symbol's address: S + A - P of each high part, by its place.
+        let plt_layout = arch.map(|a| a.plt_layout());
+        let got_entry_at = |entry: u32| linkage.got + u64::from(entry) * linkage.got_entry;
+        let plt_entry_at = |entry: u32| {
+            plt_layout.map_or(0, |l| super::plt::Plt::entry_addr(&l, linkage.plt, entry))
+        };
+        // RISC-V's PCREL_LO12 take the value of the PCREL_HI20 (or
+        // GOT_HI20) at their symbol's address: S + A - P (G + A - P) of
+        // each high part, by its place.
         let hi_parts: hashbrown::HashMap<u64, u64> = if machine == EM_RISCV {
             self.relocations
                 .iter()
+                .zip(fates)
                 .enumerate()
-                .filter(|(_, r)| riscv64::is_pcrel_hi(r.kind))
-                .map(|(k, _)| (place_of(k), value_of(k).wrapping_sub(place_of(k))))
+                .filter(|(_, (r, _))| riscv64::is_pcrel_hi(r.kind))
+                .map(|(k, (r, f))| {
+                    let target = match *f {
+                        Fate::Got { entry, .. } => {
+                            got_entry_at(entry).wrapping_add(r.addend as u64)
+                        }
+                        _ => value_of(k),
+                    };
+                    (place_of(k), target.wrapping_sub(place_of(k)))
+                })
                 .collect()
         } else {
             hashbrown::HashMap::new()
@@ -113,7 +142,7 @@ impl Builder<'_> {
             match *fate {
                 // R_*_NONE: nothing to patch, even in zeros.
                 Fate::Static(how) if how.value == Value::None => {}
-                Fate::Static(how) => {
+                Fate::Static(how) | Fate::Got { how, .. } | Fate::Plt { how, .. } => {
                     let SectionData::Bytes(bytes) = &self.sections[r.section.0].data else {
                         return Err(err("section (has no bytes to patch)", r.section.0 as u64));
                     };
@@ -128,8 +157,14 @@ impl Builder<'_> {
                         a: r.addend,
                         p,
                         z: sym.map_or(0, |s| s.size),
+                        got: linkage.got_base,
                         ..Inputs::default()
                     };
+                    match *fate {
+                        Fate::Got { entry, .. } => q.g = got_entry_at(entry),
+                        Fate::Plt { entry, .. } => q.s = plt_entry_at(entry),
+                        _ => {}
+                    }
                     match how.value {
                         // An executable is always module 1.
                         Value::Tls(TlsValue::Module) => (q.s, q.a) = (1, 0),

@@ -32,6 +32,8 @@ pub(super) struct ContentInputs<'c, 'o> {
     pub gnu_buckets: u64,
     pub dynstr: &'c [u8],
     pub dyn_relocs: &'c [Rela],
+    /// `.rela.plt`.
+    pub rela_plt: &'c [Rela],
     pub relr_words: &'c [u64],
     /// `.dynamic`'s facts, addresses still to fill in.
     pub facts: DynamicFacts,
@@ -72,7 +74,13 @@ impl Builder<'_> {
                 _ => Vec::new(),
             };
             match o.origin {
-                Origin::User(_) | Origin::BuildId => {}
+                // The GOT and PLT are made with their relocations.
+                Origin::User(_) | Origin::BuildId | Origin::Got | Origin::Plt | Origin::GotPlt => {}
+                Origin::RelaPlt => {
+                    for r in c.rela_plt {
+                        r.encode(enc, &mut b);
+                    }
+                }
                 Origin::Interp => {
                     b.extend_from_slice(self.interpreter.as_deref().unwrap_or(&[]));
                     b.push(0);
@@ -109,6 +117,8 @@ impl Builder<'_> {
                     f.strtab = addr(Origin::Dynstr);
                     f.symtab = addr(Origin::Dynsym);
                     f.rela = f.rela.map(|(_, s, e)| (addr(Origin::RelaDyn), s, e));
+                    f.pltgot = f.pltgot.map(|_| addr(Origin::GotPlt));
+                    f.jmprel = f.jmprel.map(|(_, s)| (addr(Origin::RelaPlt), s));
                     let relr_size = c.relr_words.len() as u64 * word;
                     f.relr = f
                         .relr

@@ -28,6 +28,12 @@ pub(super) struct DynamicFacts {
     pub pie: bool,
     /// A shared object with thread-pointer offsets resolved at load time.
     pub static_tls: bool,
+    /// `.got.plt`'s address, when there is one.
+    pub pltgot: Option<u64>,
+    /// Address and size of `.rela.plt`, when there is one.
+    pub jmprel: Option<(u64, u64)>,
+    /// References bind to this file's own definitions (`DF_SYMBOLIC`).
+    pub symbolic: bool,
 }
 
 /// The `(tag, value)` pairs of the table, `DT_NULL` last.
@@ -50,6 +56,17 @@ pub(super) fn dynamic_entries(f: &DynamicFacts) -> Vec<(i64, u64)> {
     if let Some((a, s, n)) = f.relr {
         e.extend([(DT_RELR, a), (DT_RELRSZ, s), (DT_RELRENT, n)]);
     }
+    e.extend(f.pltgot.map(|a| (DT_PLTGOT, a)));
+    if let Some((a, s)) = f.jmprel {
+        e.extend([
+            (DT_PLTRELSZ, s),
+            (DT_PLTREL, DT_RELA as u64),
+            (DT_JMPREL, a),
+        ]);
+    }
+    if f.symbolic {
+        e.push((DT_SYMBOLIC, 0));
+    }
     // Executables tell debuggers where r_debug is; shared objects ask for
     // their relocations up front instead.
     e.push(if f.executable {
@@ -57,11 +74,25 @@ pub(super) fn dynamic_entries(f: &DynamicFacts) -> Vec<(i64, u64)> {
     } else {
         (DT_BIND_NOW, 0)
     });
-    if f.static_tls {
-        e.push((DT_FLAGS, DF_STATIC_TLS));
+    // The PLT is bound eagerly: its slots are in RELRO.
+    let bind_now = f.pltgot.is_some();
+    let flags = [
+        (f.static_tls, DF_STATIC_TLS),
+        (f.symbolic, DF_SYMBOLIC),
+        (bind_now, DF_BIND_NOW),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .fold(0, |acc, (_, bit)| acc | bit);
+    if flags != 0 {
+        e.push((DT_FLAGS, flags));
     }
-    if f.pie {
-        e.push((DT_FLAGS_1, 0x0800_0000)); // DF_1_PIE
+    let flags_1 = [(bind_now, DF_1_NOW), (f.pie, DF_1_PIE)]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit);
+    if flags_1 != 0 {
+        e.push((DT_FLAGS_1, flags_1));
     }
     e.push((DT_NULL, 0));
     e

@@ -1,6 +1,8 @@
 //! What becomes of each relocation in a linked file, and which symbols go
 //! into `.dynsym` in what order.
 
+use super::got::{Got, GotFill};
+use super::plt::Plt;
 use crate::arch::{Arch, Field as ArchField, Howto, Needs, TlsValue, Value};
 use crate::raw::consts::*;
 use crate::write::builder::{Builder, Perms, SectionData, SymbolPlace};
@@ -11,11 +13,14 @@ use alloc::vec::Vec;
 /// What happens to a relocation in an executable or shared object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fate {
+    /// Resolved at layout (with the GOT's address when it asks for it).
     Static(Howto),
+    /// Resolved at layout with G, the address of GOT entry `entry`.
+    Got { how: Howto, entry: u32 },
+    /// Resolved at layout with S the address of PLT entry `entry`.
+    Plt { how: Howto, entry: u32 },
     /// `R_*_RELATIVE` (or RELR when `relr` is set and the place is aligned).
-    Relative {
-        relr: bool,
-    },
+    Relative { relr: bool },
     /// A dynamic relocation of type `r_type` computing what `how` asks
     /// for: against the symbol's `.dynsym` entry when `symbol`, else
     /// against none, with the link-time value as the addend.
@@ -33,23 +38,43 @@ impl Fate {
     }
 }
 
+/// The fates of a linked file's relocations, and the GOT and PLT entries
+/// they made.
+#[derive(Debug, Default)]
+pub(super) struct Fates {
+    /// One per relocation, in the builder's order.
+    pub list: Vec<Fate>,
+    pub got: Got,
+    pub plt: Plt,
+}
+
+/// The fix GNU ld and lld suggest for a reference that cannot reach another
+/// module's definition.
+const NEEDS_PIC: &str = "symbol (may be preempted at run time, but this relocation binds it here: recompile with -fPIC, or make the symbol hidden or protected, or set Builder::symbolic)";
+
 impl Builder<'_> {
+    /// Defined here, or by the linker (`_GLOBAL_OFFSET_TABLE_`).
     fn is_defined(&self, i: usize) -> bool {
-        self.symbols[i].place.is_defined()
+        self.symbols[i].place.is_defined() || self.is_got_symbol(i)
     }
 
     /// Decides, for an executable or shared object, which relocations are
     /// applied now and which become dynamic ones.
-    pub(super) fn relocation_fates(&self, dynamic: bool) -> Result<Vec<Fate>> {
-        let mut fates = Vec::new();
+    pub(super) fn relocation_fates(&self, dynamic: bool) -> Result<Fates> {
+        let mut fates = Fates::default();
         if self.kind.file_type == ET_REL {
             return Ok(fates);
         }
+        let pic = self.kind.file_type == ET_DYN;
         let machine = self.kind.machine;
         let class = self.kind.encoding.class;
         let exec = self.kind.file_type == ET_EXEC;
         let word = self.kind.encoding.address_size() as u64;
         let arch = Arch::new(machine, class);
+        // The linker defines `_GLOBAL_OFFSET_TABLE_` at `.got.plt`.
+        if arch.is_some() && (0..self.symbols.len()).any(|i| self.is_got_symbol(i)) {
+            fates.plt.got_base = true;
+        }
         for (i, r) in self.relocations.iter().enumerate() {
             let e = |what, value: u64| Err(self.relocation_error(i, what, value));
             let (Some(arch), Some(how)) = (arch, arch.and_then(|a| a.howto(r.kind))) else {
@@ -58,12 +83,6 @@ impl Builder<'_> {
                     r.kind.into(),
                 );
             };
-            if matches!(how.needs, Needs::Got | Needs::GotBase) {
-                return e(
-                    "type (needs a GOT, which the builder does not make yet)",
-                    r.kind.into(),
-                );
-            }
             let data_size = match how.field {
                 ArchField::Data { size, .. } => u64::from(size),
                 _ => 0,
@@ -78,6 +97,13 @@ impl Builder<'_> {
             // An absolute symbol does not move with the load address.
             let absolute = sym.is_some_and(|s| s.place == SymbolPlace::Absolute);
             let sym_index = r.symbol.map_or(0, |s| s.0 as u64);
+            // Bound by the dynamic linker: undefined here, or preemptible.
+            let at_run_time = r
+                .symbol
+                .is_some_and(|s| self.binds_at_run_time(s.0, dynamic));
+            let preemptible = r.symbol.is_some_and(|s| self.is_preemptible(s.0));
+            let undefined_local =
+                !sym_defined && sym.is_some_and(|s| s.bind == STB_LOCAL) && dynamic;
             // Whether a symbol's section is in the TLS segment.
             let in_tls_segment = |place: SymbolPlace| match place {
                 SymbolPlace::Section(sec) => {
@@ -123,7 +149,41 @@ impl Builder<'_> {
             };
             let types = arch.dynamic_types();
             let fate = match how.value {
+                _ if undefined_local && how.value != Value::None => {
+                    // .dynsym keeps locals before sh_info; an undefined
+                    // local cannot be bound by the dynamic linker anyway.
+                    return e(
+                        "symbol (an undefined local symbol cannot be resolved at run time)",
+                        sym_index,
+                    );
+                }
+                _ if how.needs == Needs::Got => {
+                    let fill = if at_run_time {
+                        GotFill::Symbolic
+                    } else if !sym_defined {
+                        return e(
+                            "symbol (undefined in a file with no dynamic linker to fill its GOT entry)",
+                            sym_index,
+                        );
+                    } else if pic && !absolute {
+                        GotFill::Relative
+                    } else {
+                        GotFill::Constant
+                    };
+                    let addend = if arch.got_entry_has_addend() {
+                        r.addend
+                    } else {
+                        0
+                    };
+                    let entry = fates.got.entry(r.symbol.map(|s| s.0), addend, fill);
+                    Fate::Got { how, entry }
+                }
+                _ if how.needs == Needs::Plt && at_run_time => {
+                    let entry = fates.plt.entry(r.symbol.map_or(0, |s| s.0));
+                    Fate::Plt { how, entry }
+                }
                 Value::None => Fate::Static(how),
+                Value::Abs if (abs_word || abs64) && at_run_time => dynamic_of(r.kind, true),
                 Value::Abs if abs_word && !exec && sym_defined && !absolute => Fate::Relative {
                     // RELR keeps the addend in the file, so the place needs bytes.
                     relr: self.relr
@@ -143,24 +203,7 @@ impl Builder<'_> {
                         }
                     }
                 }
-                Value::Abs if (abs_word || abs64) && !sym_defined && dynamic => {
-                    // .dynsym keeps locals before sh_info; an undefined local
-                    // cannot be bound by the dynamic linker anyway.
-                    if sym.is_some_and(|s| s.bind == STB_LOCAL) {
-                        return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
-                            sym_index,
-                        );
-                    }
-                    dynamic_of(r.kind, true)
-                }
                 Value::Tls(_) if data_size == 8 && !sym_defined && dynamic => {
-                    if sym.is_some_and(|s| s.bind == STB_LOCAL) {
-                        return e(
-                            "symbol (an undefined local symbol cannot be resolved at run time)",
-                            sym_index,
-                        );
-                    }
                     dynamic_of(r.kind, true)
                 }
                 // The module ID of a shared object is known only at run
@@ -177,11 +220,22 @@ impl Builder<'_> {
                         r.kind.into(),
                     );
                 }
+                Value::PcRel | Value::Page | Value::Abs | Value::GotOff
+                    if !sym_defined && dynamic =>
+                {
+                    return e(
+                        "symbol (undefined, and this relocation would need a copy relocation, which the builder does not make: recompile with -fPIC or -fPIE so the reference goes through the GOT)",
+                        sym_index,
+                    );
+                }
                 _ if !sym_defined => {
                     return e(
                         "symbol (undefined, and the relocation cannot be dynamic)",
                         sym_index,
                     );
+                }
+                Value::PcRel | Value::Page | Value::Abs | Value::GotOff if preemptible => {
+                    return e(NEEDS_PIC, sym_index);
                 }
                 // S is fixed, P moves with the load address: no constant.
                 Value::PcRel | Value::Page if !exec && absolute => {
@@ -200,6 +254,9 @@ impl Builder<'_> {
                 }
                 _ => Fate::Static(how),
             };
+            if how.needs == Needs::GotBase {
+                fates.plt.got_base = true;
+            }
             let dynamic_reloc = matches!(fate, Fate::Relative { .. } | Fate::Dynamic { .. });
             if dynamic_reloc {
                 if section.perms != Some(Perms::RW) {
@@ -221,28 +278,44 @@ impl Builder<'_> {
                     r.section.0 as u64,
                 );
             }
-            fates.push(fate);
+            fates.list.push(fate);
         }
         Ok(fates)
     }
 
     /// The dynamic symbols: undefined ones first (the GNU hash covers only
     /// defined symbols), then the defined ones in hash-bucket order.
-    pub(super) fn dynamic_symbol_order(&self, fates: &[Fate]) -> Vec<usize> {
+    pub(super) fn dynamic_symbol_order(&self, fates: &Fates) -> Vec<usize> {
         let file_type = self.kind.file_type;
-        let defined = |i: usize| self.is_defined(i);
+        let defined = |i: usize| self.symbols[i].place.is_defined();
         let mut dynsyms: Vec<usize> = Vec::new();
 
         let mut needed_undef = alloc::vec![false; self.symbols.len()];
-        for (r, f) in self.relocations.iter().zip(fates) {
+        for (r, f) in self.relocations.iter().zip(&fates.list) {
             if let Fate::Dynamic { symbol: true, .. } = f {
                 if let Some(s) = r.symbol {
                     needed_undef[s.0] = true;
                 }
             }
         }
+        // GOT entries and PLT slots the dynamic linker fills name their
+        // symbols too.
+        let got = fates
+            .got
+            .entries
+            .iter()
+            .filter(|e| e.fill == GotFill::Symbolic);
+        for s in got
+            .filter_map(|e| e.symbol)
+            .chain(fates.plt.symbols.iter().copied())
+        {
+            needed_undef[s] = true;
+        }
         let exported = |i: usize| {
             let s = &self.symbols[i];
+            if self.is_got_symbol(i) {
+                return false;
+            }
             match s.export {
                 // A dynamic relocation needs its symbol, whatever `export` says.
                 Some(e) => e || needed_undef[i],

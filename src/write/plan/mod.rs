@@ -7,8 +7,11 @@ mod apply;
 mod contents;
 mod dynamic;
 mod fates;
+mod got;
 mod headers;
 mod place;
+mod plt;
+mod preempt;
 mod sections;
 mod symbols;
 mod tls;
@@ -17,20 +20,22 @@ use super::builder::{Builder, SectionId, SymbolId, SymbolPlace};
 use super::dynamic_tables::{DynSymbol, gnu_bucket_count};
 use super::layout::{LayoutOptions, LoadClass};
 use super::strtab::{StringLayout, StringTableBuilder};
-use crate::arch::{TlsValue, Value};
+use crate::arch::{Arch, TlsValue, Value};
 use crate::raw::consts::*;
 use crate::read::{Class, FileHeader, ProgramHeader, Rela, SectionHeader, Symbol, Table};
 use crate::write::error::{Error, ErrorKind, Result, Subject};
+use crate::write::records::r_info;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-use apply::Patch;
+use apply::{Linkage, Patch};
 use contents::{Blob, ContentInputs};
 use core::marker::PhantomData;
 use dynamic::{DynamicFacts, dynamic_entries};
 use fates::Fate;
 use headers::{HeaderInputs, SegmentInputs, Span, file_header, program_headers};
 use place::PlaceInputs;
-use sections::{Counts, Out, header_order, synth, user_outputs};
+use plt::PltPlace;
+use sections::{Counts, LinkageSizes, Out, header_order, synth, user_outputs};
 use symbols::shndx_of;
 use tls::{TlsLayout, is_tls, relro_span, tls_align};
 
@@ -57,6 +62,14 @@ pub enum Origin {
     RelrDyn,
     /// `.dynamic`.
     Dynamic,
+    /// `.got`: the GOT entries of GOT-relative relocations.
+    Got,
+    /// `.plt`: the stubs that call functions bound at run time.
+    Plt,
+    /// `.got.plt`: the PLT's slots (and the GOT base on x86-64).
+    GotPlt,
+    /// `.rela.plt`: the `JUMP_SLOT` relocations of `.got.plt`.
+    RelaPlt,
     /// `.symtab`.
     Symtab,
     /// `.symtab_shndx`: the section indices of `.symtab` entries whose
@@ -220,9 +233,31 @@ impl<'a> Builder<'a> {
         let (symtab, first_global) = self.symtab_order();
         let defined = |i: usize| self.symbols[i].place.is_defined();
 
-        let fates = self.relocation_fates(dynamic)?;
+        let all_fates = self.relocation_fates(dynamic)?;
+        let fates = &all_fates.list;
+        let (got, plt) = (&all_fates.got, &all_fates.plt);
         let count = |want: fn(&Fate) -> bool| fates.iter().filter(|f| want(f)).count() as u64;
-        let n_rela_dyn = count(Fate::in_rela_dyn);
+        let n_rela_dyn = count(Fate::in_rela_dyn) + got.dynamic_relocations();
+        // Fates found a machine for every relocation, so for every GOT
+        // and PLT entry.
+        let arch = Arch::new(machine, enc.class);
+        let plt_layout = arch.map(|a| a.plt_layout());
+        let linkage_sizes = match plt_layout {
+            Some(l) if plt.has_got_plt() || !got.is_empty() => LinkageSizes {
+                got: got.size(word),
+                plt: plt.plt_size(&l),
+                plt_align: l.align,
+                plt_entry: l.entry_size,
+                got_plt: if plt.has_got_plt() {
+                    plt.got_plt_size(&l)
+                } else {
+                    0
+                },
+                got_plt_slot: l.slot_size,
+                rela_plt: plt.symbols.len() as u64,
+            },
+            _ => LinkageSizes::default(),
+        };
         let n_relr = count(|f| matches!(f, Fate::Relative { relr: true }));
         // Thread-pointer offsets resolved at load time need the object's
         // TLS block in the static TLS area.
@@ -235,7 +270,7 @@ impl<'a> Builder<'a> {
             });
 
         let dynsym = self.dynsym_order(if dynamic {
-            self.dynamic_symbol_order(&fates)
+            self.dynamic_symbol_order(&all_fates)
         } else {
             Vec::new()
         });
@@ -275,6 +310,11 @@ impl<'a> Builder<'a> {
             executable: self.interpreter.is_some(),
             pie: file_type == ET_DYN && self.interpreter.is_some(),
             static_tls,
+            pltgot: plt.has_got_plt().then_some(0),
+            jmprel: plt
+                .has_entries()
+                .then_some((0, linkage_sizes.rela_plt * rela_size)),
+            symbolic: self.symbolic,
             ..DynamicFacts::default()
         };
         let n_dynamic = if dynamic {
@@ -295,6 +335,7 @@ impl<'a> Builder<'a> {
             dynamic_entries: n_dynamic,
             first_global,
             strtab_size: strtab.size() as u64,
+            linkage: linkage_sizes,
         })?;
         self.add_symtab_shndx(&mut outs, rel, &dynsym)?;
         let out_names: Vec<Cow<'_, [u8]>> = outs.iter().map(|o| o.name.clone()).collect();
@@ -377,7 +418,7 @@ impl<'a> Builder<'a> {
                 order: &order,
                 header_index: &header_index,
                 user_out: &user_out,
-                fates: &fates,
+                fates,
                 headers_size: ehsize + phnum * phentsize,
                 table_size: shnum * shentsize,
                 word,
@@ -435,6 +476,10 @@ impl<'a> Builder<'a> {
             ));
         }
 
+        // The GOT's base (`_GLOBAL_OFFSET_TABLE_`): `.got.plt` when there
+        // is one (x86-64's definition), else `.got`.
+        let got_base_out = find(Origin::GotPlt).or_else(|| find(Origin::Got));
+        let got_base = got_base_out.map_or(0, |i| at(i).addr);
         let tls = TlsLayout::new(&outs, &order, &at, tls_align);
         let tls_block = tls.block;
         // Final symbol values: addresses in linked files, except that
@@ -443,7 +488,9 @@ impl<'a> Builder<'a> {
         let symbol_values: Vec<u64> = self
             .symbols
             .iter()
-            .map(|s| match s.place {
+            .enumerate()
+            .map(|(i, s)| match s.place {
+                _ if got_base_out.is_some() && self.is_got_symbol(i) => got_base,
                 SymbolPlace::Section(sec) if !rel => {
                     let addr = at(out_of(sec)).addr.wrapping_add(s.value);
                     match tls_block {
@@ -465,7 +512,15 @@ impl<'a> Builder<'a> {
         let shndx: Vec<u16> = self
             .symbols
             .iter()
-            .map(|s| shndx_of(s, |sec| header_index[user_out[sec]]))
+            .enumerate()
+            .map(|(i, s)| match got_base_out {
+                // (Past the reserved range, absolute: its value is right.)
+                Some(g) if self.is_got_symbol(i) => u16::try_from(header_index[g])
+                    .ok()
+                    .filter(|&x| x < SHN_LORESERVE)
+                    .unwrap_or(SHN_ABS),
+                _ => shndx_of(s, |sec| header_index[user_out[sec]]),
+            })
             .collect();
         // The real index of each SHN_XINDEX symbol, for `.symtab_shndx`.
         let xindex: Vec<u32> = if shndx.contains(&SHN_XINDEX) {
@@ -481,13 +536,61 @@ impl<'a> Builder<'a> {
             Vec::new()
         };
 
-        let applied = self.apply_relocations(
-            &fates,
+        let addr_of = |o: Origin| find(o).map_or(0, |i| at(i).addr);
+        let got_plt_addr = addr_of(Origin::GotPlt);
+        let linkage = Linkage {
+            got: addr_of(Origin::Got),
+            got_entry: word,
+            got_base,
+            plt: addr_of(Origin::Plt),
+        };
+        let mut applied = self.apply_relocations(
+            fates,
             |sec| at(out_of(sec)),
             &symbol_values,
             &dynsym.index,
             tls_block,
+            linkage,
         )?;
+        let mut linkage_blobs: Vec<Blob> = Vec::new();
+        let mut rela_plt = Vec::new();
+        if let Some(arch) = arch {
+            let types = arch.dynamic_types();
+            if !got.is_empty() {
+                let (bytes, relocs) = got.contents(
+                    enc,
+                    machine,
+                    linkage.got,
+                    (types.relative, types.glob_dat),
+                    |i| symbol_values[i],
+                    |i| dynsym.index[i],
+                )?;
+                linkage_blobs.push((at(find(Origin::Got).unwrap_or(0)).offset, bytes));
+                applied.dyn_relocs.extend(relocs);
+                // Relative relocations first, as DT_RELACOUNT-aware loaders like.
+                let relative = r_info(enc, machine, 0, types.relative);
+                applied
+                    .dyn_relocs
+                    .sort_by_key(|r| (r.r_info != relative, r.r_offset));
+            }
+            if plt.has_got_plt() {
+                let c = plt.contents(
+                    arch,
+                    enc,
+                    PltPlace {
+                        plt: linkage.plt,
+                        got_plt: got_plt_addr,
+                        dynamic: addr_of(Origin::Dynamic),
+                    },
+                    |i| dynsym.index[i],
+                )?;
+                if let Some(i) = find(Origin::Plt) {
+                    linkage_blobs.push((at(i).offset, c.plt));
+                }
+                linkage_blobs.push((at(find(Origin::GotPlt).unwrap_or(0)).offset, c.got_plt));
+                rela_plt = c.rela_plt;
+            }
+        }
         let dynsym_list: Vec<DynSymbol<'_>> = dynsym
             .order
             .iter()
@@ -508,7 +611,7 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
-        let (blobs, build_id) = self.section_contents(ContentInputs {
+        let (mut blobs, build_id) = self.section_contents(ContentInputs {
             outs: &outs,
             order: &order,
             at: &at,
@@ -517,6 +620,7 @@ impl<'a> Builder<'a> {
             gnu_buckets: nbuckets,
             dynstr: &dynstr.data,
             dyn_relocs: &applied.dyn_relocs,
+            rela_plt: &rela_plt,
             relr_words: &placement.relr_words,
             facts,
             symtab: &symtab,
@@ -528,6 +632,8 @@ impl<'a> Builder<'a> {
             shstrtab: &shstr.data,
             relocs_of: &relocs_of,
         });
+
+        blobs.extend(linkage_blobs);
 
         // Section headers.
         let mut sections = Vec::with_capacity(outs.len());

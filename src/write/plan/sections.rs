@@ -23,6 +23,23 @@ pub(super) struct Counts {
     pub dynamic_entries: u64,
     pub first_global: u32,
     pub strtab_size: u64,
+    /// `.got`, `.plt`, `.got.plt`, `.rela.plt`.
+    pub linkage: LinkageSizes,
+}
+
+/// The sizes of the GOT and PLT sections (0: the section is not made).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct LinkageSizes {
+    pub got: u64,
+    pub plt: u64,
+    /// The PLT's alignment and entry size.
+    pub plt_align: u64,
+    pub plt_entry: u64,
+    pub got_plt: u64,
+    /// A `.got.plt` slot's size.
+    pub got_plt_slot: u64,
+    /// `.rela.plt`'s entries.
+    pub rela_plt: u64,
 }
 
 pub(super) struct Out<'b> {
@@ -195,6 +212,35 @@ impl Builder<'_> {
                 r.link = Some(Origin::Dynsym);
                 outs.push(r);
             }
+            let l = &c.linkage;
+            if l.rela_plt > 0 {
+                let mut r = synth(
+                    Origin::RelaPlt,
+                    b".rela.plt",
+                    SHT_RELA,
+                    SHF_ALLOC | SHF_INFO_LINK,
+                    word,
+                    rela_size,
+                    l.rela_plt * rela_size,
+                    LoadClass::R,
+                );
+                r.link = Some(Origin::Dynsym);
+                r.info_origin = Some(Origin::GotPlt);
+                outs.push(r);
+            }
+            if l.plt > 0 {
+                // Before the caller's code, as GNU ld puts it.
+                outs.push(synth(
+                    Origin::Plt,
+                    b".plt",
+                    SHT_PROGBITS,
+                    SHF_ALLOC | SHF_EXECINSTR,
+                    l.plt_align,
+                    l.plt_entry,
+                    l.plt,
+                    LoadClass::RX,
+                ));
+            }
             if c.relr > 0 {
                 // An upper bound for now: one word per address.
                 outs.push(synth(
@@ -273,6 +319,32 @@ impl Builder<'_> {
             );
             d.link = Some(Origin::Dynstr);
             outs.push(d);
+        }
+        // The GOT after `.dynamic`, in RELRO: binding is eager.
+        let l = &c.linkage;
+        if l.got > 0 {
+            outs.push(synth(
+                Origin::Got,
+                b".got",
+                SHT_PROGBITS,
+                SHF_ALLOC | SHF_WRITE,
+                word,
+                word,
+                l.got,
+                LoadClass::RelRo,
+            ));
+        }
+        if l.got_plt > 0 {
+            outs.push(synth(
+                Origin::GotPlt,
+                b".got.plt",
+                SHT_PROGBITS,
+                SHF_ALLOC | SHF_WRITE,
+                l.got_plt_slot,
+                l.got_plt_slot,
+                l.got_plt,
+                LoadClass::RelRo,
+            ));
         }
         let mut st = synth(
             Origin::Symtab,
