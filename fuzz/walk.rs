@@ -131,7 +131,7 @@ pub fn walk(data: &[u8]) {
 }
 
 fn header<'a>(file: &ElfFile<'a>, seen: &mut Seen<'a>) {
-    let h = *file.header();
+    let h = file.header();
     black_box((
         file.data().len(),
         file.encoding(),

@@ -73,9 +73,14 @@ fn check(path: &str) {
     };
     let data = &data[..];
     let names = names(data);
-    let paths: [(&str, &dyn Fn() -> usize); 5] = [
+    let paths: [(&str, &dyn Fn() -> usize); 6] = [
         ("open", &|| {
             black_box(elfin::ElfFile::parse(data).unwrap()).section_count()
+        }),
+        // The header is decoded from the input on each call.
+        ("header", &|| {
+            let f = elfin::ElfFile::parse(data).unwrap();
+            usize::from(black_box(f.header()).e_machine) + usize::from(f.machine())
         }),
         ("sections", &|| {
             let f = elfin::ElfFile::parse(data).unwrap();

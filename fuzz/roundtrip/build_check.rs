@@ -168,7 +168,7 @@ impl<'m, 'f> Checker<'m, 'f> {
             self.plan.sections().len() + 1
         );
         ensure!(
-            *f.header() == *self.plan.header(),
+            f.header() == *self.plan.header(),
             "the file header reads back as {:?}, planned {:?}",
             f.header(),
             self.plan.header()

@@ -45,7 +45,7 @@ pub(super) fn fingerprint(f: &ElfFile<'_>, fp: &Fp) -> Vec<(String, String)> {
         }
     }
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut h = *f.header();
+    let mut h = f.header();
     // The section header table moves, and its entry size is normalized.
     h.e_shoff = 0;
     h.e_shnum = 0;

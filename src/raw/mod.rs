@@ -7,6 +7,12 @@
 //!
 //! The constants of the format live in [`consts`].
 
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 pub mod chdr;
 pub mod consts;
 pub mod dynamic;

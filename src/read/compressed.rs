@@ -87,16 +87,17 @@ impl<'a> Section<'a> {
             return Ok(Cow::Borrowed(data));
         };
         let at = self.header().sh_offset;
-        if ch.ch_size > limit as u64 {
+        let Some(size) = usize::try_from(ch.ch_size).ok().filter(|&n| n <= limit) else {
             return Err(
                 Error::too_large(Structure::CompressedSection, at, ch.ch_size)
                     .at_index(self.index() as u64),
             );
-        }
-        let body = &data[ch.header_size..];
+        };
+        // `compression_header` read the header from these bytes.
+        let body = data.get(ch.header_size..).unwrap_or_default();
         let out = match ch.ch_type {
-            ELFCOMPRESS_ZLIB => inflate_zlib(body, ch.ch_size as usize, at)?,
-            ELFCOMPRESS_ZSTD => unzstd(body, ch.ch_size as usize, at)?,
+            ELFCOMPRESS_ZLIB => inflate_zlib(body, size, at)?,
+            ELFCOMPRESS_ZSTD => unzstd(body, size, at)?,
             t => {
                 return Err(
                     Error::unsupported_compression(Structure::CompressedSection, at, t)
@@ -134,10 +135,11 @@ fn unzstd(body: &[u8], size: usize, at: u64) -> Result<alloc::vec::Vec<u8>> {
     let mut dec = StreamingDecoder::new(&mut src).map_err(|_| bad(Field::ZstdHeaderCorrupt))?;
     let mut out = alloc::vec![0u8; size];
     let mut filled = 0;
-    while filled < size {
-        match dec.read(&mut out[filled..]) {
+    while let Some(rest) = out.get_mut(filled..).filter(|rest| !rest.is_empty()) {
+        match dec.read(rest) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            // `read` returns at most `rest.len()`, so this stays within `size`.
+            Ok(n) => filled = filled.saturating_add(n),
             Err(_) => return Err(bad(Field::ZstdCorrupt)),
         }
     }

@@ -1,6 +1,6 @@
 //! The dynamic table (`.dynamic` / `PT_DYNAMIC`).
 
-use super::encoding::{Encoding, Table, TableIter, decode_both};
+use super::encoding::{Class, Encoding, Table, TableIter, decode_both};
 use crate::error::{Error, Field, Structure};
 use crate::raw::consts::*;
 use crate::raw::{Dyn32, Dyn64};
@@ -39,7 +39,10 @@ impl<'a> DynamicTable<'a> {
             entries: Table::new(encoding, bytes),
             offset,
             size: bytes.len() as u64,
-            entsize: Table::<Dyn>::entry_size(encoding) as u8,
+            entsize: match encoding.class {
+                Class::Elf32 => 8,
+                Class::Elf64 => 16,
+            },
             section: None,
         }
     }
@@ -79,14 +82,18 @@ impl<'a> DynamicTable<'a> {
         // entries to end.)
         let no_null = (self.size != 0 && !self.entries.iter().any(|d| d.d_tag == DT_NULL))
             .then(|| Error::missing(Structure::DynamicTable, self.offset, Field::MissingDtNull));
-        let trailing = (entsize != 0 && !self.size.is_multiple_of(entsize)).then(|| {
-            Error::bad_value(
-                Structure::DynamicTable,
-                end - self.size % entsize,
-                Field::DynamicSizeNotMultiple,
-                self.size,
-            )
-        });
+        let trailing = self
+            .size
+            .checked_rem(entsize)
+            .filter(|&partial| partial != 0)
+            .map(|partial| {
+                Error::bad_value(
+                    Structure::DynamicTable,
+                    end.saturating_sub(partial),
+                    Field::DynamicSizeNotMultiple,
+                    self.size,
+                )
+            });
         [conflict, no_null, trailing].into_iter().flatten()
     }
 

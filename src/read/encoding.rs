@@ -141,7 +141,8 @@ impl<'a, N: Record> Table<'a, N> {
     /// The table of as many whole records as fit in `bytes` (a partial
     /// record at the end is left out).
     pub fn new(enc: Encoding, bytes: &'a [u8]) -> Self {
-        let n = bytes.len() / Self::entry_size(enc);
+        // Record sizes are constants above zero.
+        let n = bytes.len().checked_div(Self::entry_size(enc)).unwrap_or(0);
         // A whole number of records always fits, so these casts cannot fail;
         // an empty table is the fallback that keeps the code panic-free.
         match (enc.class, enc.endian) {
@@ -192,10 +193,10 @@ impl<'a, N: Record> Table<'a, N> {
     /// The first `count` records (all of them if there are fewer).
     pub fn take(&self, count: usize) -> Self {
         match *self {
-            Table::Le32(s) => Table::Le32(&s[..count.min(s.len())]),
-            Table::Be32(s) => Table::Be32(&s[..count.min(s.len())]),
-            Table::Le64(s) => Table::Le64(&s[..count.min(s.len())]),
-            Table::Be64(s) => Table::Be64(&s[..count.min(s.len())]),
+            Table::Le32(s) => Table::Le32(s.get(..count).unwrap_or(s)),
+            Table::Be32(s) => Table::Be32(s.get(..count).unwrap_or(s)),
+            Table::Le64(s) => Table::Le64(s.get(..count).unwrap_or(s)),
+            Table::Be64(s) => Table::Be64(s.get(..count).unwrap_or(s)),
         }
     }
 

@@ -32,22 +32,30 @@ use crate::raw::consts::{PN_XNUM, PT_INTERP, PT_LOAD, SHN_XINDEX};
 /// }
 /// assert!(file.section_by_name(b".text").is_some());
 /// ```
+///
+/// An `ElfFile` is small (96 bytes on 64-bit targets): the file header is
+/// decoded again from the input when asked for, rather than kept, and the
+/// errors of the header tables are made again on demand, so opening writes
+/// little and a copy moves little.
 #[derive(Debug, Clone, Copy)]
 pub struct ElfFile<'a> {
     data: &'a [u8],
-    encoding: Encoding,
-    header: FileHeader,
     segments: Table<'a, ProgramHeader>,
     sections: Table<'a, SectionHeader>,
-    shstrndx: u32,
     /// The section-name table when it resolved; its error is made again on
     /// demand, which keeps the error out of every copy.
     names: Option<StringTable<'a>>,
+    shstrndx: u32,
+    encoding: Encoding,
     /// Which header tables were unusable ([`BROKEN_SEGMENTS`],
     /// [`BROKEN_SECTIONS`]); their errors are made again on demand, for the
     /// same reason.
     broken: u8,
 }
+
+// Small enough that returning one is a few register moves, not a `memcpy`.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(core::mem::size_of::<ElfFile<'static>>() <= 96);
 
 const BROKEN_SEGMENTS: u8 = 1;
 const BROKEN_SECTIONS: u8 = 2;
@@ -90,12 +98,11 @@ impl<'a> ElfFile<'a> {
         let names = section_names(data, &sections, shstrndx).ok();
         Ok(ElfFile {
             data,
-            encoding,
-            header,
             segments,
             sections,
-            shstrndx,
             names,
+            shstrndx,
+            encoding,
             broken,
         })
     }
@@ -115,8 +122,9 @@ impl<'a> ElfFile<'a> {
         if self.broken & BROKEN_SEGMENTS == 0 {
             return None;
         }
-        let first = first_section(self.data, &self.header, self.encoding);
-        program_table(self.data, &self.header, self.encoding, first).err()
+        let header = self.header();
+        let first = first_section(self.data, &header, self.encoding);
+        program_table(self.data, &header, self.encoding, first).err()
     }
 
     /// Why the section header table could not be used (the file then has
@@ -126,8 +134,9 @@ impl<'a> ElfFile<'a> {
         if self.broken & BROKEN_SECTIONS == 0 {
             return None;
         }
-        let first = first_section(self.data, &self.header, self.encoding);
-        section_table(self.data, &self.header, self.encoding, first).err()
+        let header = self.header();
+        let first = first_section(self.data, &header, self.encoding);
+        section_table(self.data, &header, self.encoding, first).err()
     }
 
     /// The number of program headers the file header states, resolved
@@ -135,9 +144,10 @@ impl<'a> ElfFile<'a> {
     /// read: [`segment_count`](Self::segment_count) unless the table is
     /// unusable.
     pub fn stated_segment_count(&self) -> u64 {
-        match first_section(self.data, &self.header, self.encoding) {
-            Some(sh0) if self.header.e_phnum == PN_XNUM => u64::from(sh0.sh_info),
-            _ => u64::from(self.header.e_phnum),
+        let header = self.header();
+        match first_section(self.data, &header, self.encoding) {
+            Some(sh0) if header.e_phnum == PN_XNUM => u64::from(sh0.sh_info),
+            _ => u64::from(header.e_phnum),
         }
     }
 
@@ -146,9 +156,10 @@ impl<'a> ElfFile<'a> {
     /// [`section_count`](Self::section_count) unless the table is unusable
     /// (`e_shoff` 0 with `e_shnum` 29 states 29 and has none).
     pub fn stated_section_count(&self) -> u64 {
-        match first_section(self.data, &self.header, self.encoding) {
-            Some(sh0) if self.header.e_shnum == 0 => sh0.sh_size,
-            _ => u64::from(self.header.e_shnum),
+        let header = self.header();
+        match first_section(self.data, &header, self.encoding) {
+            Some(sh0) if header.e_shnum == 0 => sh0.sh_size,
+            _ => u64::from(header.e_shnum),
         }
     }
 
@@ -173,14 +184,18 @@ impl<'a> ElfFile<'a> {
     }
 
     /// The file header as stored (see the count methods for the resolved
-    /// extended numbering).
-    pub fn header(&self) -> &FileHeader {
-        &self.header
+    /// extended numbering), decoded from the input on each call.
+    pub fn header(&self) -> FileHeader {
+        FileHeader::decode(self.data, self.encoding)
     }
 
     /// The machine (`e_machine`).
     pub fn machine(&self) -> u16 {
-        self.header.e_machine
+        // e_machine is at offset 18 in both classes.
+        self.data
+            .get(18..)
+            .and_then(|b| self.encoding.read_u16(b))
+            .unwrap_or(0)
     }
 
     /// The number of program headers, resolved through extended numbering.
@@ -275,7 +290,7 @@ impl<'a> ElfFile<'a> {
         };
         let bytes = self.segment_data(&ph)?;
         let end = memchr::memchr(0, bytes).unwrap_or(bytes.len());
-        Ok(Some(&bytes[..end]))
+        Ok(Some(bytes.get(..end).unwrap_or(bytes)))
     }
 
     /// The file offset of the byte loaded at virtual address `addr`, found
@@ -335,8 +350,7 @@ impl<'a> ElfFile<'a> {
         structure: Structure,
     ) -> Result<&'a [u8]> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
-            if let Some(off) = p.vaddr_to_offset(addr) {
-                let avail = p.p_filesz - (addr - p.p_vaddr);
+            if let Some((off, avail)) = p.vaddr_to_file_range(addr) {
                 if size > avail {
                     return Err(Error::out_of_bounds(
                         structure,
@@ -406,7 +420,7 @@ impl<'a> ElfFile<'a> {
             Some(h) => Ok(self.make_section(index, h)),
             None => Err(Error::bad_index(
                 Structure::SectionHeaderTable,
-                self.header.e_shoff,
+                self.header().e_shoff,
                 Field::SectionIndex,
                 index as u64,
             )),
@@ -499,7 +513,8 @@ fn field_offset(encoding: Encoding, offset32: u64) -> u64 {
         (Class::Elf32, o) => o,
         (Class::Elf64, 28) => 32,
         (Class::Elf64, 32) => 40,
-        (Class::Elf64, o) => o + 12,
+        // Only the header's own field offsets (below 64) are passed.
+        (Class::Elf64, o) => o.saturating_add(12),
     }
 }
 
@@ -530,7 +545,7 @@ fn section_table<'a>(
             field_offset(encoding, 46),
             Field::EShentsize,
             h.e_shentsize.into(),
-            entsize as u8,
+            u8::try_from(entsize).unwrap_or(u8::MAX), // 32 to 64
         ));
     }
     let count = if h.e_shnum != 0 {
@@ -600,7 +615,7 @@ fn program_table<'a>(
             field_offset(encoding, 42),
             Field::EPhentsize,
             h.e_phentsize.into(),
-            entsize as u8,
+            u8::try_from(entsize).unwrap_or(u8::MAX), // 32 to 64
         ));
     }
     if h.e_phoff == 0 {
@@ -692,8 +707,7 @@ impl<'a> ElfFile<'a> {
         structure: Structure,
     ) -> Result<(&'a [u8], u64)> {
         for p in self.segments().filter(|p| p.p_type == PT_LOAD) {
-            if let Some(off) = p.vaddr_to_offset(addr) {
-                let avail = p.p_filesz - (addr - p.p_vaddr);
+            if let Some((off, avail)) = p.vaddr_to_file_range(addr) {
                 let bytes = range(self.data, off, avail, structure, Field::AddressToSegmentEnd)?;
                 return Ok((bytes, off));
             }

@@ -55,18 +55,28 @@ impl<'a> SysvHash<'a> {
                 8,
             ));
         };
-        let need = nbucket.checked_add(nchain).and_then(|n| n.checked_add(2));
-        if need.is_none_or(|n| n > all.len() as u64) {
-            let w = Table::<u64>::entry_size(words) as u64;
+        // Both counts fit in `usize` once their sum is within the table.
+        let counts = usize::try_from(nbucket)
+            .ok()
+            .zip(usize::try_from(nchain).ok())
+            .filter(|&(b, c)| {
+                b.checked_add(c)
+                    .and_then(|n| n.checked_add(2))
+                    .is_some_and(|n| n <= all.len())
+            });
+        let Some((nbucket, nchain)) = counts else {
+            let need = nbucket.checked_add(nchain).and_then(|n| n.checked_add(2));
+            let w: u64 = if wide { 8 } else { 4 };
             return Err(Error::out_of_bounds(
                 Structure::HashTable,
                 Field::HashWords,
                 offset,
                 need.unwrap_or(u64::MAX).saturating_mul(w),
             ));
-        }
-        let buckets = all.skip(2).take(nbucket as usize);
-        let chains = all.skip(2 + nbucket as usize).take(nchain as usize);
+        };
+        let words = all.skip(2);
+        let buckets = words.take(nbucket);
+        let chains = words.skip(nbucket).take(nchain);
         Ok(SysvHash {
             buckets,
             chains,
@@ -100,17 +110,21 @@ impl<'a> SysvHash<'a> {
         if self.buckets.is_empty() {
             return Ok(None);
         }
+        // `u32 % usize` widened to u64: the remainder is below the bucket
+        // count, so it fits back in `usize`.
         let h = u64::from(sysv_hash(name));
-        let mut index = self
-            .buckets
-            .get((h % self.buckets.len() as u64) as usize)
+        let bucket = h.checked_rem(self.buckets.len() as u64).unwrap_or(0);
+        let mut index = usize::try_from(bucket)
+            .ok()
+            .and_then(|b| self.buckets.get(b))
             .unwrap_or(0);
         // A chain visits each symbol at most once; more steps mean a loop.
         for _ in 0..=self.chains.len() {
             if index == 0 {
                 return Ok(None);
             }
-            let i = index as usize;
+            // An index past `usize` is past every table: report it as one.
+            let i = usize::try_from(index).unwrap_or(usize::MAX);
             let sym = symbols.get(i)?;
             if symbols.strings().eq_at(sym.st_name, name) && accept(i, &sym) {
                 return Ok(Some((i, sym)));
@@ -162,29 +176,36 @@ impl<'a> GnuHash<'a> {
                 16,
             ));
         };
-        let wsize = encoding.address_size() as u64;
-        let bloom_bytes = u64::from(bloom_size) * wsize;
-        let bucket_start = 16 + bloom_bytes;
-        let chain_start = bucket_start + u64::from(nbuckets) * 4;
-        if chain_start > data.len() as u64 {
+        let (wsize, word_bits): (u64, u32) = match encoding.class {
+            Class::Elf32 => (4, 32),
+            Class::Elf64 => (8, 64),
+        };
+        let bloom_bytes = u64::from(bloom_size).saturating_mul(wsize);
+        let bucket_bytes = u64::from(nbuckets).saturating_mul(4);
+        let split = || {
+            let rest = data.get(16..)?;
+            let (bloom, rest) = rest.split_at_checked(usize::try_from(bloom_bytes).ok()?)?;
+            let (buckets, chains) = rest.split_at_checked(usize::try_from(bucket_bytes).ok()?)?;
+            Some((bloom, buckets, chains))
+        };
+        let Some((bloom, buckets, chains)) = split() else {
             return Err(Error::out_of_bounds(
                 Structure::GnuHashTable,
                 Field::GnuHashHeadBloomBuckets,
                 offset,
-                chain_start,
+                bloom_bytes.saturating_add(bucket_bytes).saturating_add(16),
             ));
-        }
-        let bloom = Table::<u64>::new(encoding, &data[16..bucket_start as usize]);
-        let buckets =
-            Table::<u32>::new(words32, &data[bucket_start as usize..chain_start as usize]);
-        let chains = Table::<u32>::new(words32, &data[chain_start as usize..]);
+        };
+        let bloom = Table::<u64>::new(encoding, bloom);
+        let buckets = Table::<u32>::new(words32, buckets);
+        let chains = Table::<u32>::new(words32, chains);
         Ok(GnuHash {
             symoffset,
             bloom_shift,
             bloom,
             buckets,
             chains,
-            word_bits: (wsize * 8) as u32,
+            word_bits,
             offset,
         })
     }
@@ -230,25 +251,28 @@ impl<'a> GnuHash<'a> {
     /// Fails when the last chain runs past the end of the data.
     pub fn symbol_count(&self) -> Result<usize> {
         let max = self.buckets.iter().max().unwrap_or(0);
-        if max < self.symoffset {
+        let Some(first) = max.checked_sub(self.symoffset) else {
             return Ok(self.symoffset as usize);
-        }
-        let mut i = (max - self.symoffset) as usize;
-        loop {
-            let word = self.chains.get(i).ok_or(Error::missing(
+        };
+        let Some(last) = self
+            .chains
+            .iter()
+            .skip(first as usize)
+            .position(|word| word & 1 != 0)
+        else {
+            return Err(Error::missing(
                 Structure::GnuHashTable,
                 self.offset,
                 Field::MissingLastChainEnd,
-            ))?;
-            if word & 1 != 0 {
-                // `i` indexes the chains, so `i + 1` fits; `symoffset`
-                // (a u32) plus it may not on a 32-bit target.
-                return (self.symoffset as usize)
-                    .checked_add(i + 1)
-                    .ok_or_else(|| self.bad_symoffset());
-            }
-            i += 1;
-        }
+            ));
+        };
+        // The chain indices fit (they index the chains); `symoffset` (a u32)
+        // plus them may not on a 32-bit target.
+        (self.symoffset as usize)
+            .checked_add(first as usize)
+            .and_then(|n| n.checked_add(last))
+            .and_then(|n| n.checked_add(1))
+            .ok_or_else(|| self.bad_symoffset())
     }
 
     /// Finds `name` in `symbols`, calling `accept` on each symbol with that
@@ -268,32 +292,32 @@ impl<'a> GnuHash<'a> {
             return Ok(None);
         }
         let h = gnu_hash(name);
-        // word_bits is 32 or 64: shifts and masks, not divisions.
+        // The Bloom word size is 32 or 64 bits: shifts and masks, not
+        // divisions; `word_bits - 1` is the mask of a bit number.
         let bits = self.word_bits;
-        let log2 = bits.trailing_zeros();
+        let bit = bits.wrapping_sub(1);
         let n = self.bloom.len();
-        let at = (h >> log2) as usize;
+        let at = h.wrapping_shr(bits.trailing_zeros()) as usize;
+        // `n` is not zero (checked above), so neither form can fail.
         let at = if n.is_power_of_two() {
-            at & (n - 1)
+            at & n.wrapping_sub(1)
         } else {
-            at % n
+            at.checked_rem(n).unwrap_or(0)
         };
         let word = self.bloom.get(at).unwrap_or(0);
-        let mask = (1u64 << (h & (bits - 1)))
-            | (1u64 << (h.checked_shr(self.bloom_shift).unwrap_or(0) & (bits - 1)));
+        let mask = 1u64.wrapping_shl(h & bit)
+            | 1u64.wrapping_shl(h.checked_shr(self.bloom_shift).unwrap_or(0) & bit);
         if word & mask != mask {
             return Ok(None);
         }
-        let start = self
-            .buckets
-            .get((h as usize) % self.buckets.len())
-            .unwrap_or(0);
-        if start < self.symoffset {
+        let bucket = (h as usize).checked_rem(self.buckets.len()).unwrap_or(0);
+        let start = self.buckets.get(bucket).unwrap_or(0);
+        let Some(first) = start.checked_sub(self.symoffset) else {
             return Ok(None);
-        }
+        };
         // Chains only move forward and end at the end of the data, so this
         // walk is bounded by the table's size.
-        let mut i = (start - self.symoffset) as usize;
+        let mut i = first as usize;
         while let Some(ch) = self.chains.get(i) {
             if (ch | 1) == (h | 1) {
                 let index = (self.symoffset as usize)
@@ -307,7 +331,8 @@ impl<'a> GnuHash<'a> {
             if ch & 1 != 0 {
                 return Ok(None);
             }
-            i += 1;
+            // Cannot wrap: `i` indexes the chains (`get` just succeeded).
+            i = i.wrapping_add(1);
         }
         Err(Error::missing(
             Structure::GnuHashTable,

@@ -5,8 +5,8 @@ use crate::error::{Error, Field, Result, Structure};
 use crate::raw::consts::{ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB};
 use crate::raw::ident::ELFMAG;
 use crate::raw::{BE, Ehdr32, Ehdr64, Ident, LE};
-use zerocopy::FromBytes;
 use zerocopy::byteorder::ByteOrder;
+use zerocopy::{FromBytes, FromZeros};
 
 /// The file header with native integers. `e_phnum`, `e_shnum` and
 /// `e_shstrndx` are as stored; [`ElfFile`](super::ElfFile) resolves the
@@ -101,5 +101,18 @@ impl FileHeader {
         };
         let header = header.ok_or_else(|| short(size))?;
         Ok((header, Encoding { class, endian }))
+    }
+
+    /// Decodes the header of a file [`parse`](Self::parse) accepted with
+    /// `encoding` (a header too short for it, which that excludes, decodes
+    /// as zeros).
+    pub(crate) fn decode(data: &[u8], encoding: Encoding) -> FileHeader {
+        let header = match (encoding.class, encoding.endian) {
+            (Class::Elf32, Endian::Little) => ehdr32::<LE>(data),
+            (Class::Elf32, Endian::Big) => ehdr32::<BE>(data),
+            (Class::Elf64, Endian::Little) => ehdr64::<LE>(data),
+            (Class::Elf64, Endian::Big) => ehdr64::<BE>(data),
+        };
+        header.unwrap_or_else(|| from_ehdr!(Ehdr64::<LE>::new_zeroed()))
     }
 }

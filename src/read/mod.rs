@@ -5,6 +5,12 @@
 //! tables returning `&[u8]`, and iterators over variable-length data that
 //! yield `Result`s so a corrupt entry is reported rather than ending a walk.
 
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 pub(crate) mod bytes;
 mod compressed;
 pub mod dynamic;

@@ -46,12 +46,12 @@ impl<'a> Note<'a> {
         match self.kind {
             NT_GNU_BUILD_ID => Some(GnuNote::BuildId(self.desc)),
             NT_GNU_ABI_TAG => {
-                let w = |i: usize| encoding.read_u32(self.desc.get(i * 4..).unwrap_or(&[]));
+                let w = |at: usize| encoding.read_u32(self.desc.get(at..).unwrap_or(&[]));
                 Some(GnuNote::AbiTag {
                     os: w(0)?,
-                    major: w(1)?,
-                    minor: w(2)?,
-                    patch: w(3)?,
+                    major: w(4)?,
+                    minor: w(8)?,
+                    patch: w(12)?,
                 })
             }
             NT_GNU_PROPERTY_TYPE_0 => Some(GnuNote::Properties(PropertyIter {
@@ -105,29 +105,31 @@ impl<'a> NoteIter<'a> {
         };
         // The name and the descriptor, each checked against what is left;
         // `u32` sizes fit in `usize` on every target elfin builds for.
-        let name_end = 12usize.checked_add(namesz as usize);
-        let name = name_end
-            .and_then(|end| rest.get(12..end))
-            .ok_or(Error::out_of_bounds(
-                Structure::Note,
-                Field::NNamesz,
-                at.saturating_add(12),
-                namesz.into(),
-            ))?;
-        let desc_start = align_up(12 + name.len(), self.align);
-        let desc_end = desc_start
+        let name = 12usize
+            .checked_add(namesz as usize)
+            .and_then(|end| Some((rest.get(12..end)?, end)));
+        let (name, name_end) = name.ok_or(Error::out_of_bounds(
+            Structure::Note,
+            Field::NNamesz,
+            at.saturating_add(12),
+            namesz.into(),
+        ))?;
+        let desc_start = align_up(name_end, self.align);
+        let desc = desc_start
             .checked_add(descsz as usize)
-            .filter(|&e| e <= rest.len())
-            .ok_or(Error::out_of_bounds(
-                Structure::Note,
-                Field::NDescsz,
-                at.saturating_add(desc_start as u64),
-                descsz.into(),
-            ))?;
-        let desc = &rest[desc_start..desc_end];
+            .and_then(|end| Some((rest.get(desc_start..end)?, end)));
+        let (desc, desc_end) = desc.ok_or(Error::out_of_bounds(
+            Structure::Note,
+            Field::NDescsz,
+            at.saturating_add(desc_start as u64),
+            descsz.into(),
+        ))?;
         // The owner name is NUL-terminated within n_namesz.
-        let name = &name[..memchr::memchr(0, name).unwrap_or(name.len())];
-        self.pos += align_up(desc_end, self.align).min(rest.len());
+        let name = memchr::memchr(0, name).map_or(name, |nul| name.get(..nul).unwrap_or(name));
+        // `pos + rest.len()` is the data's length, so this cannot saturate.
+        self.pos = self
+            .pos
+            .saturating_add(align_up(desc_end, self.align).min(rest.len()));
         Ok(Note {
             name,
             kind,
@@ -137,8 +139,11 @@ impl<'a> NoteIter<'a> {
     }
 }
 
+/// `x` rounded up to a multiple of `a`, a power of two (4 or 8 here);
+/// `usize::MAX` rounded down when it would overflow.
 fn align_up(x: usize, a: usize) -> usize {
-    x.saturating_add(a - 1) & !(a - 1)
+    let mask = a.wrapping_sub(1);
+    x.saturating_add(mask) & !mask
 }
 
 impl<'a> Iterator for NoteIter<'a> {
@@ -202,7 +207,8 @@ impl<'a> Iterator for PropertyIter<'a> {
         });
         match r {
             Some((p, adv)) => {
-                self.pos += adv.min(rest.len());
+                // `pos + rest.len()` is the data's length: no saturation.
+                self.pos = self.pos.saturating_add(adv.min(rest.len()));
                 Some(Ok(p))
             }
             None => {
@@ -347,8 +353,8 @@ mod tests {
             (&b"GNU\0"[..], 3u32, &b"abc"[..]),
             (&b"X\0"[..], 9, &b"12345678"[..]),
         ] {
-            d.extend((name.len() as u32).to_le_bytes());
-            d.extend((desc.len() as u32).to_le_bytes());
+            d.extend(u32::try_from(name.len()).unwrap().to_le_bytes());
+            d.extend(u32::try_from(desc.len()).unwrap().to_le_bytes());
             d.extend(kind.to_le_bytes());
             d.extend(name);
             while d.len() % 4 != 0 {

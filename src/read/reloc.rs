@@ -63,6 +63,13 @@ pub enum InfoLayout {
     Mips64Le,
 }
 
+/// The low 32 bits of `x` (a truncation the compiler folds away).
+#[inline(always)]
+fn low32(x: u64) -> u32 {
+    let [a, b, c, d, ..] = x.to_le_bytes();
+    u32::from_le_bytes([a, b, c, d])
+}
+
 impl InfoLayout {
     /// The layout for a file's encoding and machine.
     #[inline]
@@ -82,10 +89,11 @@ impl InfoLayout {
     #[inline]
     pub fn split(self, info: u64) -> (u32, u32) {
         match self {
-            InfoLayout::Elf32 => ((info >> 8) as u32, (info & 0xff) as u32),
-            InfoLayout::Elf64 => ((info >> 32) as u32, info as u32),
+            // A 32-bit `r_info` holds a 24-bit symbol and an 8-bit type.
+            InfoLayout::Elf32 => (low32(info >> 8), low32(info & 0xff)),
+            InfoLayout::Elf64 => ((info >> 32) as u32, low32(info)),
             InfoLayout::Mips64Le => {
-                let sym = info as u32;
+                let sym = low32(info);
                 // Stored bytes: sym (4, LE), ssym, type3, type2, type.
                 let b = (info >> 32).to_le_bytes();
                 (sym, u32::from_le_bytes([b[3], b[2], b[1], b[0]]))

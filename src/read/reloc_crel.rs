@@ -114,18 +114,20 @@ impl<'a> CrelIter<'a> {
     fn step(&mut self) -> Option<Relocation> {
         let d = self.data;
         let b = *d.get(self.pos)?;
-        self.pos += 1;
+        // Cannot wrap: `pos` indexes the data (`get` just succeeded).
+        self.pos = self.pos.wrapping_add(1);
         let mut delta = u64::from(b >> self.flag_bits);
         if b & 0x80 != 0 {
             let more = uleb(d, &mut self.pos)?;
-            delta = (delta & (0x7f >> self.flag_bits)) | more.wrapping_shl(7 - self.flag_bits);
+            delta = (delta & (0x7f >> self.flag_bits))
+                | more.wrapping_shl(7u32.wrapping_sub(self.flag_bits));
         }
         self.offset = self.offset.wrapping_add(delta);
         if b & 1 != 0 {
-            self.symbol = self.symbol.wrapping_add(sleb(d, &mut self.pos)? as u32);
+            self.symbol = self.symbol.wrapping_add(low32(sleb(d, &mut self.pos)?));
         }
         if b & 2 != 0 {
-            self.kind = self.kind.wrapping_add(sleb(d, &mut self.pos)? as u32);
+            self.kind = self.kind.wrapping_add(low32(sleb(d, &mut self.pos)?));
         }
         if self.addends && b & 4 != 0 {
             self.addend = self.addend.wrapping_add(sleb(d, &mut self.pos)?);
@@ -137,6 +139,11 @@ impl<'a> CrelIter<'a> {
             addend: self.addends.then_some(self.addend),
         })
     }
+}
+
+/// The low 32 bits of a delta: symbol and type deltas add modulo 2^32.
+fn low32(delta: i64) -> u32 {
+    (delta.cast_unsigned() & 0xffff_ffff) as u32
 }
 
 impl Iterator for CrelIter<'_> {
@@ -154,7 +161,7 @@ impl Iterator for CrelIter<'_> {
         if self.left == 0 {
             return None;
         }
-        self.left -= 1;
+        self.left = self.left.wrapping_sub(1); // not 0 (checked above)
         let at = self.pos;
         match self.step() {
             Some(r) => Some(Ok(r)),

@@ -65,11 +65,11 @@ impl<'a> ElfFile<'a> {
             _ => return None,
         } as u64;
         let size = section.data().ok()?.len() as u64;
-        let extra = size % entry;
-        (extra != 0).then(|| {
+        let extra = size.checked_rem(entry).filter(|&n| n != 0)?;
+        Some({
             Error::bad_value(
                 Structure::RelocationSection,
-                h.sh_offset.saturating_add(size - extra),
+                h.sh_offset.saturating_add(size.wrapping_sub(extra)), // extra <= size
                 Field::ShSizeNotMultiple,
                 size,
             )

@@ -59,7 +59,10 @@ impl SectionHeader {
     }
     /// Whether the section's memory image contains `addr`.
     pub fn contains_addr(&self, addr: u64) -> bool {
-        self.is_alloc() && addr >= self.sh_addr && addr - self.sh_addr < self.sh_size
+        self.is_alloc()
+            && addr
+                .checked_sub(self.sh_addr)
+                .is_some_and(|delta| delta < self.sh_size)
     }
 }
 

@@ -45,18 +45,22 @@ impl ProgramHeader {
 
     /// Whether the virtual address `addr` lies in the segment's memory image.
     pub fn contains_vaddr(&self, addr: u64) -> bool {
-        addr >= self.p_vaddr && addr - self.p_vaddr < self.p_memsz
+        addr.checked_sub(self.p_vaddr)
+            .is_some_and(|delta| delta < self.p_memsz)
     }
 
     /// The file offset holding the byte at `addr`, if that byte comes from
     /// the file (not from the zero-filled tail past `p_filesz`).
     pub fn vaddr_to_offset(&self, addr: u64) -> Option<u64> {
+        self.vaddr_to_file_range(addr).map(|(offset, _)| offset)
+    }
+
+    /// The file offset holding the byte at `addr` and the number of file
+    /// bytes from there to the end of the segment's file image.
+    pub(crate) fn vaddr_to_file_range(&self, addr: u64) -> Option<(u64, u64)> {
         let delta = addr.checked_sub(self.p_vaddr)?;
-        if delta < self.p_filesz {
-            self.p_offset.checked_add(delta)
-        } else {
-            None
-        }
+        let rest = self.p_filesz.checked_sub(delta).filter(|&n| n != 0)?;
+        Some((self.p_offset.checked_add(delta)?, rest))
     }
 
     /// The virtual address where the byte at file offset `offset` is loaded.

@@ -652,7 +652,7 @@ impl<'a> DynamicSymbols<'a> {
     ///
     /// Fails when the hash table is corrupt (see [`GnuHash::find`](super::GnuHash::find)).
     pub fn lookup(&self, name: &[u8]) -> Result<Option<(usize, Symbol)>> {
-        let v = self.versions;
+        let v = &self.versions;
         self.find(name, |i, s| {
             !s.is_undefined() && v.versym(i).is_none_or(|x| x & VERSYM_HIDDEN == 0)
         })
@@ -689,7 +689,8 @@ impl<'a> DynamicSymbols<'a> {
     ///
     /// # Errors
     ///
-    /// Fails when the hash table or the version tables are corrupt.
+    /// Fails when the hash table is corrupt. A version index that is
+    /// only found past a corrupt version entry names no version.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -707,20 +708,37 @@ impl<'a> DynamicSymbols<'a> {
     /// # }
     /// ```
     pub fn lookup_versioned(&self, name: &[u8], version: &[u8]) -> Result<Option<(usize, Symbol)>> {
-        let v = self.versions;
-        // The version indices that resolve to `version`, found in one pass,
-        // so that each candidate costs O(1) rather than a walk of the
-        // version chains (which made one lookup quadratic in the input).
-        let mut named = [0u64; 512];
-        v.indices_named(version, &mut named);
+        let v = &self.versions;
+        // Each candidate's version index is resolved by walking the version
+        // entries up to it: the cost of a lookup is its hash chain plus one
+        // short walk. Past a few candidates of the same name (hostile input:
+        // thousands of them, each walking thousands of definitions) the
+        // indices named `version` are marked once in a bitmap instead, so a
+        // lookup stays linear in the input.
+        const WALKS: u32 = 4;
+        let mut walks = 0;
+        let mut named: Option<[u64; 512]> = None;
         self.find(name, |i, _| {
-            v.versym(i).is_some_and(|raw| {
-                let ndx = usize::from(raw & !VERSYM_HIDDEN);
-                ndx > 1
-                    && named
-                        .get(ndx / 64)
-                        .is_some_and(|w| w & (1 << (ndx % 64)) != 0)
-            })
+            let Some(ndx) = v
+                .versym(i)
+                .map(|raw| raw & !VERSYM_HIDDEN)
+                .filter(|&ndx| ndx > 1)
+            else {
+                return false;
+            };
+            if walks < WALKS {
+                walks = walks.wrapping_add(1); // below WALKS
+                return v.index_named(ndx, version);
+            }
+            let named = named.get_or_insert_with(|| {
+                let mut bits = [0u64; 512];
+                v.indices_named(version, &mut bits);
+                bits
+            });
+            let ndx = usize::from(ndx);
+            named
+                .get(ndx / 64)
+                .is_some_and(|w| w & (1 << (ndx % 64)) != 0)
         })
     }
 

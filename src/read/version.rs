@@ -112,7 +112,7 @@ pub(crate) struct VersionChain<'a> {
 impl<'a> VersionInfo<'a> {
     /// The raw versym entry of symbol `index`.
     pub fn versym(&self, index: usize) -> Option<u16> {
-        self.versym.and_then(|(t, _)| t.get(index))
+        self.versym.as_ref().and_then(|(t, _)| t.get(index))
     }
 
     /// The version definitions (`.gnu.version_d`).
@@ -225,6 +225,34 @@ impl<'a> VersionInfo<'a> {
         }
     }
 
+    /// Whether version index `ndx` resolves, as
+    /// [`symbol_version`](Self::symbol_version) resolves it (the first
+    /// definition with that index, then the first need), to a version
+    /// called `name`. It walks the entries up to that index without
+    /// resolving their names; an entry past a corrupt one matches nothing,
+    /// as in [`indices_named`](Self::indices_named).
+    pub(crate) fn index_named(&self, ndx: u16, name: &[u8]) -> bool {
+        if let Some(c) = &self.verdef {
+            let found = match c.encoding.endian {
+                super::encoding::Endian::Little => def_name_of::<LE>(c, ndx),
+                super::encoding::Endian::Big => def_name_of::<BE>(c, ndx),
+            };
+            if let Some(found) = found {
+                return found.is_some_and(|at| c.strings.eq_at(at, name));
+            }
+        }
+        if let Some(c) = &self.verneed {
+            let found = match c.encoding.endian {
+                super::encoding::Endian::Little => need_name_of::<LE>(c, ndx),
+                super::encoding::Endian::Big => need_name_of::<BE>(c, ndx),
+            };
+            if let Some(found) = found {
+                return found.is_some_and(|at| c.strings.eq_at(at, name));
+            }
+        }
+        false
+    }
+
     /// The version of dynamic symbol `index`.
     ///
     /// # Errors
@@ -270,14 +298,14 @@ impl<'a> VersionInfo<'a> {
 /// Entries can overlap, but a walk that yields more entries than the data
 /// has 8-byte words is going round in circles.
 fn budget(c: &VersionChain<'_>) -> u64 {
-    c.data.len() as u64 / 8 + 1
+    (c.data.len() as u64 / 8).saturating_add(1)
 }
 
 fn spend(budget: &mut u64, c: &VersionChain<'_>, pos: u64, what: Structure) -> Result<()> {
     if *budget == 0 {
         return Err(Error::endless(what, c.offset.saturating_add(pos)));
     }
-    *budget -= 1;
+    *budget = budget.wrapping_sub(1); // not 0 (checked above)
     Ok(())
 }
 
@@ -352,6 +380,65 @@ fn read_naux<O: ByteOrder>(c: &VersionChain<'_>, pos: u64) -> Result<(u32, u16, 
     ))
 }
 
+/// The name offset of the first definition with index `ndx`: `None` when
+/// no definition has it, `Some(None)` when the walk met a corrupt entry
+/// first (the index then resolves to nothing).
+fn def_name_of<O: ByteOrder>(c: &VersionChain<'_>, ndx: u16) -> Option<Option<u32>> {
+    let (mut pos, mut left, mut budget) = (0u64, c.count, budget(c));
+    while left != 0 {
+        left = left.wrapping_sub(1); // not 0 (checked above)
+        if spend(&mut budget, c, pos, Structure::VersionDefinition).is_err() {
+            return Some(None);
+        }
+        let Ok(d) = read_def::<O>(c, pos) else {
+            return Some(None);
+        };
+        if d.ndx == ndx {
+            let aux = read_daux::<O>(c, pos.saturating_add(d.aux.into()));
+            return Some(aux.ok().map(|(name, _)| name));
+        }
+        if d.next == 0 {
+            break;
+        }
+        pos = pos.saturating_add(d.next.into());
+    }
+    None
+}
+
+/// The name offset of the first need (`Vernaux`) with index `ndx`, as
+/// [`def_name_of`] for definitions.
+fn need_name_of<O: ByteOrder>(c: &VersionChain<'_>, ndx: u16) -> Option<Option<u32>> {
+    let (mut pos, mut left, mut budget) = (0u64, c.count, budget(c));
+    while left != 0 {
+        left = left.wrapping_sub(1); // not 0 (checked above)
+        let Ok((cnt, _, aux, next)) = read_need::<O>(c, pos) else {
+            return Some(None);
+        };
+        let (mut aux_pos, mut aux_left) = (pos.saturating_add(aux.into()), cnt);
+        while aux_left != 0 {
+            if spend(&mut budget, c, aux_pos, Structure::VersionNeedAux).is_err() {
+                return Some(None);
+            }
+            let Ok((_, _, other, name, aux_next)) = read_naux::<O>(c, aux_pos) else {
+                return Some(None);
+            };
+            if other == ndx {
+                return Some(Some(name));
+            }
+            if aux_next == 0 {
+                break;
+            }
+            aux_left = aux_left.wrapping_sub(1); // not 0 (checked above)
+            aux_pos = aux_pos.saturating_add(aux_next.into());
+        }
+        if next == 0 {
+            break;
+        }
+        pos = pos.saturating_add(next.into());
+    }
+    None
+}
+
 macro_rules! by_endian {
     ($chain:expr, $f:ident, $pos:expr) => {
         match $chain.encoding.endian {
@@ -377,7 +464,7 @@ impl<'a> Iterator for VerdefIter<'a> {
         if self.left == 0 {
             return None;
         }
-        self.left -= 1;
+        self.left = self.left.wrapping_sub(1); // not 0 (checked above)
         if let Err(e) = spend(
             &mut self.budget,
             &self.chain,
@@ -459,7 +546,7 @@ impl<'a> Iterator for VerdauxIter<'a> {
         if self.left == 0 {
             return None;
         }
-        self.left -= 1;
+        self.left = self.left.wrapping_sub(1); // not 0 (checked above)
         let c = &self.chain;
         match by_endian!(c, read_daux, self.pos).and_then(|(n, next)| Ok((c.strings.get(n)?, next)))
         {
@@ -515,7 +602,11 @@ impl<'a> Iterator for VerneedIter<'a> {
                     );
                     return Some(match r {
                         Ok((hash, flags, index, name, next)) => {
-                            let left = if next == 0 { 0 } else { aux_left - 1 };
+                            let left = if next == 0 {
+                                0
+                            } else {
+                                aux_left.wrapping_sub(1)
+                            }; // > 0
                             self.file =
                                 Some((file, aux_pos.saturating_add(next.into()), left, need_next));
                             Ok(VersionNeed {
@@ -542,7 +633,7 @@ impl<'a> Iterator for VerneedIter<'a> {
             if self.left == 0 {
                 return None;
             }
-            self.left -= 1;
+            self.left = self.left.wrapping_sub(1); // not 0 (checked above)
             let c = &self.chain;
             let r = by_endian!(c, read_need, self.pos)
                 .and_then(|(cnt, file, aux, next)| Ok((cnt, c.strings.get(file)?, aux, next)));

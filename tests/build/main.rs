@@ -297,7 +297,7 @@ pub fn round_trip(b: &elfin::write::Builder<'_>, opts: &elfin::write::LayoutOpti
         "writing is not deterministic"
     );
     let elf = elfin::ElfFile::parse(&bytes).unwrap();
-    assert_eq!(elf.header(), plan.header());
+    assert_eq!(elf.header(), *plan.header());
     assert_eq!(elf.segments().collect::<Vec<_>>(), plan.segments());
     assert_eq!(elf.section_count(), plan.sections().len() + 1);
     for (i, s) in plan.sections().iter().enumerate() {

@@ -214,7 +214,7 @@ impl<'a> Rewriter<'a> {
         Ok(Rewriter {
             input,
             encoding: enc,
-            header: *file.header(),
+            header: file.header(),
             segments,
             sections,
             shstrndx: file.shstrndx() as usize,
