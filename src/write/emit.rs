@@ -4,6 +4,7 @@ use super::builder::{Builder, SectionData};
 use super::error::{Error, ErrorKind, Result, Subject};
 use super::plan::LayoutPlan;
 use super::records::Encode;
+use super::strtab::StringLayout;
 use crate::read::SectionHeader;
 use alloc::vec::Vec;
 
@@ -28,8 +29,32 @@ impl<'a> Builder<'a> {
         // A failed allocation is an error, not an abort.
         out.try_reserve_exact(size)
             .map_err(|_| too_big(plan.file_size()))?;
+        // Appended front to back: only the padding is zeroed, not every
+        // byte before it is written.
+        let names = |i: usize| &*self.symbols[i].name;
+        self.each_piece(plan, |start, chunk| {
+            let start = start as usize;
+            let end = start + chunk.len();
+            if end > size {
+                return Err(too_big(end as u64));
+            }
+            if start >= out.len() {
+                out.resize(start, 0);
+                match chunk {
+                    Chunk::Bytes(b) => out.extend_from_slice(b),
+                    Chunk::Strings(t) => t.append(names, &mut out),
+                }
+            } else {
+                // Overlapping what is already there: written over it.
+                if end > out.len() {
+                    out.resize(end, 0);
+                }
+                chunk.write(names, &mut out[start..end]);
+            }
+            Ok(())
+        })?;
         out.resize(size, 0);
-        self.fill(plan, &mut out, false)?;
+        self.patch(plan, &mut out)?;
         Ok(out)
     }
 
@@ -56,7 +81,23 @@ impl<'a> Builder<'a> {
                 out.len() as u64,
             ));
         }
-        self.fill(plan, out, true)
+        let names = |i: usize| &*self.symbols[i].name;
+        let mut pos = 0usize;
+        self.each_piece(plan, |start, chunk| {
+            let start = start as usize;
+            let end = start + chunk.len();
+            let dst = out.get_mut(start..end).ok_or_else(|| too_big(end as u64))?;
+            chunk.write(names, dst);
+            if start > pos {
+                out[pos..start].fill(0);
+            }
+            pos = pos.max(end);
+            Ok(())
+        })?;
+        if pos < out.len() {
+            out[pos..].fill(0);
+        }
+        self.patch(plan, out)
     }
 
     /// Writes the file to `w` (feature `std`).
@@ -71,9 +112,14 @@ impl<'a> Builder<'a> {
         w.write_all(&bytes)
     }
 
-    fn fill(&self, plan: &LayoutPlan<'_>, out: &mut [u8], zero_gaps: bool) -> Result<()> {
+    /// Calls `put` with every piece of the file and its offset, in file
+    /// order (a later piece may overlap an earlier one and wins).
+    fn each_piece(
+        &self,
+        plan: &LayoutPlan<'_>,
+        mut put: impl FnMut(u64, Chunk<'_>) -> Result<()>,
+    ) -> Result<()> {
         let enc = self.kind.encoding;
-        // Every piece with its bytes, in file order.
         let mut headers = Vec::new();
         plan.header().encode(enc, &mut headers);
         for p in plan.segments() {
@@ -96,40 +142,33 @@ impl<'a> Builder<'a> {
         for s in plan.sections() {
             s.header.encode(enc, &mut shdrs);
         }
-        let mut pieces: Vec<(u64, &[u8])> =
-            Vec::with_capacity(plan.blobs.len() + plan.user_data.len() + 2);
-        pieces.push((0, &headers));
-        pieces.push((plan.header().e_shoff, &shdrs));
+        let mut pieces: Vec<(u64, Chunk<'_>)> =
+            Vec::with_capacity(plan.blobs.len() + plan.user_data.len() + 3);
+        pieces.push((0, Chunk::Bytes(&headers)));
+        pieces.push((plan.header().e_shoff, Chunk::Bytes(&shdrs)));
         for (off, b) in &plan.blobs {
-            pieces.push((*off, b));
+            pieces.push((*off, Chunk::Bytes(b)));
         }
         for (off, id) in &plan.user_data {
             if let Some(SectionData::Bytes(b)) = self.sections.get(id.0).map(|s| &s.data) {
-                pieces.push((*off, b));
+                pieces.push((*off, Chunk::Bytes(b)));
             }
+        }
+        // The string table goes after whatever shares its offset, as it
+        // was written last.
+        if let Some((off, strings)) = &plan.strtab {
+            pieces.push((*off, Chunk::Strings(strings)));
         }
         pieces.sort_by_key(|p| p.0);
-        let mut pos = 0usize;
-        for (off, bytes) in pieces {
-            let start = off as usize;
-            let end = start + bytes.len();
-            let dst = out.get_mut(start..end).ok_or_else(|| too_big(end as u64))?;
-            dst.copy_from_slice(bytes);
-            if zero_gaps && start > pos {
-                out[pos..start].fill(0);
-            }
-            pos = pos.max(end);
+        for (off, chunk) in pieces {
+            put(off, chunk)?;
         }
-        if zero_gaps && pos < out.len() {
-            out[pos..].fill(0);
-        }
-        if let Some((off, strings)) = &plan.strtab {
-            let at = *off as usize;
-            let dst = out
-                .get_mut(at..at + strings.size())
-                .ok_or_else(|| too_big(at as u64))?;
-            strings.write(self.symbols.iter().map(|s| &*s.name), dst);
-        }
+        Ok(())
+    }
+
+    /// What is written over the pieces: applied relocations and the build
+    /// ID, a digest of everything else.
+    fn patch(&self, plan: &LayoutPlan<'_>, out: &mut [u8]) -> Result<()> {
         for (off, b, n) in &plan.patches {
             let at = *off as usize;
             out.get_mut(at..at + n)
@@ -141,6 +180,30 @@ impl<'a> Builder<'a> {
             out[off as usize..off as usize + len].copy_from_slice(&digest[..len]);
         }
         Ok(())
+    }
+}
+
+/// A piece of the file: bytes, or `.strtab` made from the symbols' names.
+#[derive(Clone, Copy)]
+enum Chunk<'p> {
+    Bytes(&'p [u8]),
+    Strings(&'p StringLayout),
+}
+
+impl Chunk<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Chunk::Bytes(b) => b.len(),
+            Chunk::Strings(t) => t.size(),
+        }
+    }
+
+    /// Writes the piece into `dst` (its length).
+    fn write<'s>(&self, names: impl Fn(usize) -> &'s [u8], dst: &mut [u8]) {
+        match self {
+            Chunk::Bytes(b) => dst.copy_from_slice(b),
+            Chunk::Strings(t) => t.write_with(names, dst),
+        }
     }
 }
 

@@ -60,9 +60,15 @@ impl FinishedStrings {
 pub struct StringLayout {
     size: usize,
     offsets: Vec<u32>,
-    /// One bit per string: set when its bytes are its own, clear when it
-    /// lies inside another string (or is empty), so `write` skips it.
-    stored: Vec<u64>,
+    /// The strings whose bytes are their own, in offset order (the rest
+    /// lie inside one of them, or are empty), so the table is written
+    /// front to back.
+    stored: Vec<u32>,
+    /// Each string equal to one before it in sorted order, with the first
+    /// string of its run of equal strings: `(copy, first)`, runs
+    /// consecutive. Equal offsets mean equal strings (a string is read
+    /// from its offset to the NUL), so this is every repeated name.
+    pub(crate) copies: Vec<(usize, usize)>,
 }
 
 impl StringLayout {
@@ -80,22 +86,35 @@ impl StringLayout {
     /// strings that were added, in the order they were added; a string
     /// stored inside another is skipped (the other writes its bytes).
     pub fn write<'s>(&self, strings: impl IntoIterator<Item = &'s [u8]>, out: &mut [u8]) {
-        if let Some(first) = out.first_mut() {
-            *first = 0;
+        let strings: Vec<&[u8]> = strings.into_iter().collect();
+        self.write_with(|i| strings.get(i).copied().unwrap_or(&[]), out);
+    }
+
+    /// [`write`](Self::write), front to back; `string(i)` is the `i`th
+    /// string added. Stops where `out` ends.
+    pub(crate) fn write_with<'s>(&self, string: impl Fn(usize) -> &'s [u8], out: &mut [u8]) {
+        let Some((first, mut rest)) = out.split_first_mut() else {
+            return;
+        };
+        *first = 0;
+        for &i in &self.stored {
+            let s = string(i as usize);
+            let Some((dst, after)) = rest.split_at_mut_checked(s.len() + 1) else {
+                return;
+            };
+            dst[..s.len()].copy_from_slice(s);
+            dst[s.len()] = 0;
+            rest = after;
         }
-        for (i, (s, &at)) in strings.into_iter().zip(&self.offsets).enumerate() {
-            if self
-                .stored
-                .get(i / 64)
-                .is_none_or(|w| w >> (i % 64) & 1 == 0)
-            {
-                continue;
-            }
-            let at = at as usize;
-            if let Some(dst) = out.get_mut(at..at + s.len() + 1) {
-                dst[..s.len()].copy_from_slice(s);
-                dst[s.len()] = 0;
-            }
+    }
+
+    /// Appends the table's bytes to `out`, front to back; `string(i)` is
+    /// the `i`th string added.
+    pub(crate) fn append<'s>(&self, string: impl Fn(usize) -> &'s [u8], out: &mut Vec<u8>) {
+        out.push(0);
+        for &i in &self.stored {
+            out.extend_from_slice(string(i as usize));
+            out.push(0);
         }
     }
 }
@@ -144,9 +163,13 @@ impl<'a> StringTableBuilder<'a> {
         let order = tail_order(&self.strings, steps);
         let mut size = 1usize;
         let mut offsets = alloc::vec![0u32; self.strings.len()];
-        let mut stored = alloc::vec![0u64; self.strings.len().div_ceil(64)];
+        let mut stored = Vec::new();
+        let mut copies = Vec::new();
         let mut prev: &[u8] = &[];
         let mut prev_at = 0usize;
+        // The previous non-empty string in sorted order, and the first of
+        // its run of equal strings.
+        let (mut last_at, mut run_first) = (0usize, 0usize);
         for i in order {
             let s = self.strings[i];
             if s.is_empty() {
@@ -156,20 +179,28 @@ impl<'a> StringTableBuilder<'a> {
             // The last bytes first: they differ soonest.
             let shared = common_suffix(prev, s, s.len());
             steps.add(shared + 1);
-            if shared == s.len() {
-                offsets[i] = (prev_at + prev.len() - s.len()) as u32;
-                continue;
+            let at = if shared == s.len() {
+                prev_at + prev.len() - s.len()
+            } else {
+                prev_at = size;
+                size += s.len() + 1;
+                stored.push(i as u32);
+                prev = s;
+                prev_at
+            };
+            offsets[i] = at as u32;
+            if at == last_at {
+                copies.push((i, run_first));
+            } else {
+                run_first = i;
             }
-            prev_at = size;
-            size += s.len() + 1;
-            offsets[i] = prev_at as u32;
-            stored[i / 64] |= 1 << (i % 64);
-            prev = s;
+            last_at = at;
         }
         StringLayout {
             size,
             offsets,
             stored,
+            copies,
         }
     }
 }

@@ -5,16 +5,19 @@
 
 use super::builder::{Builder, Perms, SectionData, SymbolPlace};
 use super::error::{Error, Result, Subject};
+#[cfg(doc)]
+use super::strtab::StringLayout;
 use crate::raw::consts::*;
 use crate::read::Class;
 
 impl Builder<'_> {
     /// Checks what layout cannot: alignments, handles, file type, symbol
-    /// extents and names.
-    pub(crate) fn validate(&self) -> Result<()> {
+    /// extents and names. `copies` are the repeated symbol names, from the
+    /// layout of `.strtab` ([`StringLayout::copies`]).
+    pub(crate) fn validate(&self, copies: &[(usize, usize)]) -> Result<()> {
         self.validate_file()?;
         self.validate_sections()?;
-        self.validate_symbols()?;
+        self.validate_symbols(copies)?;
         self.validate_relocations()
     }
 
@@ -148,11 +151,41 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn validate_symbols(&self) -> Result<()> {
+    /// The first symbol (by index) that defines globally a name an earlier
+    /// one already did, and that earlier one. `copies` lists each name
+    /// equal to another as `(copy, first of its run)`, runs consecutive:
+    /// found by the string table's sort, so no name is hashed.
+    fn second_global_definition(&self, copies: &[(usize, usize)]) -> Option<(usize, usize)> {
+        let global = |i: usize| {
+            let s = &self.symbols[i];
+            s.bind == STB_GLOBAL && s.place.is_defined() && !s.name.is_empty()
+        };
+        let mut found: Option<(usize, usize)> = None;
+        for run in copies.chunk_by(|a, b| a.1 == b.1) {
+            // The two smallest global definitions in this run of equal names.
+            let (mut first, mut second) = (usize::MAX, usize::MAX);
+            for i in core::iter::once(run[0].1).chain(run.iter().map(|c| c.0)) {
+                if !global(i) {
+                    continue;
+                }
+                if i < first {
+                    (first, second) = (i, first);
+                } else if i < second {
+                    second = i;
+                }
+            }
+            if second != usize::MAX && found.is_none_or(|(s, _)| second < s) {
+                found = Some((second, first));
+            }
+        }
+        found
+    }
+
+    fn validate_symbols(&self, copies: &[(usize, usize)]) -> Result<()> {
         let narrow = self.kind.encoding.class == Class::Elf32;
         let linked = self.kind.file_type != ET_REL;
-        // The first global definition of each name, to refuse a second.
-        let mut globals: hashbrown::HashMap<&[u8], usize> = hashbrown::HashMap::new();
+        // A second global definition of a name, to refuse.
+        let twice = self.second_global_definition(copies);
         for (i, s) in self.symbols.iter().enumerate() {
             let e = |what, value| Err(Error::invalid(self.symbol_subject(i), what, value));
             if let SymbolPlace::Section(id) = s.place {
@@ -197,16 +230,15 @@ impl Builder<'_> {
                     (s.bind as u64) << 8 | s.kind as u64,
                 );
             }
-            if s.bind == STB_GLOBAL && s.place.is_defined() && !s.name.is_empty() {
-                if let Some(&first) = globals.get(&s.name[..]) {
-                    // A linker refuses a multiple definition; the dynamic
-                    // linker would pick one of them at random.
-                    return e(
-                        "name (defined globally twice; the first definition is the symbol with this index)",
-                        first as u64,
-                    );
-                }
-                globals.insert(&s.name[..], i);
+            if let Some((second, first)) = twice
+                && second == i
+            {
+                // A linker refuses a multiple definition; the dynamic
+                // linker would pick one of them at random.
+                return e(
+                    "name (defined globally twice; the first definition is the symbol with this index)",
+                    first as u64,
+                );
             }
         }
         Ok(())
@@ -236,5 +268,59 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::write::{
+        Builder, ErrorKind, FileKind, LayoutOptions, Perms, SectionSpec, Subject, SymbolSpec,
+    };
+
+    /// The symbol refused and the earlier definition it names, or `None`
+    /// when the names pass.
+    fn refused(names: &[(&'static [u8], bool)]) -> Option<(usize, u64)> {
+        let mut b = Builder::new(FileKind::x86_64(crate::raw::consts::ET_REL));
+        let text = b.add_section(SectionSpec::new(
+            &b".text"[..],
+            Some(Perms::RX),
+            &[0u8; 4][..],
+        ));
+        for &(name, global) in names {
+            b.add_symbol(if global {
+                SymbolSpec::global(name, text, 0)
+            } else {
+                SymbolSpec::local(name, text, 0)
+            });
+        }
+        let e = b.layout(&LayoutOptions::default()).err()?;
+        match (e.subject(), e.kind()) {
+            (Subject::Symbol { index, .. }, ErrorKind::Invalid { value, .. }) => {
+                Some((*index, *value))
+            }
+            _ => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_second_global_definition_is_refused_at_the_first_one_by_index() {
+        // Locals and undefined names may repeat; a suffix is another name.
+        assert_eq!(refused(&[(b"a", true), (b"a", false), (b"ba", true)]), None);
+        assert_eq!(refused(&[(b"a", false), (b"a", false), (b"a", true)]), None);
+        // The earliest second definition wins, naming the first one.
+        let names: &[(&[u8], bool)] = &[
+            (b"x", true),
+            (b"ab", false),
+            (b"b", true),
+            (b"ab", true),
+            (b"ab", false),
+            (b"b", true),
+            (b"x", true),
+            (b"ab", true),
+            (b"b", true),
+        ];
+        assert_eq!(refused(names), Some((5, 2)));
+        assert_eq!(refused(&names[..5]), None);
+        assert_eq!(refused(&[(b"", true), (b"", true)]), None);
     }
 }

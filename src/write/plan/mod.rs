@@ -220,7 +220,12 @@ impl<'a> Builder<'a> {
     /// Lays the file out: a pure function from the builder's contents to a
     /// plan of every offset, address and segment.
     pub fn layout(&self, opts: &LayoutOptions) -> Result<LayoutPlan<'_>> {
-        self.validate()?;
+        // `.strtab` is laid out first: its sort finds the repeated names
+        // that validation looks at for a second global definition.
+        let mut strtab = StringTableBuilder::with_capacity(self.symbols.len());
+        let sym_name_ids: Vec<_> = self.symbols.iter().map(|s| strtab.add(&s.name)).collect();
+        let strtab = strtab.layout();
+        self.validate(&strtab.copies)?;
         let enc = self.kind.encoding;
         let machine = self.kind.machine;
         let file_type = self.kind.file_type;
@@ -289,10 +294,6 @@ impl<'a> Builder<'a> {
             .map(|&i| dynstr.add(&self.symbols[i].name))
             .collect();
         let dynstr = dynstr.finish();
-
-        let mut strtab = StringTableBuilder::with_capacity(self.symbols.len());
-        let sym_name_ids: Vec<_> = self.symbols.iter().map(|s| strtab.add(&s.name)).collect();
-        let strtab = strtab.layout();
 
         // The dynamic table's entries, counted now, filled after placement.
         let facts = DynamicFacts {
