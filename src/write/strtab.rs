@@ -163,7 +163,7 @@ impl<'a> StringTableBuilder<'a> {
         let order = tail_order(&self.strings, steps);
         let mut size = 1usize;
         let mut offsets = alloc::vec![0u32; self.strings.len()];
-        let mut stored = Vec::new();
+        let mut stored = Vec::with_capacity(self.strings.len());
         let mut copies = Vec::new();
         let mut prev: &[u8] = &[];
         let mut prev_at = 0usize;
