@@ -18,6 +18,11 @@ use zerocopy::byteorder::{ByteOrder, I32, I64, U16, U32, U64};
 pub(crate) trait Encode {
     /// Appends the record's bytes to `out`.
     fn encode(&self, enc: Encoding, out: &mut Vec<u8>);
+
+    /// Appends every record of `items`, choosing the encoding once.
+    fn encode_all(items: impl IntoIterator<Item = Self>, enc: Encoding, out: &mut Vec<u8>)
+    where
+        Self: Sized;
 }
 
 macro_rules! encode_impl {
@@ -35,6 +40,30 @@ macro_rules! encode_impl {
                     (Class::Elf32, Endian::Big) => w32::<BE>(self, out),
                     (Class::Elf64, Endian::Little) => w64::<LE>(self, out),
                     (Class::Elf64, Endian::Big) => w64::<BE>(self, out),
+                }
+            }
+
+            fn encode_all(items: impl IntoIterator<Item = Self>, enc: Encoding, out: &mut Vec<u8>) {
+                fn each<I: IntoIterator<Item = $native>>(
+                    items: I,
+                    out: &mut Vec<u8>,
+                    w: impl Fn(&$native, &mut Vec<u8>),
+                ) {
+                    for item in items {
+                        w(&item, out);
+                    }
+                }
+                fn w32<$O: ByteOrder>($s: &$native, out: &mut Vec<u8>) {
+                    out.extend_from_slice($r32.as_bytes());
+                }
+                fn w64<$O: ByteOrder>($s: &$native, out: &mut Vec<u8>) {
+                    out.extend_from_slice($r64.as_bytes());
+                }
+                match (enc.class, enc.endian) {
+                    (Class::Elf32, Endian::Little) => each(items, out, w32::<LE>),
+                    (Class::Elf32, Endian::Big) => each(items, out, w32::<BE>),
+                    (Class::Elf64, Endian::Little) => each(items, out, w64::<LE>),
+                    (Class::Elf64, Endian::Big) => each(items, out, w64::<BE>),
                 }
             }
         }

@@ -144,7 +144,7 @@ impl Builder<'_> {
                 }
                 Origin::Symtab => {
                     Symbol::default().encode(enc, &mut b);
-                    for &si in &c.symtab.order {
+                    let entries = c.symtab.order.iter().map(|&si| {
                         let s = &self.symbols[si];
                         Symbol {
                             st_name: c.strtab.offset(c.sym_names[si]),
@@ -154,8 +154,8 @@ impl Builder<'_> {
                             st_value: c.symbol_values[si],
                             st_size: s.size,
                         }
-                        .encode(enc, &mut b);
-                    }
+                    });
+                    Symbol::encode_all(entries, enc, &mut b);
                 }
                 Origin::SymtabShndx => {
                     push_u32(enc, &mut b, 0);
