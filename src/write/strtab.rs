@@ -63,7 +63,7 @@ pub struct StringLayout {
     /// The strings whose bytes are their own, in offset order (the rest
     /// lie inside one of them, or are empty), so the table is written
     /// front to back.
-    stored: Vec<u32>,
+    pub(crate) stored: Vec<u32>,
     /// Each string equal to one before it in sorted order, with the first
     /// string of its run of equal strings: `(copy, first)`, runs
     /// consecutive. Equal offsets mean equal strings (a string is read

@@ -5,19 +5,17 @@
 
 use super::builder::{Builder, Perms, SectionData, SymbolPlace};
 use super::error::{Error, Result, Subject};
-#[cfg(doc)]
 use super::strtab::StringLayout;
 use crate::raw::consts::*;
 use crate::read::Class;
 
 impl Builder<'_> {
     /// Checks what layout cannot: alignments, handles, file type, symbol
-    /// extents and names. `copies` are the repeated symbol names, from the
-    /// layout of `.strtab` ([`StringLayout::copies`]).
-    pub(crate) fn validate(&self, copies: &[(usize, usize)]) -> Result<()> {
+    /// extents and names. `strtab` is the layout of the symbols' names.
+    pub(crate) fn validate(&self, strtab: &StringLayout) -> Result<()> {
         self.validate_file()?;
         self.validate_sections()?;
-        self.validate_symbols(copies)?;
+        self.validate_symbols(strtab)?;
         self.validate_relocations()
     }
 
@@ -181,11 +179,18 @@ impl Builder<'_> {
         found
     }
 
-    fn validate_symbols(&self, copies: &[(usize, usize)]) -> Result<()> {
+    fn validate_symbols(&self, strtab: &StringLayout) -> Result<()> {
         let narrow = self.kind.encoding.class == Class::Elf32;
         let linked = self.kind.file_type != ET_REL;
         // A second global definition of a name, to refuse.
-        let twice = self.second_global_definition(copies);
+        let twice = self.second_global_definition(&strtab.copies);
+        // Every name lies inside a stored string of `.strtab` (or is
+        // empty): unless one of those holds a NUL, no name does, and the
+        // copies and merged suffixes need no look.
+        let nul_somewhere = strtab
+            .stored
+            .iter()
+            .any(|&i| memchr::memchr(0, &self.symbols[i as usize].name).is_some());
         for (i, s) in self.symbols.iter().enumerate() {
             let e = |what, value| Err(Error::invalid(self.symbol_subject(i), what, value));
             if let SymbolPlace::Section(id) = s.place {
@@ -204,7 +209,7 @@ impl Builder<'_> {
                     );
                 }
             }
-            if memchr::memchr(0, &s.name).is_some() {
+            if nul_somewhere && memchr::memchr(0, &s.name).is_some() {
                 return e("name (contains a NUL byte)", 0);
             }
             if narrow && (s.value > u32::MAX as u64 || s.size > u32::MAX as u64) {
@@ -322,5 +327,19 @@ mod tests {
         assert_eq!(refused(names), Some((5, 2)));
         assert_eq!(refused(&names[..5]), None);
         assert_eq!(refused(&[(b"", true), (b"", true)]), None);
+    }
+
+    #[test]
+    fn a_nul_in_a_merged_or_repeated_name_is_refused_at_its_first_symbol() {
+        // "b\0c" is stored once and holds "\0c" and its copies.
+        let names: &[(&[u8], bool)] = &[
+            (b"x", false),
+            (b"\0c", false),
+            (b"b\0c", false),
+            (b"\0c", false),
+        ];
+        assert_eq!(refused(names), Some((1, 0)));
+        assert_eq!(refused(&names[2..]), Some((0, 0)));
+        assert_eq!(refused(&names[..1]), None);
     }
 }

@@ -225,7 +225,7 @@ impl<'a> Builder<'a> {
         let mut strtab = StringTableBuilder::with_capacity(self.symbols.len());
         let sym_name_ids: Vec<_> = self.symbols.iter().map(|s| strtab.add(&s.name)).collect();
         let strtab = strtab.layout();
-        self.validate(&strtab.copies)?;
+        self.validate(&strtab)?;
         let enc = self.kind.encoding;
         let machine = self.kind.machine;
         let file_type = self.kind.file_type;
