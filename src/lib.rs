@@ -47,7 +47,7 @@ pub mod read;
 #[cfg(feature = "write")]
 #[cfg_attr(docsrs, doc(cfg(feature = "write")))]
 pub mod write;
-// The only module allowed `unsafe`: mapping, protecting and patching memory.
+// The one module exempt from the crate-wide lint below: mapping, protecting and patching memory.
 #[cfg(all(feature = "load", unix))]
 #[allow(unsafe_code)]
 pub mod load;

@@ -1,7 +1,7 @@
 //! What each machine's relocations mean: one file per machine
 //! ([`x86_64`] with x32, [`aarch64`] with ILP32, [`riscv64`]), asked alike
 //! by the builder (`write`, at layout) and by the loader (at load time and
-//! when linking objects in memory). `no_std`, no allocation, no `unsafe`.
+//! when linking objects in memory). `no_std`, no allocation, only safe code.
 //!
 //! A relocation type is described by a [`Howto`]: the [`Value`] it
 //! computes from the quantities of the psABIs ([`Inputs`]: S, A, P, G,
