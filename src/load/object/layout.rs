@@ -3,10 +3,11 @@
 //! own pages), where COMMON symbols go, and which symbol each name means.
 
 use super::super::error::{Error, Result};
+use super::globals::{Definition, Global, Globals};
 use crate::raw::consts::*;
 use crate::read::{ElfFile, Section, SymbolSection, SymbolTable};
 use alloc::vec::Vec;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashSet;
 
 /// The permission classes, in mapping order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +21,8 @@ pub(crate) enum Class {
 pub(crate) struct Input<'a> {
     pub elf: ElfFile<'a>,
     pub symtab: SymbolTable<'a>,
+    /// The bytes of its symbols' string table.
+    pub strtab: &'a [u8],
     /// Per section index: its offset in the image, if placed.
     pub placed: Vec<Option<u64>>,
     /// Per section index: whether a relocation section patches it.
@@ -46,26 +49,10 @@ pub(crate) struct MappedSection {
 /// one) rather than copied: below it, a copy costs less than a mapping.
 const MAP_AT_LEAST: u64 = 16 * 1024;
 
-/// Where a global name is defined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Definition {
-    /// Symbol `symbol` of object `object`.
-    Object {
-        object: usize,
-        symbol: usize,
-        weak: bool,
-    },
-    /// A COMMON block at this image offset.
-    Common(u64),
-}
-
 /// The layout of the linked image (offsets from its first byte).
 pub(crate) struct Layout<'a> {
     pub inputs: Vec<Input<'a>>,
-    pub globals: HashMap<&'a [u8], Definition>,
-    /// Per input and symbol index: whether it is the definition its name
-    /// has (so resolving it needs no look-up by name).
-    pub chosen: Vec<Vec<bool>>,
+    pub globals: Globals,
     /// Offset and size of each class's pages.
     pub classes: [(u64, u64); 3],
     /// Bytes of file data to copy: (image offset, bytes).
@@ -157,6 +144,7 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
         }
         out.push(Input {
             elf,
+            strtab: symtab.strings().data(),
             symtab,
             placed,
             relocated,
@@ -175,18 +163,7 @@ pub(crate) fn place<'a>(
     mappable: bool,
 ) -> Result<Layout<'a>> {
     let mut globals = definitions(&inputs)?;
-    let commons = common_blocks(&inputs, &globals)?;
-    let mut chosen: Vec<Vec<bool>> = inputs
-        .iter()
-        .map(|i| alloc::vec![false; i.symtab.len()])
-        .collect();
-    for d in globals.values() {
-        if let Definition::Object { object, symbol, .. } = *d {
-            if let Some(c) = chosen.get_mut(object).and_then(|c| c.get_mut(symbol)) {
-                *c = true;
-            }
-        }
-    }
+    let commons = common_blocks(&inputs, &mut globals)?;
     let mut at = 0u64;
     let mut classes = [(0, 0); 3];
     let mut copies = Vec::new();
@@ -239,11 +216,15 @@ pub(crate) fn place<'a>(
             }
         }
         if class == Class::RW {
-            for (name, size, a) in &commons {
-                align = align.max(*a);
-                at = at.next_multiple_of(*a);
-                globals.insert(name, Definition::Common(at));
-                at += size;
+            for &(g, size, a) in &commons {
+                align = align.max(a);
+                at = at.next_multiple_of(a);
+                globals.defs[g].value = at;
+                globals.defs[g].in_image = true;
+                at = at.checked_add(size).ok_or(Error::Unsupported {
+                    what: "COMMON size, st_size",
+                    value: size,
+                })?;
             }
         }
         classes[class as usize] = (start, at.next_multiple_of(page) - start);
@@ -270,7 +251,6 @@ pub(crate) fn place<'a>(
     Ok(Layout {
         inputs,
         globals,
-        chosen,
         classes,
         copies,
         copied_end,
@@ -282,20 +262,20 @@ pub(crate) fn place<'a>(
 
 /// The defining symbol of every global name: a strong definition over a
 /// weak one, the first of two weak ones; two strong ones are an error.
-fn definitions<'a>(inputs: &[Input<'a>]) -> Result<HashMap<&'a [u8], Definition>> {
+fn definitions(inputs: &[Input<'_>]) -> Result<Globals> {
     // Sized for every global symbol at once: no rehash while filling it.
     let count = inputs
         .iter()
         .map(|i| i.symtab.iter().filter(|s| s.bind() != STB_LOCAL).count())
         .sum();
-    let mut globals: HashMap<&'a [u8], Definition> = HashMap::with_capacity(count);
+    let mut globals = Globals::with_capacity(count);
+    let strtabs = |o: u32| inputs[o as usize].strtab;
     for (object, input) in inputs.iter().enumerate() {
         for (symbol, sym) in input.symtab.iter().enumerate() {
             if sym.bind() == STB_LOCAL {
                 continue;
             }
-            let place = input.symtab.section(symbol, &sym)?;
-            let defined = match place {
+            let defined = match input.symtab.section(symbol, &sym)? {
                 SymbolSection::Section(i) => {
                     input.placed.get(i as usize).is_some_and(|p| p.is_some())
                 }
@@ -307,51 +287,61 @@ fn definitions<'a>(inputs: &[Input<'a>]) -> Result<HashMap<&'a [u8], Definition>
             }
             let name = input.symtab.name(&sym)?;
             let weak = sym.bind() == STB_WEAK;
-            let new = Definition::Object {
-                object,
-                symbol,
-                weak,
-            };
+            let symbol = u32::try_from(symbol).map_err(|_| Error::Unsupported {
+                what: "symbol index past 2^32, symbol",
+                value: symbol as u64,
+            })?;
+            let new = global(object, &sym, name, Definition::Symbol { symbol, weak });
             // One hash of the name: the entry decides and replaces.
-            match globals.entry(name) {
-                hashbrown::hash_map::Entry::Vacant(v) => {
-                    v.insert(new);
+            let hash = globals.hash(name);
+            let (i, added) = globals.get_or_insert(hash, name, new, strtabs);
+            if added {
+                continue;
+            }
+            let replace = match globals.defs[i].def {
+                Definition::Common => true,
+                Definition::Symbol { weak: true, .. } => !weak,
+                Definition::Symbol { weak: false, .. } if !weak => {
+                    return Err(Error::DuplicateSymbol {
+                        name: alloc::string::String::from_utf8_lossy(name).into_owned(),
+                    });
                 }
-                hashbrown::hash_map::Entry::Occupied(mut o) => {
-                    let replace = match o.get() {
-                        Definition::Common(_) => true,
-                        Definition::Object { weak: true, .. } => !weak,
-                        Definition::Object { weak: false, .. } if !weak => {
-                            return Err(Error::DuplicateSymbol {
-                                name: alloc::string::String::from_utf8_lossy(name).into_owned(),
-                            });
-                        }
-                        Definition::Object { .. } => false,
-                    };
-                    if replace {
-                        o.insert(new);
-                    }
-                }
+                Definition::Symbol { .. } => false,
+            };
+            if replace {
+                globals.defs[i] = new;
             }
         }
     }
     Ok(globals)
 }
 
-/// COMMON symbols no section defines: (name, largest size, largest
-/// alignment), in first-seen order.
-fn common_blocks<'a>(
-    inputs: &[Input<'a>],
-    globals: &HashMap<&'a [u8], Definition>,
-) -> Result<Vec<(&'a [u8], u64, u64)>> {
-    let mut out: Vec<(&'a [u8], u64, u64)> = Vec::new();
-    for input in inputs {
-        for (i, sym) in input.symtab.iter().enumerate() {
-            if input.symtab.section(i, &sym)? != SymbolSection::Common {
+/// A global named `name`, symbol `sym` of `object`, defined by `def`.
+fn global(object: usize, sym: &crate::read::Symbol, name: &[u8], def: Definition) -> Global {
+    Global {
+        object: object as u32,
+        name_at: sym.st_name,
+        name_len: name.len() as u32,
+        def,
+        value: 0,
+        in_image: false,
+    }
+}
+
+/// COMMON symbols no section defines, added to `globals`: (global index,
+/// largest size, largest alignment), in first-seen order.
+fn common_blocks(inputs: &[Input<'_>], globals: &mut Globals) -> Result<Vec<(usize, u64, u64)>> {
+    let mut out: Vec<(usize, u64, u64)> = Vec::new();
+    let strtabs = |o: u32| inputs[o as usize].strtab;
+    for (object, input) in inputs.iter().enumerate() {
+        for sym in input.symtab.iter() {
+            if sym.st_shndx != SHN_COMMON {
                 continue;
             }
             let name = input.symtab.name(&sym)?;
-            if globals.contains_key(name) {
+            let new = global(object, &sym, name, Definition::Common);
+            let (g, _) = globals.get_or_insert(globals.hash(name), name, new, strtabs);
+            if globals.defs[g].def != Definition::Common {
                 continue;
             }
             // For COMMON, st_value is the alignment.
@@ -362,12 +352,12 @@ fn common_blocks<'a>(
                     value: align,
                 });
             }
-            match out.iter_mut().find(|c| c.0 == name) {
+            match out.iter_mut().find(|c| c.0 == g) {
                 Some(c) => {
                     c.1 = c.1.max(sym.st_size);
                     c.2 = c.2.max(align);
                 }
-                None => out.push((name, sym.st_size, align)),
+                None => out.push((g, sym.st_size, align)),
             }
         }
     }

@@ -5,7 +5,7 @@
 //! GOT entry and a call stub made for every outside function (a libc
 //! function is usually too far from the mapping for a direct call).
 
-mod exports;
+mod globals;
 mod layout;
 mod relocate;
 
@@ -17,7 +17,7 @@ use super::symbols::Symbol;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
-use exports::Exports;
+use globals::Globals;
 use layout::Class;
 use std::fs::File;
 use std::path::Path;
@@ -37,8 +37,32 @@ use std::path::Path;
 /// ```
 #[derive(Debug)]
 pub struct Linked {
-    exports: Exports,
+    globals: Globals,
+    names: Names,
     mem: Reservation,
+}
+
+/// Where the names of the globals are: each object's string table, in
+/// its file (kept mapped) or copied.
+#[derive(Debug)]
+enum Names {
+    Mapped(Vec<MappedFile>, Vec<Range<usize>>),
+    Copied(Vec<Vec<u8>>),
+}
+
+impl Names {
+    /// The string table of object `o`.
+    fn strtab(&self, o: u32) -> &[u8] {
+        let o = o as usize;
+        match self {
+            Names::Mapped(files, ranges) => files
+                .get(o)
+                .zip(ranges.get(o))
+                .and_then(|(f, r)| f.get(r.clone()))
+                .unwrap_or_default(),
+            Names::Copied(tables) => tables.get(o).map(|t| &t[..]).unwrap_or_default(),
+        }
+    }
 }
 
 impl Linked {
@@ -47,7 +71,13 @@ impl Linked {
     /// with `resolver`. Every section is copied; [`load`](Linked::load)
     /// maps the large read-only ones from their files instead.
     pub fn link(objects: &[&[u8]], resolver: impl Resolver) -> Result<Linked> {
-        link(objects, &[], resolver)
+        let (globals, mem, strtabs) = link(objects, &[], resolver)?;
+        let copies = objects.iter().zip(strtabs).map(|(o, r)| o[r].to_vec());
+        Ok(Linked {
+            globals,
+            names: Names::Copied(copies.collect()),
+            mem,
+        })
     }
 
     /// Links the objects in the files at `paths`: like
@@ -76,13 +106,18 @@ impl Linked {
             views.push(view);
         }
         let bytes: Vec<&[u8]> = views.iter().map(|v| &v[..]).collect();
-        link(&bytes, &files, resolver)
+        let (globals, mem, strtabs) = link(&bytes, &files, resolver)?;
+        Ok(Linked {
+            globals,
+            names: Names::Mapped(views, strtabs),
+            mem,
+        })
     }
 
     /// The address of the global symbol `name` defined by the objects.
     pub fn address(&self, name: &str) -> Result<usize> {
-        self.exports
-            .get(name.as_bytes())
+        let g = self.globals.get(name.as_bytes(), |o| self.names.strtab(o));
+        g.map(|g| self.address_of(g))
             .ok_or_else(|| Error::NotFound {
                 name: String::from(name),
             })
@@ -90,7 +125,16 @@ impl Linked {
 
     /// The global symbols the objects define, with their addresses.
     pub fn symbols(&self) -> impl Iterator<Item = (&[u8], usize)> {
-        self.exports.iter()
+        let globals = self.globals.iter(|o| self.names.strtab(o));
+        globals.map(|(name, g)| (name, self.address_of(g)))
+    }
+
+    fn address_of(&self, g: &globals::Global) -> usize {
+        if g.in_image {
+            (self.mem.start() as u64).wrapping_add(g.value) as usize
+        } else {
+            g.value as usize
+        }
     }
 
     /// The address range the linked code owns.
@@ -113,13 +157,23 @@ impl Linked {
 }
 
 /// Links `objects`; `files`, when given (one per object), are where large
-/// read-only sections are mapped from.
-fn link(objects: &[&[u8]], files: &[File], mut resolver: impl Resolver) -> Result<Linked> {
+/// read-only sections are mapped from. Returns the globals, the memory,
+/// and where each object's string table (the globals' names) is in it.
+fn link(
+    objects: &[&[u8]],
+    files: &[File],
+    mut resolver: impl Resolver,
+) -> Result<(Globals, Reservation, Vec<Range<usize>>)> {
     let inputs = layout::inputs(objects)?;
     let arch = relocate::arch_of(&inputs)?;
     let page = page_size() as u64;
-    let lay = layout::place(inputs, page, files.len() == objects.len())?;
-    let mut syms = relocate::symbols(&lay)?;
+    let strtabs = objects
+        .iter()
+        .zip(&inputs)
+        .map(|(o, i)| within(o, i.strtab))
+        .collect();
+    let mut lay = layout::place(inputs, page, files.len() == objects.len())?;
+    let mut syms = relocate::symbols(&mut lay)?;
     // The GOT (read-only once filled) and the stubs (code) get pages of
     // their own after the sections, sized for the most they may need (at
     // most an entry per relocation, a stub per outside symbol): untouched
@@ -164,8 +218,6 @@ fn link(objects: &[&[u8]], files: &[File], mut resolver: impl Resolver) -> Resul
     }
     let tables = relocate::Tables { got, stubs };
     relocate::apply(arch, &lay, &mut syms, &tables, &mut resolver, &mut mem)?;
-    let mut exports = core::mem::take(&mut syms.exports);
-    exports.set_base(base as u64);
     let r = lay.classes[Class::R as usize];
     let rx = lay.classes[Class::RX as usize];
     let protect = [
@@ -184,5 +236,16 @@ fn link(objects: &[&[u8]], files: &[File], mut resolver: impl Resolver) -> Resul
             "mprotect of linked code",
         )?;
     }
-    Ok(Linked { exports, mem })
+    Ok((lay.globals, mem, strtabs))
+}
+
+/// Where `part` (a slice of `whole`) is in `whole`; an empty range if it
+/// is not in it (an object without a symbol table).
+fn within(whole: &[u8], part: &[u8]) -> Range<usize> {
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    let range = start..start.wrapping_add(part.len());
+    match whole.get(range.clone()) {
+        Some(s) if core::ptr::eq(s.as_ptr(), part.as_ptr()) => range,
+        _ => 0..0,
+    }
 }

@@ -7,8 +7,8 @@
 use super::super::error::{Error, Result};
 use super::super::memory::Reservation;
 use super::super::resolve::Resolver;
-use super::exports::Exports;
-use super::layout::{Definition, Input, Layout};
+use super::globals::Definition;
+use super::layout::{Input, Layout};
 use crate::arch::{Arch, Inputs, Needs, PltEntry, Value};
 use crate::raw::consts::*;
 use crate::read::{Class, Relocation, RelocationTable, SymbolSection};
@@ -27,19 +27,64 @@ pub(crate) fn arch_of(inputs: &[Input<'_>]) -> Result<Arch> {
         })
 }
 
-/// What a symbol of an input means, found once per symbol.
+/// What a symbol of an input means, found once per symbol, in 8 bytes
+/// (a table entry per symbol of every input): the top two bits say what
+/// the rest is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
+struct Target(u64);
+
+/// What a [`Target`] says, decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved {
     /// At this offset in the linked image.
     Internal(u64),
     /// This absolute value.
     Absolute(u64),
-    /// Defined outside the objects: index into [`Outside`].
+    /// Defined outside the objects: index into [`Symbols::outside`].
     External(usize),
     /// A thread-local symbol (refused when a relocation uses it).
     Tls,
     /// In a section that is not loaded (refused when used).
     NotLoaded,
+    /// At an offset past any image (a hostile `st_value`).
+    OutOfRange,
+}
+
+impl Target {
+    const TAG: u64 = 3 << 62;
+    const EXTERNAL: u64 = 1 << 62;
+    const ABSOLUTE: u64 = 2 << 62;
+    const SPECIAL: u64 = 3 << 62;
+    const TLS: Target = Target(Self::SPECIAL);
+    const NOT_LOADED: Target = Target(Self::SPECIAL | 1);
+    const OUT_OF_RANGE: Target = Target(Self::SPECIAL | 2);
+    /// The absolute value 0 (index 0 of the absolute values).
+    const ZERO: Target = Target(Self::ABSOLUTE);
+
+    fn internal(at: u64) -> Target {
+        if at & Self::TAG == 0 {
+            Target(at)
+        } else {
+            Self::OUT_OF_RANGE
+        }
+    }
+
+    /// The outside symbol's index, if it is one.
+    fn external(self) -> Option<usize> {
+        (self.0 & Self::TAG == Self::EXTERNAL).then_some((self.0 & !Self::TAG) as usize)
+    }
+
+    fn decode(self, absolutes: &[u64]) -> Resolved {
+        let rest = self.0 & !Self::TAG;
+        match self.0 & Self::TAG {
+            0 => Resolved::Internal(rest),
+            Self::EXTERNAL => Resolved::External(rest as usize),
+            Self::ABSOLUTE => Resolved::Absolute(absolutes[rest as usize]),
+            _ if self == Self::TLS => Resolved::Tls,
+            _ if self == Self::NOT_LOADED => Resolved::NotLoaded,
+            _ => Resolved::OutOfRange,
+        }
+    }
 }
 
 /// Outside symbols: the name, whether every reference is weak, and the
@@ -53,9 +98,9 @@ struct Outside<'a> {
 /// The symbols of every input, by object and symbol index.
 pub(crate) struct Symbols<'a> {
     targets: Vec<Vec<Target>>,
+    /// The values of absolute symbols ([`Target`]s point here).
+    absolutes: Vec<u64>,
     outside: Vec<Outside<'a>>,
-    /// The global definitions, by name.
-    pub exports: Exports,
 }
 
 impl Symbols<'_> {
@@ -63,48 +108,81 @@ impl Symbols<'_> {
     pub(crate) fn outside_count(&self) -> u64 {
         self.outside.len() as u64
     }
+
+    fn absolute(&mut self, value: u64) -> Target {
+        if value == 0 {
+            return Target::ZERO;
+        }
+        self.absolutes.push(value);
+        Target(Target::ABSOLUTE | (self.absolutes.len() - 1) as u64)
+    }
+
+    /// Where a symbol defined in `input` is (`None` if undefined there).
+    fn defined(
+        &mut self,
+        input: &Input<'_>,
+        index: usize,
+        sym: &crate::read::Symbol,
+    ) -> Result<Option<Target>> {
+        Ok(match input.symtab.section(index, sym)? {
+            SymbolSection::Section(i) => match input.placed.get(i as usize).copied().flatten() {
+                Some(at) => Some(Target::internal(at.wrapping_add(sym.st_value))),
+                None => Some(Target::NOT_LOADED),
+            },
+            SymbolSection::Absolute => Some(self.absolute(sym.st_value)),
+            _ => None,
+        })
+    }
 }
 
-/// Resolves every symbol of every input once: locals to their own
-/// section, globals to the definition the layout chose, the rest to an
-/// outside name (one entry per name).
-pub(crate) fn symbols<'a>(lay: &Layout<'a>) -> Result<Symbols<'a>> {
-    let mut outside: Vec<Outside<'a>> = Vec::new();
+/// Resolves every symbol of every input once: locals and strong
+/// definitions to their own section, other globals to the definition the
+/// layout chose, the rest to an outside name (one entry per name); then
+/// sets the value of every global the objects define.
+pub(crate) fn symbols<'a>(lay: &mut Layout<'a>) -> Result<Symbols<'a>> {
+    let mut syms = Symbols {
+        targets: Vec::with_capacity(lay.inputs.len()),
+        absolutes: alloc::vec![0],
+        outside: Vec::new(),
+    };
     let mut by_name: HashMap<&'a [u8], usize> = HashMap::new();
-    let mut targets = Vec::with_capacity(lay.inputs.len());
-    let mut exports = Exports::with_capacity(lay.globals.len());
-    for (object, input) in lay.inputs.iter().enumerate() {
-        let chosen = &lay.chosen[object];
+    let inputs = &lay.inputs;
+    let strtabs = |o: u32| inputs[o as usize].strtab;
+    for input in inputs {
         let mut mine = Vec::with_capacity(input.symtab.len());
         for (index, sym) in input.symtab.iter().enumerate() {
+            // A strong definition in a kept section is its name's (two
+            // are an error): no look-up by name.
+            let strong = sym.bind() == STB_GLOBAL && sym.st_shndx != SHN_COMMON;
+            let own = if strong && sym.st_shndx != SHN_UNDEF {
+                syms.defined(input, index, &sym)?
+                    .filter(|&t| t != Target::NOT_LOADED)
+            } else {
+                None
+            };
             let t = if index == 0 {
-                Target::Absolute(0)
+                Target::ZERO
             } else if sym.kind() == STT_TLS {
-                Target::Tls
+                Target::TLS
             } else if sym.bind() == STB_LOCAL {
-                defined(input, index, &sym)?.unwrap_or(Target::Absolute(0))
-            } else if chosen.get(index).copied().unwrap_or(false) {
-                // The definition of its name: exported, found without
-                // a look-up.
-                let t = defined(input, index, &sym)?.unwrap_or(Target::Absolute(0));
-                let name = input.symtab.name(&sym)?;
-                match t {
-                    Target::Internal(at) => exports.push(name, at, true),
-                    Target::Absolute(v) => exports.push(name, v, false),
-                    _ => exports.push(name, 0, false),
-                }
+                syms.defined(input, index, &sym)?.unwrap_or(Target::ZERO)
+            } else if let Some(t) = own {
                 t
             } else {
                 let name = input.symtab.name(&sym)?;
-                match lay.globals.get(name) {
-                    Some(Definition::Object { object, symbol, .. }) => {
-                        let def = &lay.inputs[*object];
-                        let s = def.symtab.get(*symbol)?;
-                        defined(def, *symbol, &s)?.unwrap_or(Target::Absolute(0))
-                    }
-                    Some(Definition::Common(at)) => Target::Internal(*at),
+                match lay.globals.get(name, strtabs).copied() {
+                    Some(g) => match g.def {
+                        Definition::Symbol { symbol, .. } => {
+                            let def = &inputs[g.object as usize];
+                            let s = def.symtab.get(symbol as usize)?;
+                            syms.defined(def, symbol as usize, &s)?
+                                .unwrap_or(Target::ZERO)
+                        }
+                        Definition::Common => Target::internal(g.value),
+                    },
                     None => {
                         let weak = sym.bind() == STB_WEAK;
+                        let outside = &mut syms.outside;
                         let i = *by_name.entry(name).or_insert_with(|| {
                             outside.push(Outside {
                                 name,
@@ -114,36 +192,25 @@ pub(crate) fn symbols<'a>(lay: &Layout<'a>) -> Result<Symbols<'a>> {
                             outside.len() - 1
                         });
                         outside[i].weak &= weak;
-                        Target::External(i)
+                        Target(Target::EXTERNAL | i as u64)
                     }
                 }
             };
             mine.push(t);
         }
-        targets.push(mine);
+        syms.targets.push(mine);
     }
-    for (name, def) in &lay.globals {
-        if let Definition::Common(at) = *def {
-            exports.push(name, at, true);
+    for g in &mut lay.globals.defs {
+        if let Definition::Symbol { symbol, .. } = g.def {
+            let t = syms.targets[g.object as usize][symbol as usize];
+            (g.value, g.in_image) = match t.decode(&syms.absolutes) {
+                Resolved::Internal(at) => (at, true),
+                Resolved::Absolute(v) => (v, false),
+                _ => (0, false),
+            };
         }
     }
-    Ok(Symbols {
-        targets,
-        outside,
-        exports,
-    })
-}
-
-/// Where a symbol defined in `input` is (`None` if undefined there).
-fn defined(input: &Input<'_>, index: usize, sym: &crate::read::Symbol) -> Result<Option<Target>> {
-    Ok(match input.symtab.section(index, sym)? {
-        SymbolSection::Section(i) => match input.placed.get(i as usize).copied().flatten() {
-            Some(at) => Some(Target::Internal(at.wrapping_add(sym.st_value))),
-            None => Some(Target::NotLoaded),
-        },
-        SymbolSection::Absolute => Some(Target::Absolute(sym.st_value)),
-        _ => None,
-    })
+    Ok(syms)
 }
 
 /// Where the GOT and the call stubs go, and how many each may hold.
@@ -159,22 +226,36 @@ struct Pass<'l, 'a> {
     arch: Arch,
     base: u64,
     tables: &'l Tables,
-    word: u64,
     stub_size: u64,
+    endian: crate::read::Endian,
+    /// The GOT's entries, written once every relocation is applied (the
+    /// pass holds the section being relocated mutably meanwhile).
+    got_values: Vec<u64>,
     /// GOT slots by the value they hold (S, or S + A on AArch64): two
     /// references wanting the same value share an entry.
     got: HashMap<u64, u64>,
-    /// Stub index by outside symbol.
-    stubs: HashMap<usize, u64>,
+    /// The call stubs, written after the relocations like the GOT.
+    stubs: Vec<PltEntry>,
+    /// Stub index by outside symbol (`u32::MAX`: none yet).
+    stub_of: Vec<u32>,
     syms: &'l mut Symbols<'a>,
+}
+
+/// A relocation section being applied: its object's symbols, and where
+/// the section it patches is in the image.
+struct Place<'i, 'a> {
+    input: &'i Input<'a>,
+    targets: &'i [Target],
+    /// The image offset of the patched section.
+    at: u64,
 }
 
 impl Pass<'_, '_> {
     fn address(&mut self, t: Target, r: &Relocation, resolver: &mut dyn Resolver) -> Result<u64> {
-        Ok(match t {
-            Target::Internal(at) => self.base.wrapping_add(at),
-            Target::Absolute(v) => v,
-            Target::External(i) => {
+        Ok(match t.decode(&self.syms.absolutes) {
+            Resolved::Internal(at) => self.base.wrapping_add(at),
+            Resolved::Absolute(v) => v,
+            Resolved::External(i) => {
                 let o = &mut self.syms.outside[i];
                 match o.address {
                     Some(a) => a,
@@ -189,14 +270,20 @@ impl Pass<'_, '_> {
                     }
                 }
             }
-            Target::Tls => {
+            Resolved::Tls => {
                 return Err(Error::Tls {
                     segment: r.symbol as usize,
                 });
             }
-            Target::NotLoaded => {
+            Resolved::NotLoaded => {
                 return Err(Error::Unsupported {
                     what: "symbol in a section that is not loaded (or discarded), symbol",
+                    value: r.symbol.into(),
+                });
+            }
+            Resolved::OutOfRange => {
+                return Err(Error::Unsupported {
+                    what: "symbol value past its section, symbol",
                     value: r.symbol.into(),
                 });
             }
@@ -204,38 +291,132 @@ impl Pass<'_, '_> {
     }
 
     /// The address of the GOT entry holding `value`, made if new.
-    fn got_entry(&mut self, value: u64, mem: &Reservation) -> Result<u64> {
-        let next = self.got.len() as u64;
+    fn got_entry(&mut self, value: u64) -> u64 {
+        let next = self.got_values.len() as u64;
         let slot = *self.got.entry(value).or_insert(next);
-        let at = self.base + self.tables.got + self.word * slot;
         if slot == next {
-            mem.write(at as usize, &value.to_ne_bytes()[..self.word as usize])?;
+            self.got_values.push(value);
         }
-        Ok(at)
+        self.base + self.tables.got + self.arch.word() * slot
     }
 
     /// The address of the call stub for outside symbol `i` at `target`.
-    fn stub(&mut self, i: usize, target: u64, mem: &mut Reservation) -> Result<u64> {
-        if let Some(j) = self.stubs.get(&i) {
-            return Ok(self.base + self.tables.stubs + self.stub_size * j);
+    fn stub(&mut self, i: usize, target: u64) -> u64 {
+        let start = self.base + self.tables.stubs;
+        let j = self.stub_of[i];
+        if j != u32::MAX {
+            return start + self.stub_size * u64::from(j);
         }
-        let j = self.stubs.len() as u64;
-        self.stubs.insert(i, j);
-        let slot = self.got_entry(target, mem)?;
-        let addr = self.base + self.tables.stubs + self.stub_size * j;
-        let e = PltEntry {
+        let j = self.stubs.len() as u32;
+        self.stub_of[i] = j;
+        let slot = self.got_entry(target);
+        let addr = start + self.stub_size * u64::from(j);
+        self.stubs.push(PltEntry {
             plt: addr,
             got_plt: self.base + self.tables.got,
             addr,
             slot,
-            index: j as u32,
+            index: j,
+        });
+        addr
+    }
+
+    /// Applies relocation `r` (number `index` of its table) to `bytes`,
+    /// the section it patches.
+    fn one(
+        &mut self,
+        bytes: &mut [u8],
+        place: &Place<'_, '_>,
+        index: usize,
+        r: &Relocation,
+        resolver: &mut dyn Resolver,
+    ) -> Result<()> {
+        let Some(howto) = self.arch.howto(r.kind) else {
+            return Err(Error::UnknownRelocation {
+                table: "object relocation section",
+                index,
+                offset: r.offset,
+                kind: r.kind,
+            });
         };
+        let size = howto.field.size();
+        let field = usize::try_from(r.offset)
+            .ok()
+            .and_then(|start| bytes.get_mut(start..start.checked_add(size)?));
+        let Some(field) = field else {
+            return Err(Error::BadTarget {
+                table: "object relocation section",
+                offset: r.offset,
+            });
+        };
+        let Some(&t) = place.targets.get(r.symbol as usize) else {
+            return Err(Error::Unsupported {
+                what: "relocation symbol index past the symbol table, symbol",
+                value: r.symbol.into(),
+            });
+        };
+        let Some(a) = r.addend else {
+            return Err(Error::Unsupported {
+                what: "relocation without an explicit addend (CREL without addends), type",
+                value: r.kind.into(),
+            });
+        };
+        let mut s = self.address(t, r, resolver)?;
+        let mut g = 0;
+        match howto.needs {
+            // A call to an outside function goes through a stub (it may be
+            // out of the call's reach); an unresolved weak one stays 0.
+            Needs::Plt => {
+                if let (Some(i), true) = (t.external(), s != 0) {
+                    s = self.stub(i, s);
+                }
+            }
+            Needs::Got => {
+                // AArch64's entries hold S + A (one per symbol and addend);
+                // x86-64's and RISC-V's hold S, the addend applying to G.
+                let holds_addend = self.arch.got_entry_has_addend()
+                    && matches!(howto.value, Value::Got | Value::GotPage);
+                let value = if holds_addend {
+                    s.wrapping_add(a as u64)
+                } else {
+                    s
+                };
+                g = self.got_entry(value);
+            }
+            Needs::Nothing | Needs::GotBase => {}
+        }
+        let z = match howto.value {
+            Value::Size => place.input.symtab.get(r.symbol as usize)?.st_size,
+            _ => 0,
+        };
+        let q = Inputs {
+            s,
+            a,
+            p: self.base + place.at + r.offset,
+            g,
+            got: self.base + self.tables.got,
+            z,
+        };
+        howto
+            .apply(&q, field, self.endian)
+            .map_err(|problem| relocation_error(String::new(), r.offset, r.kind, problem))
+    }
+
+    /// Writes the GOT entries and the stubs the relocations asked for.
+    fn write_tables(&self, mem: &mut Reservation) -> Result<()> {
+        let word = self.arch.word() as usize;
+        for (slot, value) in self.got_values.iter().enumerate() {
+            let at = self.base as usize + self.tables.got as usize + word * slot;
+            mem.write(at, &value.to_ne_bytes()[..word])?;
+        }
         let arch = self.arch;
-        mem.patch(addr as usize, self.stub_size as usize, |out| {
-            arch.write_plt_entry(out, &e)
-        })?
-        .map_err(|problem| relocation_error(String::from("stub"), addr, 0, problem))?;
-        Ok(addr)
+        for e in &self.stubs {
+            mem.patch(e.addr as usize, self.stub_size as usize, |out| {
+                arch.write_plt_entry(out, e)
+            })?
+            .map_err(|problem| relocation_error(String::from("stub"), e.addr, 0, problem))?;
+        }
+        Ok(())
     }
 }
 
@@ -250,15 +431,17 @@ pub(crate) fn apply(
     mem: &mut Reservation,
 ) -> Result<()> {
     let endian = lay.inputs.first().map(|i| i.elf.endian());
-    let endian = endian.unwrap_or(crate::read::Endian::Little);
+    let outside = syms.outside.len();
     let mut pass = Pass {
         arch,
         base: mem.start() as u64,
         tables,
-        word: arch.word(),
         stub_size: arch.plt_layout().entry_size,
+        endian: endian.unwrap_or(crate::read::Endian::Little),
+        got_values: Vec::new(),
         got: HashMap::new(),
-        stubs: HashMap::new(),
+        stubs: Vec::new(),
+        stub_of: alloc::vec![u32::MAX; outside],
         syms,
     };
     for (object, input) in lay.inputs.iter().enumerate() {
@@ -274,138 +457,43 @@ pub(crate) fn apply(
             let Some(table) = input.elf.relocation_table(&sec)? else {
                 continue;
             };
-            let size = input.elf.section(target)?.header().sh_size;
-            let one = |pass: &mut Pass<'_, '_>,
-                       mem: &mut Reservation,
-                       resolver: &mut dyn Resolver,
-                       index: usize,
-                       r: &Relocation|
-             -> Result<()> {
-                let place = Place {
-                    input,
-                    object,
-                    index,
-                    at,
-                    size,
-                };
-                relocate_one(pass, mem, resolver, &place, r, endian).map_err(|e| match e {
-                    Error::Relocation {
-                        offset,
-                        kind,
-                        problem,
-                        ..
-                    } => {
-                        let name = input.elf.section(target).and_then(|s| s.name());
-                        let name = name.map(|n| String::from_utf8_lossy(n).into_owned());
-                        relocation_error(name.unwrap_or_default(), offset, kind, problem)
-                    }
-                    e => e,
-                })
+            let size = input.elf.section(target)?.header().sh_size as usize;
+            // The targets are moved out for the section's pass (the pass
+            // borrows the symbols mutably for outside addresses).
+            let targets = core::mem::take(&mut pass.syms.targets[object]);
+            let place = Place {
+                input,
+                targets: &targets,
+                at,
             };
-            match table {
-                RelocationTable::Fixed(t) => {
-                    for (index, r) in t.iter().enumerate() {
-                        one(&mut pass, mem, resolver, index, &r)?;
-                    }
+            let addr = pass.base as usize + at as usize;
+            let done = mem.patch(addr, size, |bytes| match table {
+                RelocationTable::Fixed(t) => t
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, r)| pass.one(bytes, &place, i, &r, resolver)),
+                RelocationTable::Crel(t) => t
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, r)| pass.one(bytes, &place, i, &r?, resolver)),
+            });
+            pass.syms.targets[object] = targets;
+            done?.map_err(|e| match e {
+                Error::Relocation {
+                    offset,
+                    kind,
+                    problem,
+                    ..
+                } => {
+                    let name = input.elf.section(target).and_then(|s| s.name());
+                    let name = name.map(|n| String::from_utf8_lossy(n).into_owned());
+                    relocation_error(name.unwrap_or_default(), offset, kind, problem)
                 }
-                RelocationTable::Crel(t) => {
-                    for (index, r) in t.iter().enumerate() {
-                        one(&mut pass, mem, resolver, index, &r?)?;
-                    }
-                }
-            }
+                e => e,
+            })?;
         }
     }
-    Ok(())
-}
-
-/// The section a relocation patches: its object, the relocation's index,
-/// its offset in the image and its size.
-struct Place<'i, 'a> {
-    input: &'i Input<'a>,
-    object: usize,
-    index: usize,
-    at: u64,
-    size: u64,
-}
-
-fn relocate_one(
-    pass: &mut Pass<'_, '_>,
-    mem: &mut Reservation,
-    resolver: &mut dyn Resolver,
-    place: &Place<'_, '_>,
-    r: &Relocation,
-    endian: crate::read::Endian,
-) -> Result<()> {
-    let Some(howto) = pass.arch.howto(r.kind) else {
-        return Err(Error::UnknownRelocation {
-            table: "object relocation section",
-            index: place.index,
-            offset: r.offset,
-            kind: r.kind,
-        });
-    };
-    let field = howto.field.size() as u64;
-    if r.offset.checked_add(field).is_none_or(|e| e > place.size) {
-        return Err(Error::BadTarget {
-            table: "object relocation section",
-            offset: r.offset,
-        });
-    }
-    let targets = &pass.syms.targets[place.object];
-    let t = targets
-        .get(r.symbol as usize)
-        .copied()
-        .ok_or(Error::Unsupported {
-            what: "relocation symbol index past the symbol table, symbol",
-            value: r.symbol.into(),
-        })?;
-    let Some(a) = r.addend else {
-        return Err(Error::Unsupported {
-            what: "relocation without an explicit addend (CREL without addends), type",
-            value: r.kind.into(),
-        });
-    };
-    let mut s = pass.address(t, r, resolver)?;
-    let mut g = 0;
-    match howto.needs {
-        // A call to an outside function goes through a stub (it may be
-        // out of the call's reach); an unresolved weak one stays 0.
-        Needs::Plt => {
-            if let (Target::External(i), true) = (t, s != 0) {
-                s = pass.stub(i, s, mem)?;
-            }
-        }
-        Needs::Got => {
-            // AArch64's entries hold S + A (one per symbol and addend);
-            // x86-64's and RISC-V's hold S, the addend applying to G.
-            let holds_addend = pass.arch.got_entry_has_addend()
-                && matches!(howto.value, Value::Got | Value::GotPage);
-            let value = if holds_addend {
-                s.wrapping_add(a as u64)
-            } else {
-                s
-            };
-            g = pass.got_entry(value, mem)?;
-        }
-        Needs::Nothing | Needs::GotBase => {}
-    }
-    let z = match howto.value {
-        Value::Size => place.input.symtab.get(r.symbol as usize)?.st_size,
-        _ => 0,
-    };
-    let q = Inputs {
-        s,
-        a,
-        p: pass.base + place.at + r.offset,
-        g,
-        got: pass.base + pass.tables.got,
-        z,
-    };
-    mem.patch(q.p as usize, field as usize, |bytes| {
-        howto.apply(&q, bytes, endian)
-    })?
-    .map_err(|problem| relocation_error(String::new(), r.offset, r.kind, problem))
+    pass.write_tables(mem)
 }
 
 fn relocation_error(section: String, offset: u64, kind: u32, problem: crate::arch::Error) -> Error {
