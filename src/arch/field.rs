@@ -18,6 +18,7 @@ pub enum Check {
 
 impl Check {
     /// Whether `value` fits `bits` bits.
+    #[inline]
     pub fn fits(self, value: u64, bits: u32) -> bool {
         if bits >= 64 {
             return true;
@@ -34,6 +35,7 @@ impl Check {
     }
 
     /// `Ok` if `value` fits `bits` bits, else [`Error::OutOfRange`].
+    #[inline]
     pub fn check(self, value: u64, bits: u32) -> Result<(), Error> {
         if self.fits(value, bits) {
             Ok(())
@@ -47,6 +49,7 @@ impl Check {
 }
 
 /// Writes the low `size` bytes of `value` into `place` in `endian` order.
+#[inline]
 pub(super) fn put_data(
     place: &mut [u8],
     value: u64,
@@ -55,12 +58,29 @@ pub(super) fn put_data(
     endian: Endian,
 ) -> Result<(), Error> {
     check.check(value, u32::from(size) * 8)?;
+    // The common fields as fixed-size stores (no copy of a length known
+    // only at run time): a loader applies thousands of these.
+    match (size, endian) {
+        (4, Endian::Little) => return store(place, (value as u32).to_le_bytes()),
+        (8, Endian::Little) => return store(place, value.to_le_bytes()),
+        _ => {}
+    }
     let n = usize::from(size).min(8);
     let place = place.get_mut(..n).ok_or(Error::Truncated { need: size })?;
     match endian {
         Endian::Little => place.copy_from_slice(&value.to_le_bytes()[..n]),
         Endian::Big => place.copy_from_slice(&value.to_be_bytes()[8 - n..]),
     }
+    Ok(())
+}
+
+/// Stores `bytes` at the start of `place`.
+#[inline]
+fn store<const N: usize>(place: &mut [u8], bytes: [u8; N]) -> Result<(), Error> {
+    let field = place
+        .first_chunk_mut::<N>()
+        .ok_or(Error::Truncated { need: N as u8 })?;
+    *field = bytes;
     Ok(())
 }
 

@@ -159,6 +159,7 @@ impl Value {
     /// does not fit). For [`FieldAdd`](Value::FieldAdd) and
     /// [`FieldSub`](Value::FieldSub), the amount added or taken off:
     /// [`Howto::apply`] reads the field.
+    #[inline]
     pub fn compute(self, q: &Inputs) -> u64 {
         let a = q.a as u64;
         let page = |x: u64| x & !0xfff;
@@ -222,6 +223,7 @@ pub enum Field {
 
 impl Field {
     /// The number of bytes the field spans from the place.
+    #[inline]
     pub fn size(self) -> usize {
         match self {
             Field::Data { size, .. } => size.into(),
@@ -234,6 +236,7 @@ impl Field {
     /// `place`, keeping the bits around it (read-modify-write). Data words
     /// follow `endian`; AArch64 and RISC-V instructions are always
     /// little-endian.
+    #[inline]
     pub fn patch(self, place: &mut [u8], value: u64, endian: Endian) -> Result<(), Error> {
         let place = place.get_mut(..self.size()).ok_or(Error::Truncated {
             need: self.size() as u8,
@@ -246,6 +249,7 @@ impl Field {
     }
 
     /// The value a data field holds now (for the fields that add to it).
+    #[inline]
     pub fn read(self, place: &[u8], endian: Endian) -> Result<u64, Error> {
         let need = self.size();
         let b = place
@@ -325,6 +329,7 @@ impl Howto {
     }
 
     /// Computes the value from `q` and patches it into `place`.
+    #[inline]
     pub fn apply(&self, q: &Inputs, place: &mut [u8], endian: Endian) -> Result<(), Error> {
         let v = self.value.compute(q);
         let v = match self.value {

@@ -184,6 +184,25 @@ impl Reservation {
         prot: Prot,
         what: &'static str,
     ) -> Result<()> {
+        self.map_file_with(addr, len, file, offset, prot, false, what)
+    }
+
+    /// [`map_file`](Self::map_file), with every page read in at once when
+    /// `populate`; with `prot` writable, that makes the private copy of
+    /// each page at once too (in the kernel, from the page cache: for
+    /// pages about to be patched throughout, cheaper than zeroed pages
+    /// and a copy through a view of the file).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn map_file_with(
+        &self,
+        addr: usize,
+        len: usize,
+        file: impl AsFd,
+        offset: u64,
+        prot: Prot,
+        populate: bool,
+        what: &'static str,
+    ) -> Result<()> {
         let p = self.check(addr, len)?;
         // SAFETY: MAP_FIXED replaces pages inside this reservation only
         // (checked above); they hold no Rust object, and no reference into
@@ -193,7 +212,7 @@ impl Reservation {
                 p,
                 len,
                 prot.map(),
-                MapFlags::PRIVATE | MapFlags::FIXED,
+                MapFlags::PRIVATE | MapFlags::FIXED | populate_flag(populate),
                 file,
                 offset,
             )

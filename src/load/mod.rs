@@ -35,7 +35,7 @@ pub use error::{Error, Result};
 pub use image::{Image, MappedSegment};
 pub use mapped::MappedFile;
 pub use memory::{Prot, page_size};
-pub use object::Linked;
+pub use object::{LinkOptions, Linked};
 pub use plan::LoadOptions;
 pub use resolve::{NoSymbols, Resolver};
 pub use symbols::Symbol;

@@ -11,6 +11,7 @@ mod refusals;
 mod shared;
 #[path = "../common/tools.rs"]
 mod tools;
+mod unwind;
 
 pub use tools::require;
 

@@ -29,8 +29,10 @@ pub(crate) struct Input<'a> {
     pub relocated: Vec<bool>,
 }
 
-/// A section mapped from its file rather than copied: a large read-only
-/// or code section that no relocation patches.
+/// A section mapped from its file rather than copied: a large section
+/// with bytes in the file. One that relocations patch is mapped writable
+/// and copied in by the kernel at once (then protected); one they do not
+/// is mapped with its final protection and paged in when touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MappedSection {
     /// The input it comes from.
@@ -41,8 +43,10 @@ pub(crate) struct MappedSection {
     pub offset: u64,
     /// The length of the mapping (whole pages).
     pub len: u64,
-    /// Whether it is code.
-    pub exec: bool,
+    /// Its permission class (what its pages end as).
+    pub class: Class,
+    /// Whether relocations patch it.
+    pub relocated: bool,
 }
 
 /// Sections at least this large are mapped from the file (when there is
@@ -61,11 +65,26 @@ pub(crate) struct Layout<'a> {
     pub copied_end: u64,
     /// Sections mapped from their files, after the copied classes.
     pub mapped: Vec<MappedSection>,
+    /// The image offsets of the unwind tables kept (each followed by a
+    /// zero word).
+    pub unwind_tables: Vec<u64>,
     /// The largest alignment asked for.
     pub align: u64,
     /// The end of the last class (a page boundary): the GOT and the stubs
     /// go after it.
     pub end: u64,
+}
+
+impl Class {
+    /// The protection its pages end with.
+    pub(crate) fn prot(self) -> super::super::memory::Prot {
+        use super::super::memory::Prot;
+        match self {
+            Class::R => Prot::R,
+            Class::RX => Prot::RX,
+            Class::RW => Prot::RW,
+        }
+    }
 }
 
 /// The class of an allocated section.
@@ -81,7 +100,10 @@ fn class_of(s: &Section<'_>) -> Class {
 
 /// Parses the objects and drops the members of COMDAT groups whose
 /// signature an earlier object already had.
-pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
+///
+/// Unwind tables (`.eh_frame`) are kept only if `unwind`: nothing reads
+/// them otherwise (see [`LinkOptions`](super::LinkOptions)).
+pub(crate) fn inputs<'a>(objects: &[&'a [u8]], unwind: bool) -> Result<Vec<Input<'a>>> {
     let mut seen: HashSet<&'a [u8]> = HashSet::new();
     let mut out = Vec::new();
     for bytes in objects {
@@ -134,6 +156,9 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
         for sec in elf.sections().skip(1) {
             let h = sec.header();
             if sec.header().is_alloc() && !discarded[sec.index()] && h.sh_type != SHT_GROUP {
+                if !unwind && is_unwind_table(&elf, &sec) {
+                    continue;
+                }
                 if h.sh_flags & SHF_TLS != 0 {
                     return Err(Error::Tls {
                         segment: sec.index(),
@@ -153,10 +178,18 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]]) -> Result<Vec<Input<'a>>> {
     Ok(out)
 }
 
+/// Whether `sec` is an unwind table (`.eh_frame`).
+pub(crate) fn is_unwind_table(elf: &ElfFile<'_>, sec: &Section<'_>) -> bool {
+    let h = sec.header();
+    (h.sh_type == SHT_X86_64_UNWIND && elf.machine() == EM_X86_64)
+        || (h.sh_type == SHT_PROGBITS && sec.name().is_ok_and(|n| n == b".eh_frame"))
+}
+
 /// Lays the kept sections out by class, and the COMMON blocks after class
-/// RW, each class starting on a new page; with `mappable`, large read-only
-/// sections no relocation patches go after them, each on pages of its own
-/// at an address congruent to its file offset, to be mapped from the file.
+/// RW, each class starting on a new page; with `mappable`, large sections
+/// with bytes in the file go after them, by class, each on pages of its
+/// own at an address congruent to its file offset, to be mapped from the
+/// file.
 pub(crate) fn place<'a>(
     mut inputs: Vec<Input<'a>>,
     page: u64,
@@ -169,6 +202,7 @@ pub(crate) fn place<'a>(
     let mut copies = Vec::new();
     let mut align = page;
     let mut to_map = Vec::new();
+    let mut unwind_tables = Vec::new();
     for class in [Class::R, Class::RX, Class::RW] {
         let start = at;
         // Sections with bytes first, zeros (NOBITS) last.
@@ -191,16 +225,18 @@ pub(crate) fn place<'a>(
                         });
                     }
                     align = align.max(a);
+                    // Unwind tables are copied, with a zero word after
+                    // each (the end the unwinder looks for).
+                    let unwind = is_unwind_table(&input.elf, &sec);
                     let map = mappable
-                        && class != Class::RW
+                        && !unwind
                         && h.sh_type == SHT_PROGBITS
                         && h.sh_size >= MAP_AT_LEAST
-                        && !input.relocated[i]
                         && a <= page
                         && h.sh_offset % a == 0
                         && sec.data().is_ok();
                     if map {
-                        to_map.push((object, i));
+                        to_map.push((class, object, i));
                         continue;
                     }
                     at = at.next_multiple_of(a);
@@ -208,10 +244,18 @@ pub(crate) fn place<'a>(
                     if !nobits {
                         copies.push((at, sec.data()?));
                     }
-                    at = at.checked_add(h.sh_size).ok_or(Error::Unsupported {
-                        what: "section size, sh_size",
-                        value: h.sh_size,
-                    })?;
+                    let room = if unwind {
+                        unwind_tables.push(at);
+                        h.sh_size.checked_add(4)
+                    } else {
+                        Some(h.sh_size)
+                    };
+                    at = room
+                        .and_then(|n| at.checked_add(n))
+                        .ok_or(Error::Unsupported {
+                            what: "section size, sh_size",
+                            value: h.sh_size,
+                        })?;
                 }
             }
         }
@@ -232,7 +276,9 @@ pub(crate) fn place<'a>(
     }
     let copied_end = at;
     let mut mapped = Vec::with_capacity(to_map.len());
-    for (object, i) in to_map {
+    // By class, so that neighbours end with the same protection.
+    to_map.sort_by_key(|m| m.0);
+    for (class, object, i) in to_map {
         let input = &mut inputs[object];
         let sec = input.elf.section(i)?;
         let h = sec.header();
@@ -244,7 +290,8 @@ pub(crate) fn place<'a>(
             at,
             offset: first,
             len,
-            exec: h.is_execute(),
+            class,
+            relocated: input.relocated[i],
         });
         at += len;
     }
@@ -255,6 +302,7 @@ pub(crate) fn place<'a>(
         copies,
         copied_end,
         mapped,
+        unwind_tables,
         align,
         end: at,
     })

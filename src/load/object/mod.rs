@@ -8,6 +8,7 @@
 mod globals;
 mod layout;
 mod relocate;
+mod unwind;
 
 use super::error::{Error, Result};
 use super::mapped::MappedFile;
@@ -39,9 +40,43 @@ use std::path::Path;
 pub struct Linked {
     globals: Globals,
     names: Names,
+    /// The unwind tables registered (deregistered on drop).
+    frames: Vec<usize>,
     mem: Reservation,
 }
 
+impl Drop for Linked {
+    fn drop(&mut self) {
+        // Before `mem` unmaps the tables.
+        unwind::deregister(&self.frames);
+    }
+}
+
+/// How [`Linked`] links: what the caller asks for beyond the code and
+/// data.
+///
+/// ```no_run
+/// use elfin::load::{LinkOptions, Linked};
+/// // C++ or Rust code that throws or panics through the linked code.
+/// let options = LinkOptions { unwind_tables: true };
+/// let linked = Linked::load_with(&["callbacks.o"], |_: &[u8], _: Option<&[u8]>| None, &options)?;
+/// # Ok::<(), elfin::load::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    /// Load the objects' unwind tables (`.eh_frame`), relocate them and
+    /// register them with the unwinder (libgcc's `__register_frame`;
+    /// GNU/Linux only, refused elsewhere), so that C++ exceptions and Rust
+    /// panics can unwind through the linked code. Off by default: a
+    /// linked object is not in the list the unwinder searches
+    /// (`dl_iterate_phdr`), so its tables are useless unless registered,
+    /// and a JIT that never unwinds through its code should not pay for
+    /// them (a third of the relocations of typical C code, and their
+    /// pages). Without them, a panic that reaches the linked code aborts
+    /// the process (the unwinder finds no frame information): callers
+    /// whose code throws or panics across it must turn this on.
+    pub unwind_tables: bool,
+}
 /// Where the names of the globals are: each object's string table, in
 /// its file (kept mapped) or copied.
 #[derive(Debug)]
@@ -71,26 +106,40 @@ impl Linked {
     /// with `resolver`. Every section is copied; [`load`](Linked::load)
     /// maps the large read-only ones from their files instead.
     pub fn link(objects: &[&[u8]], resolver: impl Resolver) -> Result<Linked> {
-        let (globals, mem, strtabs) = link(objects, &[], resolver)?;
+        Linked::link_with(objects, resolver, &LinkOptions::default())
+    }
+
+    /// [`link`](Linked::link) with `options`.
+    pub fn link_with(
+        objects: &[&[u8]],
+        resolver: impl Resolver,
+        options: &LinkOptions,
+    ) -> Result<Linked> {
+        let (parts, strtabs) = link(objects, &[], resolver, options)?;
         let copies = objects.iter().zip(strtabs).map(|(o, r)| o[r].to_vec());
-        Ok(Linked {
-            globals,
-            names: Names::Copied(copies.collect()),
-            mem,
-        })
+        Ok(parts.into_linked(Names::Copied(copies.collect())))
     }
 
     /// Links the objects in the files at `paths`: like
     /// [`link`](Linked::link), but the files are mapped rather than read,
-    /// and their large read-only sections that no relocation patches
-    /// (`.rodata`, code without relocations) are mapped from the file
-    /// (shared with other processes, paged in when touched) rather than
-    /// copied.
+    /// and their large sections are mapped from the file rather than
+    /// copied: those no relocation patches (`.rodata`, code without
+    /// relocations) shared with other processes and paged in when
+    /// touched, the others copied by the kernel as they are mapped.
     ///
     /// Like every file mapping, this assumes nobody truncates or rewrites
     /// the files while they are linked and afterwards (see
     /// [`MappedFile`](super::MappedFile)).
     pub fn load<P: AsRef<Path>>(paths: &[P], resolver: impl Resolver) -> Result<Linked> {
+        Linked::load_with(paths, resolver, &LinkOptions::default())
+    }
+
+    /// [`load`](Linked::load) with `options`.
+    pub fn load_with<P: AsRef<Path>>(
+        paths: &[P],
+        resolver: impl Resolver,
+        options: &LinkOptions,
+    ) -> Result<Linked> {
         let mut files = Vec::with_capacity(paths.len());
         let mut views = Vec::with_capacity(paths.len());
         for p in paths {
@@ -106,12 +155,8 @@ impl Linked {
             views.push(view);
         }
         let bytes: Vec<&[u8]> = views.iter().map(|v| &v[..]).collect();
-        let (globals, mem, strtabs) = link(&bytes, &files, resolver)?;
-        Ok(Linked {
-            globals,
-            names: Names::Mapped(views, strtabs),
-            mem,
-        })
+        let (parts, strtabs) = link(&bytes, &files, resolver, options)?;
+        Ok(parts.into_linked(Names::Mapped(views, strtabs)))
     }
 
     /// The address of the global symbol `name` defined by the objects.
@@ -156,15 +201,34 @@ impl Linked {
     }
 }
 
+/// A [`Linked`] but for the names of its globals.
+struct Parts {
+    globals: Globals,
+    frames: Vec<usize>,
+    mem: Reservation,
+}
+
+impl Parts {
+    fn into_linked(self, names: Names) -> Linked {
+        Linked {
+            globals: self.globals,
+            names,
+            frames: self.frames,
+            mem: self.mem,
+        }
+    }
+}
+
 /// Links `objects`; `files`, when given (one per object), are where large
-/// read-only sections are mapped from. Returns the globals, the memory,
-/// and where each object's string table (the globals' names) is in it.
+/// sections are mapped from. Returns the linked parts and where each
+/// object's string table (the globals' names) is in it.
 fn link(
     objects: &[&[u8]],
     files: &[File],
     mut resolver: impl Resolver,
-) -> Result<(Globals, Reservation, Vec<Range<usize>>)> {
-    let inputs = layout::inputs(objects)?;
+    options: &LinkOptions,
+) -> Result<(Parts, Vec<Range<usize>>)> {
+    let inputs = layout::inputs(objects, options.unwind_tables)?;
     let arch = relocate::arch_of(&inputs)?;
     let page = page_size() as u64;
     let strtabs = objects
@@ -197,13 +261,18 @@ fn link(
         "mmap of the linked objects",
     )?;
     for m in &lay.mapped {
-        let prot = if m.exec { Prot::RX } else { Prot::R };
-        mem.map_file(
+        let prot = if m.relocated {
+            Prot::RW
+        } else {
+            m.class.prot()
+        };
+        mem.map_file_with(
             base + m.at as usize,
             m.len as usize,
             &files[m.object],
             m.offset,
             prot,
+            m.relocated,
             "mmap of an object's section",
         )?;
     }
@@ -220,12 +289,15 @@ fn link(
     relocate::apply(arch, &lay, &mut syms, &tables, &mut resolver, &mut mem)?;
     let r = lay.classes[Class::R as usize];
     let rx = lay.classes[Class::RX as usize];
+    let relocated = lay.mapped.iter().filter(|m| m.relocated);
     let protect = [
         (r.0, r.1, Prot::R),
         (rx.0, rx.1, Prot::RX),
         (got, stubs - got, Prot::R),
         (stubs, len - stubs, Prot::RX),
-    ];
+    ]
+    .into_iter()
+    .chain(relocated.map(|m| (m.at, m.len, m.class.prot())));
     for (start, size, prot) in protect {
         // On AArch64 the kernel makes instruction and data caches agree
         // for pages it maps executable.
@@ -236,7 +308,18 @@ fn link(
             "mprotect of linked code",
         )?;
     }
-    Ok((lay.globals, mem, strtabs))
+    let frames: Vec<usize> = lay
+        .unwind_tables
+        .iter()
+        .map(|&at| base + at as usize)
+        .collect();
+    unwind::register(&frames)?;
+    let parts = Parts {
+        globals: lay.globals,
+        frames,
+        mem,
+    };
+    Ok((parts, strtabs))
 }
 
 /// Where `part` (a slice of `whole`) is in `whole`; an empty range if it
