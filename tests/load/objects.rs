@@ -43,6 +43,34 @@ fn clang_object() {
     link_and_call("clang-19", &["-c", "-O2"], "clang.o");
 }
 
+/// Relocations in CREL sections (`SHT_CREL`, what clang's integrated
+/// assembler writes with `--crel`; GNU as 2.40 has no such option).
+#[test]
+fn clang_crel_object() {
+    if !(require(c_code::tools()) && require(&["clang-19", "llvm-readelf-19"])) {
+        return;
+    }
+    let crel = ["-c", "-O2", "-Wa,--crel,--allow-experimental-crel"];
+    let obj = c_code::build("clang-19", &crel, "clang-crel.o");
+    // llvm-readelf says the relocations are CREL, none RELA.
+    let out = std::process::Command::new("llvm-readelf-19")
+        .arg("-S")
+        .arg(&obj)
+        .output()
+        .unwrap();
+    let sections = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sections.contains(".crel.text") && sections.contains(" CREL "),
+        "{sections}"
+    );
+    assert!(!sections.contains(" RELA "), "{sections}");
+    let bytes = std::fs::read(&obj).unwrap();
+    let linked = Linked::link(&[&bytes[..]], dlsym_default).unwrap();
+    // SAFETY: lib.c's functions, linked.
+    let got = unsafe { c_code::calls(|n| linked.address(n).unwrap()) };
+    assert_eq!(got, c_code::expected());
+}
+
 #[test]
 fn gcc_non_pic_object() {
     if c_code::AARCH64 {

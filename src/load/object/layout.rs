@@ -23,6 +23,9 @@ pub(crate) struct Input<'a> {
     pub symtab: SymbolTable<'a>,
     /// The bytes of its symbols' string table.
     pub strtab: &'a [u8],
+    /// The index of its first non-local symbol (`sh_info` of the symbol
+    /// table; a hint only).
+    pub first_global: usize,
     /// Per section index: its offset in the image, if placed.
     pub placed: Vec<Option<u64>>,
     /// Per section index: whether a relocation section patches it.
@@ -57,6 +60,9 @@ const MAP_AT_LEAST: u64 = 16 * 1024;
 pub(crate) struct Layout<'a> {
     pub inputs: Vec<Input<'a>>,
     pub globals: Globals,
+    /// How many undefined references to global names there are (at
+    /// most one call stub each).
+    pub undefined: u64,
     /// Offset and size of each class's pages.
     pub classes: [(u64, u64); 3],
     /// Bytes of file data to copy: (image offset, bytes).
@@ -167,9 +173,13 @@ pub(crate) fn inputs<'a>(objects: &[&'a [u8]], unwind: bool) -> Result<Vec<Input
                 placed[sec.index()] = Some(0);
             }
         }
+        let first_global = elf
+            .section_by_type(SHT_SYMTAB)
+            .map_or(0, |s| s.header().sh_info as usize);
         out.push(Input {
             elf,
             strtab: symtab.strings().data(),
+            first_global,
             symtab,
             placed,
             relocated,
@@ -195,8 +205,8 @@ pub(crate) fn place<'a>(
     page: u64,
     mappable: bool,
 ) -> Result<Layout<'a>> {
-    let mut globals = definitions(&inputs)?;
-    let commons = common_blocks(&inputs, &mut globals)?;
+    let (mut globals, found, undefined) = definitions(&inputs)?;
+    let commons = common_blocks(&inputs, &mut globals, &found)?;
     let mut at = 0u64;
     let mut classes = [(0, 0); 3];
     let mut copies = Vec::new();
@@ -298,6 +308,7 @@ pub(crate) fn place<'a>(
     Ok(Layout {
         inputs,
         globals,
+        undefined,
         classes,
         copies,
         copied_end,
@@ -310,18 +321,32 @@ pub(crate) fn place<'a>(
 
 /// The defining symbol of every global name: a strong definition over a
 /// weak one, the first of two weak ones; two strong ones are an error.
-fn definitions(inputs: &[Input<'_>]) -> Result<Globals> {
-    // Sized for every global symbol at once: no rehash while filling it.
+fn definitions(inputs: &[Input<'_>]) -> Result<(Globals, Vec<(usize, usize)>, u64)> {
+    // Sized for every symbol past the locals (a hint: which symbols are
+    // global is checked one by one below): no rehash while filling it.
     let count = inputs
         .iter()
-        .map(|i| i.symtab.iter().filter(|s| s.bind() != STB_LOCAL).count())
+        .map(|i| i.symtab.len().saturating_sub(i.first_global))
         .sum();
     let mut globals = Globals::with_capacity(count);
+    let mut commons = Vec::new();
+    let mut undefined = 0u64;
     let strtabs = |o: u32| inputs[o as usize].strtab;
     for (object, input) in inputs.iter().enumerate() {
         for (symbol, sym) in input.symtab.iter().enumerate() {
             if sym.bind() == STB_LOCAL {
                 continue;
+            }
+            match sym.st_shndx {
+                SHN_UNDEF => {
+                    undefined += 1;
+                    continue;
+                }
+                SHN_COMMON => {
+                    commons.push((object, symbol));
+                    continue;
+                }
+                _ => {}
             }
             let defined = match input.symtab.section(symbol, &sym)? {
                 SymbolSection::Section(i) => {
@@ -331,6 +356,8 @@ fn definitions(inputs: &[Input<'_>]) -> Result<Globals> {
                 _ => false,
             };
             if !defined {
+                // Found by name, or outside (then perhaps called).
+                undefined += 1;
                 continue;
             }
             let name = input.symtab.name(&sym)?;
@@ -361,7 +388,7 @@ fn definitions(inputs: &[Input<'_>]) -> Result<Globals> {
             }
         }
     }
-    Ok(globals)
+    Ok((globals, commons, undefined))
 }
 
 /// A global named `name`, symbol `sym` of `object`, defined by `def`.
@@ -376,37 +403,39 @@ fn global(object: usize, sym: &crate::read::Symbol, name: &[u8], def: Definition
     }
 }
 
-/// COMMON symbols no section defines, added to `globals`: (global index,
-/// largest size, largest alignment), in first-seen order.
-fn common_blocks(inputs: &[Input<'_>], globals: &mut Globals) -> Result<Vec<(usize, u64, u64)>> {
+/// COMMON symbols (`found`: object and symbol index) no section
+/// defines, added to `globals`: (global index, largest size, largest
+/// alignment), in first-seen order.
+fn common_blocks(
+    inputs: &[Input<'_>],
+    globals: &mut Globals,
+    found: &[(usize, usize)],
+) -> Result<Vec<(usize, u64, u64)>> {
     let mut out: Vec<(usize, u64, u64)> = Vec::new();
     let strtabs = |o: u32| inputs[o as usize].strtab;
-    for (object, input) in inputs.iter().enumerate() {
-        for sym in input.symtab.iter() {
-            if sym.st_shndx != SHN_COMMON {
-                continue;
+    for &(object, symbol) in found {
+        let input = &inputs[object];
+        let sym = input.symtab.get(symbol)?;
+        let name = input.symtab.name(&sym)?;
+        let new = global(object, &sym, name, Definition::Common);
+        let (g, _) = globals.get_or_insert(globals.hash(name), name, new, strtabs);
+        if globals.defs[g].def != Definition::Common {
+            continue;
+        }
+        // For COMMON, st_value is the alignment.
+        let align = sym.st_value.max(1);
+        if !align.is_power_of_two() || align > 1 << 30 {
+            return Err(Error::Unsupported {
+                what: "COMMON alignment, st_value",
+                value: align,
+            });
+        }
+        match out.iter_mut().find(|c| c.0 == g) {
+            Some(c) => {
+                c.1 = c.1.max(sym.st_size);
+                c.2 = c.2.max(align);
             }
-            let name = input.symtab.name(&sym)?;
-            let new = global(object, &sym, name, Definition::Common);
-            let (g, _) = globals.get_or_insert(globals.hash(name), name, new, strtabs);
-            if globals.defs[g].def != Definition::Common {
-                continue;
-            }
-            // For COMMON, st_value is the alignment.
-            let align = sym.st_value.max(1);
-            if !align.is_power_of_two() || align > 1 << 30 {
-                return Err(Error::Unsupported {
-                    what: "COMMON alignment, st_value",
-                    value: align,
-                });
-            }
-            match out.iter_mut().find(|c| c.0 == g) {
-                Some(c) => {
-                    c.1 = c.1.max(sym.st_size);
-                    c.2 = c.2.max(align);
-                }
-                None => out.push((g, sym.st_size, align)),
-            }
+            None => out.push((g, sym.st_size, align)),
         }
     }
     Ok(out)

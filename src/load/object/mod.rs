@@ -246,7 +246,7 @@ fn link(
     let got = lay.end;
     let stubs = (got + relocations * arch.word()).next_multiple_of(page);
     let stub_size = arch.plt_layout().entry_size;
-    let len = (stubs + syms.outside_count() * stub_size)
+    let len = (stubs + lay.undefined * stub_size)
         .next_multiple_of(page)
         .max(page);
     let mut mem = Reservation::new(len as usize, lay.align as usize, None)?;

@@ -9,7 +9,7 @@ use super::super::memory::Reservation;
 use super::super::resolve::Resolver;
 use super::globals::Definition;
 use super::layout::{Input, Layout};
-use crate::arch::{Arch, Inputs, Needs, PltEntry, Value};
+use crate::arch::{Arch, Field, Howto, Inputs, Needs, PltEntry, Value};
 use crate::raw::consts::*;
 use crate::read::{Class, Relocation, RelocationTable, SymbolSection};
 use alloc::string::String;
@@ -58,6 +58,8 @@ impl Target {
     const TLS: Target = Target(Self::SPECIAL);
     const NOT_LOADED: Target = Target(Self::SPECIAL | 1);
     const OUT_OF_RANGE: Target = Target(Self::SPECIAL | 2);
+    /// Not resolved yet.
+    const UNRESOLVED: Target = Target(Self::SPECIAL | 3);
     /// The absolute value 0 (index 0 of the absolute values).
     const ZERO: Target = Target(Self::ABSOLUTE);
 
@@ -93,22 +95,23 @@ struct Outside<'a> {
     name: &'a [u8],
     weak: bool,
     address: Option<u64>,
+    /// The resolver did not know it (so far only weak references asked).
+    missing: bool,
 }
 
-/// The symbols of every input, by object and symbol index.
+/// The symbols of every input, by object and symbol index, each resolved
+/// the first time a relocation uses it (most symbols of an object are
+/// never used by one).
 pub(crate) struct Symbols<'a> {
     targets: Vec<Vec<Target>>,
     /// The values of absolute symbols ([`Target`]s point here).
     absolutes: Vec<u64>,
     outside: Vec<Outside<'a>>,
+    /// Outside symbols by name.
+    by_name: HashMap<&'a [u8], usize>,
 }
 
-impl Symbols<'_> {
-    /// How many outside symbols there are (at most one call stub each).
-    pub(crate) fn outside_count(&self) -> u64 {
-        self.outside.len() as u64
-    }
-
+impl<'a> Symbols<'a> {
     fn absolute(&mut self, value: u64) -> Target {
         if value == 0 {
             return Target::ZERO;
@@ -135,82 +138,93 @@ impl Symbols<'_> {
     }
 }
 
-/// Resolves every symbol of every input once: locals and strong
-/// definitions to their own section, other globals to the definition the
-/// layout chose, the rest to an outside name (one entry per name); then
-/// sets the value of every global the objects define.
+/// The symbols of `lay`'s inputs, none resolved yet; the value of every
+/// global name the objects define, set in `lay`.
 pub(crate) fn symbols<'a>(lay: &mut Layout<'a>) -> Result<Symbols<'a>> {
     let mut syms = Symbols {
-        targets: Vec::with_capacity(lay.inputs.len()),
+        targets: lay
+            .inputs
+            .iter()
+            .map(|i| alloc::vec![Target::UNRESOLVED; i.symtab.len()])
+            .collect(),
         absolutes: alloc::vec![0],
         outside: Vec::new(),
+        by_name: HashMap::new(),
     };
-    let mut by_name: HashMap<&'a [u8], usize> = HashMap::new();
     let inputs = &lay.inputs;
-    let strtabs = |o: u32| inputs[o as usize].strtab;
-    for input in inputs {
-        let mut mine = Vec::with_capacity(input.symtab.len());
-        for (index, sym) in input.symtab.iter().enumerate() {
-            // A strong definition in a kept section is its name's (two
-            // are an error): no look-up by name.
-            let strong = sym.bind() == STB_GLOBAL && sym.st_shndx != SHN_COMMON;
-            let own = if strong && sym.st_shndx != SHN_UNDEF {
-                syms.defined(input, index, &sym)?
-                    .filter(|&t| t != Target::NOT_LOADED)
-            } else {
-                None
-            };
-            let t = if index == 0 {
-                Target::ZERO
-            } else if sym.kind() == STT_TLS {
-                Target::TLS
-            } else if sym.bind() == STB_LOCAL {
-                syms.defined(input, index, &sym)?.unwrap_or(Target::ZERO)
-            } else if let Some(t) = own {
-                t
-            } else {
-                let name = input.symtab.name(&sym)?;
-                match lay.globals.get(name, strtabs).copied() {
-                    Some(g) => match g.def {
-                        Definition::Symbol { symbol, .. } => {
-                            let def = &inputs[g.object as usize];
-                            let s = def.symtab.get(symbol as usize)?;
-                            syms.defined(def, symbol as usize, &s)?
-                                .unwrap_or(Target::ZERO)
-                        }
-                        Definition::Common => Target::internal(g.value),
-                    },
-                    None => {
-                        let weak = sym.bind() == STB_WEAK;
-                        let outside = &mut syms.outside;
-                        let i = *by_name.entry(name).or_insert_with(|| {
-                            outside.push(Outside {
-                                name,
-                                weak: true,
-                                address: None,
-                            });
-                            outside.len() - 1
-                        });
-                        outside[i].weak &= weak;
-                        Target(Target::EXTERNAL | i as u64)
-                    }
-                }
-            };
-            mine.push(t);
-        }
-        syms.targets.push(mine);
-    }
     for g in &mut lay.globals.defs {
         if let Definition::Symbol { symbol, .. } = g.def {
-            let t = syms.targets[g.object as usize][symbol as usize];
-            (g.value, g.in_image) = match t.decode(&syms.absolutes) {
-                Resolved::Internal(at) => (at, true),
-                Resolved::Absolute(v) => (v, false),
+            let input = &inputs[g.object as usize];
+            let sym = input.symtab.get(symbol as usize)?;
+            let t = syms.defined(input, symbol as usize, &sym)?;
+            (g.value, g.in_image) = match t.map(|t| t.decode(&syms.absolutes)) {
+                Some(Resolved::Internal(at)) => (at, true),
+                Some(Resolved::Absolute(v)) => (v, false),
                 _ => (0, false),
             };
         }
     }
     Ok(syms)
+}
+
+impl<'a> Symbols<'a> {
+    /// Resolves symbol `index` of input `object`: locals and strong
+    /// definitions to their own section, other globals to the definition
+    /// the layout chose, the rest to an outside name (one entry per name).
+    fn resolve(&mut self, lay: &Layout<'a>, object: usize, index: usize) -> Result<Target> {
+        let input = &lay.inputs[object];
+        let sym = input.symtab.get(index)?;
+        // A strong definition in a kept section is its name's (two are an
+        // error): no look-up by name.
+        let strong = sym.bind() == STB_GLOBAL && sym.st_shndx != SHN_COMMON;
+        let own = if strong && sym.st_shndx != SHN_UNDEF {
+            self.defined(input, index, &sym)?
+                .filter(|&t| t != Target::NOT_LOADED)
+        } else {
+            None
+        };
+        Ok(if index == 0 {
+            Target::ZERO
+        } else if sym.kind() == STT_TLS {
+            Target::TLS
+        } else if sym.bind() == STB_LOCAL {
+            self.defined(input, index, &sym)?.unwrap_or(Target::ZERO)
+        } else if let Some(t) = own {
+            t
+        } else {
+            let name = input.symtab.name(&sym)?;
+            let inputs = &lay.inputs;
+            let strtabs = |o: u32| inputs[o as usize].strtab;
+            match lay.globals.get(name, strtabs).copied() {
+                Some(g) => match g.def {
+                    Definition::Symbol { symbol, .. } => {
+                        let def = &inputs[g.object as usize];
+                        let s = def.symtab.get(symbol as usize)?;
+                        self.defined(def, symbol as usize, &s)?
+                            .unwrap_or(Target::ZERO)
+                    }
+                    Definition::Common => Target::internal(g.value),
+                },
+                None => {
+                    let weak = sym.bind() == STB_WEAK;
+                    let outside = &mut self.outside;
+                    let i = *self.by_name.entry(name).or_insert_with(|| {
+                        outside.push(Outside {
+                            name,
+                            weak: true,
+                            address: None,
+                            missing: false,
+                        });
+                        outside.len() - 1
+                    });
+                    // Weak only if every reference is: with one strong
+                    // reference, an unknown name is an error.
+                    outside[i].weak &= weak;
+                    Target(Target::EXTERNAL | i as u64)
+                }
+            }
+        })
+    }
 }
 
 /// Where the GOT and the call stubs go, and how many each may hold.
@@ -238,19 +252,23 @@ struct Pass<'l, 'a> {
     stubs: Vec<PltEntry>,
     /// Stub index by outside symbol (`u32::MAX`: none yet).
     stub_of: Vec<u32>,
+    lay: &'l Layout<'a>,
     syms: &'l mut Symbols<'a>,
+    /// The last two relocation types seen and how to apply them.
+    howtos: [(u32, Howto); 2],
 }
 
 /// A relocation section being applied: its object's symbols, and where
 /// the section it patches is in the image.
 struct Place<'i, 'a> {
     input: &'i Input<'a>,
-    targets: &'i [Target],
+    object: usize,
+    targets: &'i mut [Target],
     /// The image offset of the patched section.
     at: u64,
 }
 
-impl Pass<'_, '_> {
+impl<'a> Pass<'_, 'a> {
     fn address(&mut self, t: Target, r: &Relocation, resolver: &mut dyn Resolver) -> Result<u64> {
         Ok(match t.decode(&self.syms.absolutes) {
             Resolved::Internal(at) => self.base.wrapping_add(at),
@@ -258,11 +276,19 @@ impl Pass<'_, '_> {
             Resolved::External(i) => {
                 let o = &mut self.syms.outside[i];
                 match o.address {
+                    // A strong reference resolved after weak ones found
+                    // nothing is an error, as it would have been first.
+                    Some(_) if o.missing && !o.weak => {
+                        return Err(Error::undefined(o.name, None, r.offset));
+                    }
                     Some(a) => a,
                     None => {
                         let a = match resolver.resolve(o.name, None) {
                             Some(a) => a as u64,
-                            None if o.weak => 0,
+                            None if o.weak => {
+                                o.missing = true;
+                                0
+                            }
                             None => return Err(Error::undefined(o.name, None, r.offset)),
                         };
                         o.address = Some(a);
@@ -303,6 +329,11 @@ impl Pass<'_, '_> {
     /// The address of the call stub for outside symbol `i` at `target`.
     fn stub(&mut self, i: usize, target: u64) -> u64 {
         let start = self.base + self.tables.stubs;
+        if i >= self.stub_of.len() {
+            // More outside names than the layout counted: the stub is
+            // past the pages reserved and writing it is refused.
+            self.stub_of.resize(i + 1, u32::MAX);
+        }
         let j = self.stub_of[i];
         if j != u32::MAX {
             return start + self.stub_size * u64::from(j);
@@ -321,17 +352,32 @@ impl Pass<'_, '_> {
         addr
     }
 
+    /// How relocation type `kind` is applied: the last two types are kept
+    /// (code alternates between a few types; the look-up is a large
+    /// `match`).
+    #[inline]
+    fn howto(&mut self, kind: u32) -> Option<Howto> {
+        for &(k, h) in &self.howtos {
+            if k == kind {
+                return Some(h);
+            }
+        }
+        let h = self.arch.howto(kind)?;
+        self.howtos = [(kind, h), self.howtos[0]];
+        Some(h)
+    }
+
     /// Applies relocation `r` (number `index` of its table) to `bytes`,
     /// the section it patches.
     fn one(
         &mut self,
         bytes: &mut [u8],
-        place: &Place<'_, '_>,
+        place: &mut Place<'_, 'a>,
         index: usize,
         r: &Relocation,
         resolver: &mut dyn Resolver,
     ) -> Result<()> {
-        let Some(howto) = self.arch.howto(r.kind) else {
+        let Some(howto) = self.howto(r.kind) else {
             return Err(Error::UnknownRelocation {
                 table: "object relocation section",
                 index,
@@ -354,6 +400,15 @@ impl Pass<'_, '_> {
                 what: "relocation symbol index past the symbol table, symbol",
                 value: r.symbol.into(),
             });
+        };
+        let t = if t == Target::UNRESOLVED {
+            let t = self
+                .syms
+                .resolve(self.lay, place.object, r.symbol as usize)?;
+            place.targets[r.symbol as usize] = t;
+            t
+        } else {
+            t
         };
         let Some(a) = r.addend else {
             return Err(Error::Unsupported {
@@ -422,16 +477,16 @@ impl Pass<'_, '_> {
 
 /// Applies every relocation of every placed section, making GOT entries
 /// and stubs as they are asked for.
-pub(crate) fn apply(
+pub(crate) fn apply<'a>(
     arch: Arch,
-    lay: &Layout<'_>,
-    syms: &mut Symbols<'_>,
+    lay: &Layout<'a>,
+    syms: &mut Symbols<'a>,
     tables: &Tables,
     resolver: &mut dyn Resolver,
     mem: &mut Reservation,
 ) -> Result<()> {
     let endian = lay.inputs.first().map(|i| i.elf.endian());
-    let outside = syms.outside.len();
+    let outside = lay.undefined as usize;
     let mut pass = Pass {
         arch,
         base: mem.start() as u64,
@@ -442,7 +497,19 @@ pub(crate) fn apply(
         got: HashMap::new(),
         stubs: Vec::new(),
         stub_of: alloc::vec![u32::MAX; outside],
+        lay,
         syms,
+        // Type u32::MAX is no machine's: these never match.
+        howtos: [(
+            u32::MAX,
+            Howto::new(
+                Value::None,
+                Field::Data {
+                    size: 0,
+                    check: crate::arch::Check::None,
+                },
+            ),
+        ); 2],
     };
     for (object, input) in lay.inputs.iter().enumerate() {
         for sec in input.elf.sections() {
@@ -460,10 +527,11 @@ pub(crate) fn apply(
             let size = input.elf.section(target)?.header().sh_size as usize;
             // The targets are moved out for the section's pass (the pass
             // borrows the symbols mutably for outside addresses).
-            let targets = core::mem::take(&mut pass.syms.targets[object]);
-            let place = Place {
+            let mut targets = core::mem::take(&mut pass.syms.targets[object]);
+            let mut place = Place {
                 input,
-                targets: &targets,
+                object,
+                targets: &mut targets,
                 at,
             };
             let addr = pass.base as usize + at as usize;
@@ -471,11 +539,11 @@ pub(crate) fn apply(
                 RelocationTable::Fixed(t) => t
                     .iter()
                     .enumerate()
-                    .try_for_each(|(i, r)| pass.one(bytes, &place, i, &r, resolver)),
+                    .try_for_each(|(i, r)| pass.one(bytes, &mut place, i, &r, resolver)),
                 RelocationTable::Crel(t) => t
                     .iter()
                     .enumerate()
-                    .try_for_each(|(i, r)| pass.one(bytes, &place, i, &r?, resolver)),
+                    .try_for_each(|(i, r)| pass.one(bytes, &mut place, i, &r?, resolver)),
             });
             pass.syms.targets[object] = targets;
             done?.map_err(|e| match e {
