@@ -211,3 +211,49 @@ fn large_read_only_sections_mapped_from_the_file() {
         expected
     );
 }
+
+#[test]
+fn large_relocated_sections_mapped_from_the_file() {
+    if !require(c_code::tools()) {
+        return;
+    }
+    // Code and a table of pointers, each well past 16 KiB and patched by
+    // relocations throughout: `Linked::load` maps them privately from the
+    // file (the kernel copies them in) and relocates them in place.
+    let src = tmp("big_relocated.c");
+    let mut c = String::from("int g_0(int x) { return x; }\n");
+    for i in 1..1000 {
+        c += &format!(
+            "int g_{i}(int x) {{ static const int k[4] = {{{i}, {}, 3, 4}}; return k[x & 3] + (x > 0 ? g_{}(x - 1) : 0); }}\n",
+            i * 7,
+            i - 1
+        );
+    }
+    c += "int (*const volatile table[4000])(int) = {";
+    for i in 0..4000 {
+        c += &format!("g_{},", (i * 37) % 1000);
+    }
+    c += "};\nint through(int i, int x) { return table[i % 4000](x); }\n";
+    c += "#include <stdio.h>\nint main(void) { printf(\"%d %d %d\\n\", through(0, 5), through(1234, 9), g_999(3)); }\n";
+    std::fs::write(&src, c).unwrap();
+    let (obj, exe) = (tmp("big_relocated.o"), tmp("big_relocated"));
+    c_code::compile("gcc", &["-c", "-O2", src.to_str().unwrap()], &obj);
+    c_code::compile("gcc", &["-O2", src.to_str().unwrap()], &exe);
+    let expected = c_code::run(&exe);
+    let linked = Linked::load(&[&obj], dlsym_default).unwrap();
+    // SAFETY: `int through(int, int)` and `int g_999(int)`.
+    let (through, g) = unsafe {
+        (
+            *linked
+                .function::<extern "C" fn(i32, i32) -> i32>("through")
+                .unwrap(),
+            *linked
+                .function::<extern "C" fn(i32) -> i32>("g_999")
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        format!("{} {} {}\n", through(0, 5), through(1234, 9), g(3)),
+        expected
+    );
+}
