@@ -205,7 +205,11 @@ pub(crate) fn place<'a>(
     page: u64,
     mappable: bool,
 ) -> Result<Layout<'a>> {
-    let (mut globals, found, undefined) = definitions(&inputs)?;
+    let Definitions {
+        mut globals,
+        commons: found,
+        undefined,
+    } = definitions(&inputs)?;
     let commons = common_blocks(&inputs, &mut globals, &found)?;
     let mut at = 0u64;
     let mut classes = [(0, 0); 3];
@@ -321,7 +325,7 @@ pub(crate) fn place<'a>(
 
 /// The defining symbol of every global name: a strong definition over a
 /// weak one, the first of two weak ones; two strong ones are an error.
-fn definitions(inputs: &[Input<'_>]) -> Result<(Globals, Vec<(usize, usize)>, u64)> {
+fn definitions(inputs: &[Input<'_>]) -> Result<Definitions> {
     // Sized for every symbol past the locals (a hint: which symbols are
     // global is checked one by one below): no rehash while filling it.
     let count = inputs
@@ -388,7 +392,20 @@ fn definitions(inputs: &[Input<'_>]) -> Result<(Globals, Vec<(usize, usize)>, u6
             }
         }
     }
-    Ok((globals, commons, undefined))
+    Ok(Definitions {
+        globals,
+        commons,
+        undefined,
+    })
+}
+
+/// What [`definitions`] finds.
+struct Definitions {
+    globals: Globals,
+    /// The COMMON symbols: (object, symbol index).
+    commons: Vec<(usize, usize)>,
+    /// How many references to global names are not definitions.
+    undefined: u64,
 }
 
 /// A global named `name`, symbol `sym` of `object`, defined by `def`.
