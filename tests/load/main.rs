@@ -3,6 +3,7 @@
 #![cfg(all(feature = "load", unix))]
 
 mod built;
+mod bytes;
 mod c_code;
 mod fixes;
 mod memory;
