@@ -460,19 +460,19 @@ fn copy_segments(
     let rt = |a: u64| a.wrapping_add(bias) as usize;
     // The reservation is fresh zero pages, all writable; pages no segment
     // covers are made inaccessible again, as in a file's reservation.
+    let inaccessible = |from: u64, to: u64| {
+        mem.protect(
+            rt(from),
+            to.saturating_sub(from) as usize,
+            Prot::None,
+            "mprotect of pages no segment covers",
+        )
+    };
     let mut order: Vec<&plan::SegmentPlan> = p.segments.iter().collect();
     order.sort_unstable_by_key(|s| s.vaddr);
     let mut covered = p.low;
     for s in order {
-        let start = s.vaddr & !(page - 1);
-        if start > covered {
-            mem.protect(
-                rt(covered),
-                (start - covered) as usize,
-                Prot::None,
-                "mprotect of a gap between segments",
-            )?;
-        }
+        inaccessible(covered, s.vaddr & !(page - 1))?;
         covered = covered.max(s.end().next_multiple_of(page));
         let bytes = elf
             .data()
@@ -480,14 +480,7 @@ fn copy_segments(
             .unwrap_or_default();
         mem.write(rt(s.vaddr), bytes)?;
     }
-    let end = p.low.wrapping_add(mem.len() as u64);
-    if end > covered {
-        mem.protect(
-            rt(covered),
-            (end - covered) as usize,
-            Prot::None,
-            "mprotect of the alignment tail",
-        )?;
-    }
+    // The alignment tail of the reservation, if any.
+    inaccessible(covered, p.low.wrapping_add(mem.len() as u64))?;
     Ok(alloc::vec![Some(Prot::RW); p.segments.len()])
 }
