@@ -6,8 +6,14 @@ use elfin::load::{Image, NoSymbols, Prot};
 
 const PAGE: u64 = 0x1000;
 
-/// A 64-bit x86-64 ET_DYN with two `PT_LOAD`s, listed out of order, 64 KiB
-/// aligned, two pages apart: the code (`mov eax, 7; ret`) at 0x3000 and the
+/// The host's `e_machine` and a function returning 7.
+#[cfg(target_arch = "x86_64")]
+const MACHINE_AND_CODE: (u16, &[u8]) = (62, &[0xb8, 7, 0, 0, 0, 0xc3]); // mov eax, 7; ret
+#[cfg(target_arch = "aarch64")]
+const MACHINE_AND_CODE: (u16, &[u8]) = (183, &[0xe0, 0x00, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6]); // mov w0, #7; ret
+
+/// A 64-bit little-endian ET_DYN with two `PT_LOAD`s, listed out of
+/// order, 64 KiB aligned, two pages apart: the code at 0x3000 and the
 /// headers at 0.
 fn gapped_image() -> Vec<u8> {
     let mut f = vec![0u8; 0x1010];
@@ -22,7 +28,8 @@ fn gapped_image() -> Vec<u8> {
     let put64 =
         |f: &mut Vec<u8>, at: usize, v: u64| f[at..at + 8].copy_from_slice(&v.to_le_bytes());
     put16(&mut f, 16, 3); // ET_DYN
-    put16(&mut f, 18, 62); // EM_X86_64
+    let (machine, code) = MACHINE_AND_CODE;
+    put16(&mut f, 18, machine);
     put32(&mut f, 20, 1);
     put64(&mut f, 24, 0x3000); // e_entry
     put64(&mut f, 32, 64); // e_phoff
@@ -43,7 +50,7 @@ fn gapped_image() -> Vec<u8> {
         put64(&mut f, at + 40, size);
         put64(&mut f, at + 48, 0x10000);
     }
-    f[0x1000..0x1006].copy_from_slice(&[0xb8, 7, 0, 0, 0, 0xc3]);
+    f[0x1000..0x1000 + code.len()].copy_from_slice(code);
     f
 }
 
@@ -65,12 +72,11 @@ fn perms_at(addr: usize) -> String {
 }
 
 #[test]
-#[cfg(target_arch = "x86_64")]
 fn gaps_between_segments_stay_inaccessible() {
     let image = Image::from_bytes(&gapped_image(), NoSymbols).unwrap();
     let base = image.bias();
     assert_eq!(base % 0x10000, 0, "the 64 KiB alignment is honoured");
-    // SAFETY: the entry is `mov eax, 7; ret`.
+    // SAFETY: the entry is the function returning 7.
     let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(image.entry()) };
     assert_eq!(f(), 7);
     assert_eq!(perms_at(base), "r--p");
