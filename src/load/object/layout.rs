@@ -76,6 +76,9 @@ pub(crate) struct Layout<'a> {
     pub unwind_tables: Vec<u64>,
     /// The largest alignment asked for.
     pub align: u64,
+    /// Where the COMMON blocks start (a page boundary after every
+    /// section): zero pages up to the GOT.
+    pub commons_start: u64,
     /// The end of the last class (a page boundary): the GOT and the stubs
     /// go after it.
     pub end: u64,
@@ -205,12 +208,6 @@ pub(crate) fn place<'a>(
     page: u64,
     mappable: bool,
 ) -> Result<Layout<'a>> {
-    let Definitions {
-        mut globals,
-        commons: found,
-        undefined,
-    } = definitions(&inputs)?;
-    let commons = common_blocks(&inputs, &mut globals, &found)?;
     let mut at = 0u64;
     let mut classes = [(0, 0); 3];
     let mut copies = Vec::new();
@@ -273,18 +270,6 @@ pub(crate) fn place<'a>(
                 }
             }
         }
-        if class == Class::RW {
-            for &(g, size, a) in &commons {
-                align = align.max(a);
-                at = at.next_multiple_of(a);
-                globals.defs[g].value = at;
-                globals.defs[g].in_image = true;
-                at = at.checked_add(size).ok_or(Error::Unsupported {
-                    what: "COMMON size, st_size",
-                    value: size,
-                })?;
-            }
-        }
         classes[class as usize] = (start, at.next_multiple_of(page) - start);
         at = at.next_multiple_of(page);
     }
@@ -309,10 +294,31 @@ pub(crate) fn place<'a>(
         });
         at += len;
     }
+    // Every section placed: each definition's value is known as it is
+    // chosen. COMMON blocks go last, on zero pages of their own.
+    let Definitions {
+        mut globals,
+        commons: found,
+        undefined,
+    } = definitions(&inputs)?;
+    let commons = common_blocks(&inputs, &mut globals, &found)?;
+    let commons_start = at;
+    for &(g, size, a) in &commons {
+        align = align.max(a);
+        at = at.next_multiple_of(a);
+        globals.defs[g].value = at;
+        globals.defs[g].in_image = true;
+        at = at.checked_add(size).ok_or(Error::Unsupported {
+            what: "COMMON size, st_size",
+            value: size,
+        })?;
+    }
+    at = at.next_multiple_of(page);
     Ok(Layout {
         inputs,
         globals,
         undefined,
+        commons_start,
         classes,
         copies,
         copied_end,
@@ -352,25 +358,29 @@ fn definitions(inputs: &[Input<'_>]) -> Result<Definitions> {
                 }
                 _ => {}
             }
-            let defined = match input.symtab.section(symbol, &sym)? {
-                SymbolSection::Section(i) => {
-                    input.placed.get(i as usize).is_some_and(|p| p.is_some())
-                }
-                SymbolSection::Absolute => true,
-                _ => false,
+            let value = match input.symtab.section(symbol, &sym)? {
+                SymbolSection::Section(i) => input
+                    .placed
+                    .get(i as usize)
+                    .copied()
+                    .flatten()
+                    .map(|at| (at.wrapping_add(sym.st_value), true)),
+                SymbolSection::Absolute => Some((sym.st_value, false)),
+                _ => None,
             };
-            if !defined {
+            let Some((value, in_image)) = value else {
                 // Found by name, or outside (then perhaps called).
                 undefined += 1;
                 continue;
-            }
+            };
             let name = input.symtab.name(&sym)?;
             let weak = sym.bind() == STB_WEAK;
             let symbol = u32::try_from(symbol).map_err(|_| Error::Unsupported {
                 what: "symbol index past 2^32, symbol",
                 value: symbol as u64,
             })?;
-            let new = global(object, &sym, name, Definition::Symbol { symbol, weak });
+            let mut new = global(object, &sym, name, Definition::Symbol { symbol, weak });
+            (new.value, new.in_image) = (value, in_image);
             // One hash of the name: the entry decides and replaces.
             let hash = globals.hash(name);
             let (i, added) = globals.get_or_insert(hash, name, new, strtabs);

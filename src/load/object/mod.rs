@@ -236,8 +236,8 @@ fn link(
         .zip(&inputs)
         .map(|(o, i)| within(o, i.strtab))
         .collect();
-    let mut lay = layout::place(inputs, page, files.len() == objects.len())?;
-    let mut syms = relocate::symbols(&mut lay)?;
+    let lay = layout::place(inputs, page, files.len() == objects.len())?;
+    let mut syms = relocate::symbols(&lay);
     // The GOT (read-only once filled) and the stubs (code) get pages of
     // their own after the sections, sized for the most they may need (at
     // most an entry per relocation, a stub per outside symbol): untouched
@@ -276,11 +276,13 @@ fn link(
             "mmap of an object's section",
         )?;
     }
+    // COMMON blocks, then the GOT and the stubs: zero pages.
+    let zeros = lay.commons_start;
     mem.map_zeros(
-        base + got as usize,
-        (len - got) as usize,
+        base + zeros as usize,
+        (len - zeros) as usize,
         Prot::RW,
-        "mmap of the GOT and stubs",
+        "mmap of the COMMON blocks, GOT and stubs",
     )?;
     for (at, bytes) in &lay.copies {
         mem.write(base + *at as usize, bytes)?;

@@ -138,10 +138,9 @@ impl<'a> Symbols<'a> {
     }
 }
 
-/// The symbols of `lay`'s inputs, none resolved yet; the value of every
-/// global name the objects define, set in `lay`.
-pub(crate) fn symbols<'a>(lay: &mut Layout<'a>) -> Result<Symbols<'a>> {
-    let mut syms = Symbols {
+/// The symbols of `lay`'s inputs, none resolved yet.
+pub(crate) fn symbols<'a>(lay: &Layout<'a>) -> Symbols<'a> {
+    Symbols {
         targets: lay
             .inputs
             .iter()
@@ -150,27 +149,14 @@ pub(crate) fn symbols<'a>(lay: &mut Layout<'a>) -> Result<Symbols<'a>> {
         absolutes: alloc::vec![0],
         outside: Vec::new(),
         by_name: HashMap::new(),
-    };
-    let inputs = &lay.inputs;
-    for g in &mut lay.globals.defs {
-        if let Definition::Symbol { symbol, .. } = g.def {
-            let input = &inputs[g.object as usize];
-            let sym = input.symtab.get(symbol as usize)?;
-            let t = syms.defined(input, symbol as usize, &sym)?;
-            (g.value, g.in_image) = match t.map(|t| t.decode(&syms.absolutes)) {
-                Some(Resolved::Internal(at)) => (at, true),
-                Some(Resolved::Absolute(v)) => (v, false),
-                _ => (0, false),
-            };
-        }
     }
-    Ok(syms)
 }
 
 impl<'a> Symbols<'a> {
     /// Resolves symbol `index` of input `object`: locals and strong
     /// definitions to their own section, other globals to the definition
     /// the layout chose, the rest to an outside name (one entry per name).
+    #[inline(never)]
     fn resolve(&mut self, lay: &Layout<'a>, object: usize, index: usize) -> Result<Target> {
         let input = &lay.inputs[object];
         let sym = input.symtab.get(index)?;
@@ -273,29 +259,7 @@ impl<'a> Pass<'_, 'a> {
         Ok(match t.decode(&self.syms.absolutes) {
             Resolved::Internal(at) => self.base.wrapping_add(at),
             Resolved::Absolute(v) => v,
-            Resolved::External(i) => {
-                let o = &mut self.syms.outside[i];
-                match o.address {
-                    // A strong reference resolved after weak ones found
-                    // nothing is an error, as it would have been first.
-                    Some(_) if o.missing && !o.weak => {
-                        return Err(Error::undefined(o.name, None, r.offset));
-                    }
-                    Some(a) => a,
-                    None => {
-                        let a = match resolver.resolve(o.name, None) {
-                            Some(a) => a as u64,
-                            None if o.weak => {
-                                o.missing = true;
-                                0
-                            }
-                            None => return Err(Error::undefined(o.name, None, r.offset)),
-                        };
-                        o.address = Some(a);
-                        a
-                    }
-                }
-            }
+            Resolved::External(i) => self.outside_address(i, r, resolver)?,
             Resolved::Tls => {
                 return Err(Error::Tls {
                     segment: r.symbol as usize,
@@ -316,7 +280,40 @@ impl<'a> Pass<'_, 'a> {
         })
     }
 
+    /// The address of outside symbol `i`, asked of the resolver the first
+    /// time (kept out of line: the common relocation is internal).
+    #[inline(never)]
+    fn outside_address(
+        &mut self,
+        i: usize,
+        r: &Relocation,
+        resolver: &mut dyn Resolver,
+    ) -> Result<u64> {
+        let o = &mut self.syms.outside[i];
+        Ok(match o.address {
+            // A strong reference resolved after weak ones found nothing
+            // is an error, as it would have been first.
+            Some(_) if o.missing && !o.weak => {
+                return Err(Error::undefined(o.name, None, r.offset));
+            }
+            Some(a) => a,
+            None => {
+                let a = match resolver.resolve(o.name, None) {
+                    Some(a) => a as u64,
+                    None if o.weak => {
+                        o.missing = true;
+                        0
+                    }
+                    None => return Err(Error::undefined(o.name, None, r.offset)),
+                };
+                o.address = Some(a);
+                a
+            }
+        })
+    }
+
     /// The address of the GOT entry holding `value`, made if new.
+    #[inline(never)]
     fn got_entry(&mut self, value: u64) -> u64 {
         let next = self.got_values.len() as u64;
         let slot = *self.got.entry(value).or_insert(next);
@@ -327,6 +324,7 @@ impl<'a> Pass<'_, 'a> {
     }
 
     /// The address of the call stub for outside symbol `i` at `target`.
+    #[inline(never)]
     fn stub(&mut self, i: usize, target: u64) -> u64 {
         let start = self.base + self.tables.stubs;
         if i >= self.stub_of.len() {
