@@ -61,9 +61,21 @@ struct Entry {
     id: usize,
 }
 
-/// The indices of `strings` in the table's order (see the module comment).
-pub(super) fn tail_order(strings: &[&[u8]], steps: &mut Steps) -> Vec<usize> {
+/// The table's order of `strings` (see the module comment).
+pub(super) struct TailOrder {
+    /// The indices of the strings, in the table's order.
+    pub(super) order: Vec<usize>,
+    /// For each position of `order`, whether its string ends the one just
+    /// before it (is a suffix of it, or equal): found from the keys the
+    /// sort compares anyway, so the merge pass reads no bytes.
+    pub(super) ends_previous: Vec<bool>,
+}
+
+/// The indices of `strings` in the table's order (see the module comment),
+/// and which of them end the string before them.
+pub(super) fn tail_order(strings: &[&[u8]], steps: &mut Steps) -> TailOrder {
     let mut v: Vec<Entry> = (0..strings.len()).map(|id| Entry { key: 0, id }).collect();
+    let mut ends_previous = alloc::vec![false; strings.len()];
     let mut scratch: Vec<Entry> = Vec::new();
     let mut groups: Vec<(usize, usize, usize)> = Vec::new();
     if v.len() > 1 {
@@ -73,6 +85,7 @@ pub(super) fn tail_order(strings: &[&[u8]], steps: &mut Steps) -> Vec<usize> {
         sort_group(
             strings,
             &mut v,
+            &mut ends_previous,
             lo,
             hi,
             depth,
@@ -81,15 +94,20 @@ pub(super) fn tail_order(strings: &[&[u8]], steps: &mut Steps) -> Vec<usize> {
             steps,
         );
     }
-    v.into_iter().map(|e| e.id).collect()
+    TailOrder {
+        order: v.into_iter().map(|e| e.id).collect(),
+        ends_previous,
+    }
 }
 
 /// Sorts `v[lo..hi]`, whose strings agree on their last `depth` bytes, on
-/// the next bytes; pushes the runs that still tie onto `groups`.
+/// the next bytes; pushes the runs that still tie onto `groups`, and marks
+/// in `ends_previous` every position this round decides.
 #[allow(clippy::too_many_arguments)]
 fn sort_group(
     strings: &[&[u8]],
     v: &mut [Entry],
+    ends_previous: &mut [bool],
     lo: usize,
     hi: usize,
     mut depth: usize,
@@ -108,6 +126,8 @@ fn sort_group(
         if group.iter().all(|e| e.key == first) {
             if !goes_on(first) {
                 // Copies of one string.
+                ends_previous[lo + 1..hi].fill(true);
+                steps.add(hi - lo);
                 return;
             }
             depth += shared_tail(strings, group, depth, steps);
@@ -124,15 +144,37 @@ fn sort_group(
         });
     }
     let mut start = 0;
-    steps.add(group.len());
+    steps.add(2 * group.len());
     while start < group.len() {
         let k = group[start].key;
         let end = start + group[start..].iter().take_while(|e| e.key == k).count();
-        if end - start > 1 && goes_on(k) {
-            groups.push((lo + start, lo + end, depth + 7));
+        if start > 0 {
+            ends_previous[lo + start] = key_ends(group[start - 1].key, k);
+        }
+        if goes_on(k) {
+            if end - start > 1 {
+                groups.push((lo + start, lo + end, depth + 7));
+            }
+        } else {
+            // Equal keys that hold the strings' last bytes: copies.
+            ends_previous[lo + start + 1..lo + end].fill(true);
         }
         start = end;
     }
+}
+
+/// Whether the strings with key `next`, sorted right after those with key
+/// `prev` (both agreeing on every byte before the keys' depth), end them:
+/// they have no bytes beyond the key, and those they have are `prev`'s.
+fn key_ends(prev: u64, next: u64) -> bool {
+    let (prev, next) = (!prev, !next);
+    let left = (next & 0xff) as u32;
+    if left > 7 || (prev & 0xff) < left as u64 {
+        return false;
+    }
+    // The high `left` bytes hold the string's last remaining bytes.
+    let mask = (!0u64).checked_shl(64 - 8 * left).unwrap_or(0);
+    (prev ^ next) & mask == 0
 }
 
 /// Whether the strings with this key have bytes beyond the key's seven.
@@ -176,9 +218,14 @@ fn shared_tail(strings: &[&[u8]], group: &[Entry], depth: usize, steps: &mut Ste
 
 /// The length of the longest common suffix of `a` and `b`, at most `cap`;
 /// eight bytes per step.
-pub(super) fn common_suffix(a: &[u8], b: &[u8], cap: usize) -> usize {
+fn common_suffix(a: &[u8], b: &[u8], cap: usize) -> usize {
     let max = cap.min(a.len()).min(b.len());
     let (a, b) = (&a[a.len() - max..], &b[b.len() - max..]);
+    // Mostly they agree all the way (copies, one long shared ending):
+    // the library's comparison checks that fastest.
+    if a == b {
+        return max;
+    }
     let (mut ca, mut cb) = (a.rchunks_exact(8), b.rchunks_exact(8));
     let mut k = 0;
     for (x, y) in (&mut ca).zip(&mut cb) {
