@@ -24,6 +24,7 @@
 //! back to full-string comparisons.
 
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 
 /// Groups at least this large are radix sorted; smaller ones by comparison
 /// (the radix sort's 8 × 256 counters cost more than the comparisons).
@@ -116,15 +117,24 @@ fn sort_group(
     steps: &mut Steps,
 ) {
     let group = &mut v[lo..hi];
-    loop {
+    let (pivot, same) = loop {
         for e in group.iter_mut() {
             e.key = key_at(strings[e.id], depth);
         }
         steps.add(8 * group.len());
-        let first = group[0].key;
         steps.add(group.len());
-        if group.iter().all(|e| e.key == first) {
-            if !goes_on(first) {
+        // A small group is sorted by comparisons, which handle many equal
+        // keys well on their own: it only asks whether all keys tie.
+        let (pivot, same) = if group.len() < RADIX_MIN {
+            let first = group[0].key;
+            let all = group.iter().all(|e| e.key == first);
+            (first, if all { group.len() } else { 0 })
+        } else {
+            let pivot = likely_majority(group);
+            (pivot, group.iter().filter(|e| e.key == pivot).count())
+        };
+        if same == group.len() {
+            if !goes_on(pivot) {
                 // Copies of one string.
                 ends_previous[lo + 1..hi].fill(true);
                 steps.add(hi - lo);
@@ -133,15 +143,16 @@ fn sort_group(
             depth += shared_tail(strings, group, depth, steps);
             continue;
         }
-        break;
-    }
-    if group.len() >= RADIX_MIN {
-        radix_sort(group, scratch, steps);
+        break (pivot, same);
+    };
+    if 2 * same >= group.len() {
+        // Mostly one key (a long shared ending that a few strings stop
+        // short of): set those aside in one pass and sort only them.
+        let (less, greater) = partition3(group, pivot, steps);
+        sort_keys(&mut group[..less], scratch, steps);
+        sort_keys(&mut group[greater..], scratch, steps);
     } else {
-        group.sort_unstable_by(|a, b| {
-            steps.add(1);
-            a.key.cmp(&b.key)
-        });
+        sort_keys(group, scratch, steps);
     }
     let mut start = 0;
     steps.add(2 * group.len());
@@ -160,6 +171,51 @@ fn sort_group(
             ends_previous[lo + start + 1..lo + end].fill(true);
         }
         start = end;
+    }
+}
+
+/// The median of the first, middle and last keys: the key most of `group`
+/// has, if one key has more than half.
+fn likely_majority(group: &[Entry]) -> u64 {
+    let (a, b, c) = (
+        group[0].key,
+        group[group.len() / 2].key,
+        group[group.len() - 1].key,
+    );
+    a.max(b).min(a.min(b).max(c))
+}
+
+/// Reorders `group` into keys below `pivot`, equal to it, and above it
+/// (one pass, swaps); returns where the equal ones start and end.
+fn partition3(group: &mut [Entry], pivot: u64, steps: &mut Steps) -> (usize, usize) {
+    let (mut less, mut i, mut greater) = (0, 0, group.len());
+    steps.add(2 * group.len());
+    while i < greater {
+        match group[i].key.cmp(&pivot) {
+            Ordering::Less => {
+                group.swap(less, i);
+                less += 1;
+                i += 1;
+            }
+            Ordering::Greater => {
+                greater -= 1;
+                group.swap(i, greater);
+            }
+            Ordering::Equal => i += 1,
+        }
+    }
+    (less, greater)
+}
+
+/// Sorts `group` by key: radix sort when large, comparisons when small.
+fn sort_keys(group: &mut [Entry], scratch: &mut Vec<Entry>, steps: &mut Steps) {
+    if group.len() >= RADIX_MIN {
+        radix_sort(group, scratch, steps);
+    } else {
+        group.sort_unstable_by(|a, b| {
+            steps.add(1);
+            a.key.cmp(&b.key)
+        });
     }
 }
 
