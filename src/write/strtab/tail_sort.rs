@@ -307,22 +307,66 @@ fn load(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Sorts by key: a least-significant-digit radix sort on the key's bytes,
-/// skipping the bytes all keys share (many: names end in few distinct
+/// A radix sort's digits, lowest first: (shift, width in bits). Eight
+/// bits each for most groups; for a large one, 12-bit digits in the
+/// middle of the key, which has few varying bits per byte (names are
+/// letters and digits), so fewer passes move every entry.
+const NARROW: [(u32, u32); 8] = [
+    (0, 8),
+    (8, 8),
+    (16, 8),
+    (24, 8),
+    (32, 8),
+    (40, 8),
+    (48, 8),
+    (56, 8),
+];
+const WIDE: [(u32, u32); 6] = [(0, 8), (8, 12), (20, 12), (32, 12), (44, 12), (56, 8)];
+
+/// Groups at least this large use [`WIDE`] digits: their 4096 counters
+/// per digit cost less than the passes they save.
+const WIDE_MIN: usize = 8192;
+
+/// Sorts by key: a least-significant-digit radix sort on the key's digits,
+/// skipping the digits all keys share (many: names end in few distinct
 /// letters, and the length byte is mostly 8).
 fn radix_sort(v: &mut [Entry], scratch: &mut Vec<Entry>, steps: &mut Steps) {
+    if v.len() >= WIDE_MIN {
+        let mut counts = alloc::vec![0usize; 2 * 256 + 4 * 4096];
+        radix_by(v, scratch, &WIDE, &mut counts, steps);
+    } else {
+        radix_by(v, scratch, &NARROW, &mut [0usize; 8 * 256], steps);
+    }
+}
+
+/// [`radix_sort`] on `digits`; `counts` has room for every digit's
+/// counters, zeroed.
+fn radix_by<const D: usize>(
+    v: &mut [Entry],
+    scratch: &mut Vec<Entry>,
+    digits: &[(u32, u32); D],
+    counts: &mut [usize],
+    steps: &mut Steps,
+) {
     let n = v.len();
-    let mut counts = [[0usize; 256]; 8];
+    let mut start = [0usize; D];
+    let mut total = 0;
+    for (at, &(_, bits)) in start.iter_mut().zip(digits) {
+        *at = total;
+        total += 1 << bits;
+    }
+    let digit = |key: u64, (shift, bits): (u32, u32)| (key >> shift) as usize & ((1 << bits) - 1);
     for e in v.iter() {
-        for (d, c) in counts.iter_mut().enumerate() {
-            c[(e.key >> (8 * d)) as u8 as usize] += 1;
+        for (&at, &d) in start.iter().zip(digits) {
+            counts[at + digit(e.key, d)] += 1;
         }
     }
-    steps.add(8 * n);
+    steps.add(D * n);
     scratch.clear();
     scratch.resize(n, Entry { key: 0, id: 0 });
     let mut in_scratch = false;
-    for (d, c) in counts.iter_mut().enumerate() {
+    for (&at, &d) in start.iter().zip(digits) {
+        let c = &mut counts[at..at + (1 << d.1)];
         if c.contains(&n) {
             continue;
         }
@@ -338,7 +382,7 @@ fn radix_sort(v: &mut [Entry], scratch: &mut Vec<Entry>, steps: &mut Steps) {
             (&*v, &mut scratch[..])
         };
         for &e in from {
-            let slot = &mut c[(e.key >> (8 * d)) as u8 as usize];
+            let slot = &mut c[digit(e.key, d)];
             to[*slot] = e;
             *slot += 1;
         }
