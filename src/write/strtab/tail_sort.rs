@@ -10,15 +10,21 @@
 //! whose strings go on is a new group, at `depth + 7`. A group whose keys
 //! all tie (copies, a long shared suffix) first skips, in one pass that
 //! compares each string with the group's first, every byte they all share,
-//! up to [`JUMP_MAX`] bytes at a time.
+//! up to [`JUMP_MAX`] bytes at a time. A large group that is mostly one
+//! key is split in three around it in one pass, and only the keys below
+//! and above it are sorted. Each round also marks, for the neighbours its
+//! keys tell apart, whether the later string ends the earlier, so laying
+//! the table out reads no bytes.
 //!
 //! Cost: a string is in a group at some depth only while it agrees with
 //! another on every byte before that depth, and each round of its group
 //! moves the depth on by at least 7 bytes; so it takes part in at most
 //! `len / 7 + 1` rounds. A round costs it one key (8 bytes read), a share
-//! of the sort (eight counting reads and at most eight moves in the radix
-//! sort of a large group; under log2([`RADIX_MIN`]) comparisons in a small
-//! one), and, when the keys all tie, at most [`JUMP_MAX`] byte comparisons.
+//! of the sort (at most eight counting reads and eight moves in the radix
+//! sort of a large group, plus a majority count and one step of the
+//! three-way split; under log2([`RADIX_MIN`]) comparisons in a small one),
+//! one mark, and, when the keys all tie, at most [`JUMP_MAX`] byte
+//! comparisons.
 //! The whole sort is therefore O(total bytes + number of strings), with a
 //! constant that does not depend on how the strings look: no input falls
 //! back to full-string comparisons.
