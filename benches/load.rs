@@ -125,6 +125,21 @@ fn dl_call(path: &CString, name: &CString, arg: i32) -> i32 {
     }
 }
 
+/// `dl_call` of bytes in memory: written to a memfd, opened through
+/// `/proc/self/fd`, closed after.
+fn memfd_dl_call(bytes: &[u8], name: &CString) -> i32 {
+    use std::io::Write;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    // SAFETY: a NUL-terminated name and no flags; the fd is owned below.
+    let fd = unsafe { libc::memfd_create(c"elfin-bench".as_ptr(), 0) };
+    assert!(fd >= 0, "memfd_create");
+    // SAFETY: a fresh descriptor nobody else owns.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    file.write_all(bytes).unwrap();
+    let path = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).unwrap();
+    dl_call(&path, name, 0)
+}
+
 fn main() {
     if Command::new("gcc").arg("--version").output().is_err() {
         println!("SKIP: load bench: gcc not found");
@@ -132,7 +147,8 @@ fn main() {
     }
     let d = dir();
     let image = d.join("built.so");
-    std::fs::write(&image, built_image()).unwrap();
+    let image_bytes = built_image();
+    std::fs::write(&image, &image_bytes).unwrap();
     let c = d.join("big.c");
     std::fs::write(&c, big_c()).unwrap();
     let obj = d.join("big.o");
@@ -166,6 +182,20 @@ fn main() {
     let follow = CString::new("follow").unwrap();
     g.bench_function("dlopen_dlsym_call", |b| {
         b.iter(|| black_box(dl_call(&image_c, &follow, 0)))
+    });
+    // The bytes a builder (a JIT) has just made, still in memory: elfin
+    // copies them into fresh pages; the dynamic linker needs a file, so
+    // its side writes them to a memfd first.
+    g.bench_function("elfin_from_bytes_resolve_call", |b| {
+        b.iter(|| {
+            let img = Image::from_bytes(&image_bytes, elfin::load::NoSymbols).unwrap();
+            // SAFETY: `int follow(void)`.
+            let f = unsafe { img.function::<extern "C" fn() -> i32>("follow").unwrap() };
+            black_box(f())
+        })
+    });
+    g.bench_function("memfd_dlopen_dlsym_call", |b| {
+        b.iter(|| black_box(memfd_dl_call(&image_bytes, &follow)))
     });
     g.finish();
 

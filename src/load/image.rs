@@ -210,9 +210,13 @@ fn build(
         _ => None,
     };
     let is_direct = direct.is_some();
-    let mem = match direct {
-        Some(mem) => mem,
-        None => Reservation::new(len, p.align as usize, p.fixed.then_some(p.low as usize))?,
+    let fixed = p.fixed.then_some(p.low as usize);
+    let mem = match (direct, &source) {
+        (Some(mem), _) => mem,
+        // Bytes are copied into fresh writable pages: the reservation is
+        // those pages (one mmap, not one per segment).
+        (None, Source::Bytes) => Reservation::new_with(len, p.align as usize, fixed, Prot::RW)?,
+        (None, Source::File(_)) => Reservation::new(len, p.align as usize, fixed)?,
     };
     let bias = (mem.start() as u64).wrapping_sub(p.low);
     // The protection each segment's pages are left in by the mapping step
@@ -453,21 +457,30 @@ fn copy_segments(
     bias: u64,
 ) -> Result<Vec<Option<Prot>>> {
     let page = page_size() as u64;
-    for s in &p.segments {
-        let start = s.vaddr & !(page - 1);
-        let end = s.end().next_multiple_of(page);
-        let rt = |a: u64| a.wrapping_add(bias) as usize;
-        mem.map_zeros(
-            rt(start),
-            (end - start) as usize,
-            Prot::RW,
-            "mmap of a segment",
-        )?;
+    let rt = |a: u64| a.wrapping_add(bias) as usize;
+    // The reservation is fresh zero pages, all writable; pages no segment
+    // covers are made inaccessible again, as in a file's reservation.
+    let inaccessible = |from: u64, to: u64| {
+        mem.protect(
+            rt(from),
+            to.saturating_sub(from) as usize,
+            Prot::None,
+            "mprotect of pages no segment covers",
+        )
+    };
+    let mut order: Vec<&plan::SegmentPlan> = p.segments.iter().collect();
+    order.sort_unstable_by_key(|s| s.vaddr);
+    let mut covered = p.low;
+    for s in order {
+        inaccessible(covered, s.vaddr & !(page - 1))?;
+        covered = covered.max(s.end().next_multiple_of(page));
         let bytes = elf
             .data()
             .get(s.offset as usize..(s.offset + s.filesz) as usize)
             .unwrap_or_default();
         mem.write(rt(s.vaddr), bytes)?;
     }
+    // The alignment tail of the reservation, if any.
+    inaccessible(covered, p.low.wrapping_add(mem.len() as u64))?;
     Ok(alloc::vec![Some(Prot::RW); p.segments.len()])
 }

@@ -70,6 +70,19 @@ impl Reservation {
     /// `align` (a power of two), anywhere, or at `fixed` if that range is
     /// free.
     pub(crate) fn new(len: usize, align: usize, fixed: Option<usize>) -> Result<Self> {
+        Self::new_with(len, align, fixed, Prot::None)
+    }
+
+    /// [`new`](Self::new) with the pages mapped `prot` (fresh zeros) rather
+    /// than inaccessible: for an image copied from bytes, where the
+    /// reservation is also the memory the segments are copied into (one
+    /// system call instead of one per segment).
+    pub(crate) fn new_with(
+        len: usize,
+        align: usize,
+        fixed: Option<usize>,
+        prot: Prot,
+    ) -> Result<Self> {
         let page = page_size();
         let align = align.max(page);
         let (hint, flags, extra) = match fixed {
@@ -84,19 +97,18 @@ impl Reservation {
             what: "address space size",
             value: len as u64,
         })?;
-        // SAFETY: an anonymous PROT_NONE mapping at an address the kernel
-        // picks, or with MAP_FIXED_NOREPLACE, which never replaces an
-        // existing mapping: no memory Rust knows about is affected.
-        let got = unsafe {
-            rustix::mm::mmap_anonymous(hint as *mut c_void, total, ProtFlags::empty(), flags)
-        }
-        .map_err(|e| match (fixed, e) {
-            (Some(a), rustix::io::Errno::EXIST) => Error::AddressTaken {
-                address: a as u64,
-                size: len as u64,
-            },
-            _ => Error::system("mmap of the address range", e),
-        })? as usize;
+        // SAFETY: a new anonymous mapping at an address the kernel picks,
+        // or with MAP_FIXED_NOREPLACE, which never replaces an existing
+        // mapping: no memory Rust knows about is affected.
+        let got =
+            unsafe { rustix::mm::mmap_anonymous(hint as *mut c_void, total, prot.map(), flags) }
+                .map_err(|e| match (fixed, e) {
+                    (Some(a), rustix::io::Errno::EXIST) => Error::AddressTaken {
+                        address: a as u64,
+                        size: len as u64,
+                    },
+                    _ => Error::system("mmap of the address range", e),
+                })? as usize;
         if let Some(a) = fixed {
             if got != a {
                 // An old kernel or another Unix took the address as a hint.

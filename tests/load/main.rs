@@ -3,6 +3,8 @@
 #![cfg(all(feature = "load", unix))]
 
 mod built;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod bytes;
 mod c_code;
 mod fixes;
 mod memory;
