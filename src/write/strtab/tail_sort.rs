@@ -11,10 +11,10 @@
 //! all tie (copies, a long shared suffix) first skips, in one pass that
 //! compares each string with the group's first, every byte they all share,
 //! up to [`JUMP_MAX`] bytes at a time. A large group that is mostly one
-//! key is split in three around it in one pass, and only the keys below
-//! and above it are sorted. Each round also marks, for the neighbours its
-//! keys tell apart, whether the later string ends the earlier, so laying
-//! the table out reads no bytes.
+//! key (a quarter or more) is split in three around it in one pass, and
+//! only the keys below and above it are sorted. Each round also marks,
+//! for the neighbours its keys tell apart, whether the later string ends
+//! the earlier, so laying the table out reads no bytes.
 //!
 //! Cost: a string is in a group at some depth only while it agrees with
 //! another on every byte before that depth, and each round of its group
@@ -151,9 +151,11 @@ fn sort_group(
         }
         break (pivot, same);
     };
-    if 2 * same >= group.len() {
-        // Mostly one key (a long shared ending that a few strings stop
-        // short of): set those aside in one pass and sort only them.
+    if 4 * same >= group.len() {
+        // A quarter or more of one key (a long shared ending that a few
+        // strings stop short of, copies): one pass of the split costs
+        // less than moving those keys through the radix sort's passes;
+        // only the others are sorted.
         let (less, greater) = partition3(group, pivot, steps);
         sort_keys(&mut group[..less], scratch, steps);
         sort_keys(&mut group[greater..], scratch, steps);
@@ -181,7 +183,7 @@ fn sort_group(
 }
 
 /// The median of the first, middle and last keys: the key most of `group`
-/// has, if one key has more than half.
+/// has, if one key has more than half (and often when fewer).
 fn likely_majority(group: &[Entry]) -> u64 {
     let (a, b, c) = (
         group[0].key,
