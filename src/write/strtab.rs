@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 mod tail_sort;
 
-use tail_sort::{Steps, common_suffix, tail_order};
+use tail_sort::{Steps, TailOrder, tail_order};
 
 /// Builds a string table. Add every string, then [`finish`](Self::finish)
 /// to get the bytes and each string's offset.
@@ -160,7 +160,10 @@ impl<'a> StringTableBuilder<'a> {
     /// [`layout`](Self::layout), counting the sort's and the merge's steps
     /// into `steps` (under `cfg(test)`).
     fn layout_counting(&self, steps: &mut Steps) -> StringLayout {
-        let order = tail_order(&self.strings, steps);
+        let TailOrder {
+            order,
+            ends_previous,
+        } = tail_order(&self.strings, steps);
         let mut size = 1usize;
         let mut offsets = alloc::vec![0u32; self.strings.len()];
         let mut stored = Vec::with_capacity(self.strings.len());
@@ -170,16 +173,17 @@ impl<'a> StringTableBuilder<'a> {
         // The previous non-empty string in sorted order, and the first of
         // its run of equal strings.
         let (mut last_at, mut run_first) = (0usize, 0usize);
-        for i in order {
+        for (i, ends_prev) in order.into_iter().zip(ends_previous) {
             let s = self.strings[i];
             if s.is_empty() {
-                // Offset 0, where tools look for "no name".
+                // Offset 0, where tools look for "no name". The empty
+                // strings come last.
                 continue;
             }
-            // The last bytes first: they differ soonest.
-            let shared = common_suffix(prev, s, s.len());
-            steps.add(shared + 1);
-            let at = if shared == s.len() {
+            steps.add(1);
+            // A string that ends the one before it ends the one stored
+            // last (which that one ends, or is).
+            let at = if ends_prev {
                 prev_at + prev.len() - s.len()
             } else {
                 prev_at = size;
