@@ -127,9 +127,10 @@ impl Linked {
     /// relocations) shared with other processes and paged in when
     /// touched, the others copied by the kernel as they are mapped.
     ///
-    /// Like every file mapping, this assumes nobody truncates or rewrites
-    /// the files while they are linked and afterwards (see
-    /// [`MappedFile`](super::MappedFile)).
+    /// The files stay mapped as long as the `Linked` (the names of its
+    /// symbols are read from their string tables). Like every file
+    /// mapping, this assumes nobody truncates or rewrites the files while
+    /// they are linked and afterwards (see [`MappedFile`](super::MappedFile)).
     pub fn load<P: AsRef<Path>>(paths: &[P], resolver: impl Resolver) -> Result<Linked> {
         Linked::load_with(paths, resolver, &LinkOptions::default())
     }
