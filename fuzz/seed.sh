@@ -2,7 +2,7 @@
 # Builds the seed corpus for the `parse` fuzz target in fuzz/corpus/parse
 # (gitignored) from the committed ELF corpus in tests/data, the crash inputs
 # in tests/data/fuzz, and a few small ELF files from this machine's /usr/bin
-# and /usr/lib; `rewrite_roundtrip` (fuzz/corpus/rewrite_roundtrip) gets the
+# and /usr/lib; `rewrite_roundtrip` and `load` (fuzz/corpus/<target>) get the
 # same files. (`build_roundtrip` decodes its input with `arbitrary`, so ELF
 # files are no seeds for it.) Idempotent; run from anywhere.
 #
@@ -61,8 +61,10 @@ for c in 1 2; do
     done
 done
 
-# The rewrite target reads the same kind of input.
-mkdir -p "$here/corpus/rewrite_roundtrip"
-cp "$out"/* "$here/corpus/rewrite_roundtrip/"
+# The rewrite and load targets read the same kind of input.
+for t in rewrite_roundtrip load; do
+    mkdir -p "$here/corpus/$t"
+    cp "$out"/* "$here/corpus/$t/"
+done
 
-echo "seed.sh: $n files in $out ($(du -sh "$out" | cut -f1)), also in corpus/rewrite_roundtrip"
+echo "seed.sh: $n files in $out ($(du -sh "$out" | cut -f1)), also in corpus/rewrite_roundtrip and corpus/load"

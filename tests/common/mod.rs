@@ -82,9 +82,10 @@ pub fn machine_elf_files(max_size: u64) -> Vec<PathBuf> {
                 continue; // the target is reached through its own directory
             }
             if meta.is_dir() {
-                // The fuzzer's round-trip inputs (mutated, broken on
-                // purpose) belong to tests/roundtrip.rs.
-                if !p.ends_with("tests/data/roundtrip") {
+                // The fuzzers' round-trip and loader inputs (mutated,
+                // broken on purpose) belong to tests/roundtrip.rs and
+                // tests/load/hostile.rs.
+                if !p.ends_with("tests/data/roundtrip") && !p.ends_with("tests/data/fuzz-load") {
                     subdirs.push(p);
                 }
             } else if meta.is_file() && meta.len() >= 16 && meta.len() <= max_size {

@@ -250,7 +250,7 @@ pub(crate) fn place<'a>(
                         to_map.push((class, object, i));
                         continue;
                     }
-                    at = at.next_multiple_of(a);
+                    at = aligned(at, a)?;
                     input.placed[i] = Some(at);
                     if !nobits {
                         copies.push((at, sec.data()?));
@@ -270,8 +270,9 @@ pub(crate) fn place<'a>(
                 }
             }
         }
-        classes[class as usize] = (start, at.next_multiple_of(page) - start);
-        at = at.next_multiple_of(page);
+        let end = aligned(at, page)?;
+        classes[class as usize] = (start, end - start);
+        at = end;
     }
     let copied_end = at;
     let mut mapped = Vec::with_capacity(to_map.len());
@@ -292,7 +293,7 @@ pub(crate) fn place<'a>(
             class,
             relocated: input.relocated[i],
         });
-        at += len;
+        at = aligned(at.saturating_add(len), page)?;
     }
     // Every section placed: each definition's value is known as it is
     // chosen. COMMON blocks go last, on zero pages of their own.
@@ -305,7 +306,7 @@ pub(crate) fn place<'a>(
     let commons_start = at;
     for &(g, size, a) in &commons {
         align = align.max(a);
-        at = at.next_multiple_of(a);
+        at = aligned(at, a)?;
         globals.defs[g].value = at;
         globals.defs[g].in_image = true;
         at = at.checked_add(size).ok_or(Error::Unsupported {
@@ -313,7 +314,7 @@ pub(crate) fn place<'a>(
             value: size,
         })?;
     }
-    at = at.next_multiple_of(page);
+    at = aligned(at, page)?;
     Ok(Layout {
         inputs,
         globals,
@@ -480,11 +481,24 @@ pub(crate) fn relocation_count(input: &Input<'_>) -> u64 {
                 .placed
                 .get(h.sh_info as usize)
                 .is_some_and(|p| p.is_some());
+            // A table cannot hold more than the file's bytes (one that
+            // claims to is refused when it is read).
+            let size = h.sh_size.min(input.elf.data().len() as u64);
             match h.sh_type {
-                SHT_RELA if applies => h.sh_size / h.sh_entsize.max(1),
-                SHT_CREL if applies => h.sh_size,
+                SHT_RELA if applies => size / h.sh_entsize.max(1),
+                SHT_CREL if applies => size,
                 _ => 0,
             }
         })
-        .sum()
+        .fold(0, u64::saturating_add)
+}
+
+/// `at` rounded up to `align`, or the error that the layout does not fit
+/// the address space (hostile sizes and alignments).
+fn aligned(at: u64, align: u64) -> Result<u64> {
+    at.checked_next_multiple_of(align)
+        .ok_or(Error::Unsupported {
+            what: "linked size, past the address space at",
+            value: at,
+        })
 }

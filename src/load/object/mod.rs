@@ -243,22 +243,42 @@ fn link(
     // their own after the sections, sized for the most they may need (at
     // most an entry per relocation, a stub per outside symbol): untouched
     // pages cost address space only.
-    let relocations: u64 = lay.inputs.iter().map(layout::relocation_count).sum();
+    let relocations = lay
+        .inputs
+        .iter()
+        .map(layout::relocation_count)
+        .fold(0, u64::saturating_add);
     let got = lay.end;
-    let stubs = (got + relocations * arch.word()).next_multiple_of(page);
     let stub_size = arch.plt_layout().entry_size;
-    let len = (stubs + lay.undefined * stub_size)
-        .next_multiple_of(page)
+    let too_large = || Error::Unsupported {
+        what: "linked size (sections, GOT and stubs), relocation count",
+        value: relocations,
+    };
+    let stubs = relocations
+        .checked_mul(arch.word())
+        .and_then(|g| g.checked_add(got))
+        .and_then(|g| g.checked_next_multiple_of(page))
+        .ok_or_else(too_large)?;
+    let len = lay
+        .undefined
+        .checked_mul(stub_size)
+        .and_then(|s| s.checked_add(stubs))
+        .and_then(|l| l.checked_next_multiple_of(page))
+        .ok_or_else(too_large)?
         .max(page);
     let mut mem = Reservation::new(len as usize, lay.align as usize, None)?;
     let base = mem.start();
     // The copied sections are written whole: their pages are allocated at
-    // once rather than one fault each.
+    // once rather than one fault each, unless most of the range is zeros
+    // (`.bss`, which a hostile size makes any length): those pages stay
+    // untouched until used.
+    let copied: u64 = lay.copies.iter().map(|c| c.1.len() as u64).sum();
+    let populate = lay.copied_end <= copied.saturating_mul(2).saturating_add(4 * page);
     mem.map_zeros_with(
         base,
         lay.copied_end as usize,
         Prot::RW,
-        true,
+        populate,
         "mmap of the linked objects",
     )?;
     for m in &lay.mapped {
