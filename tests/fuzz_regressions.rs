@@ -111,34 +111,26 @@ crashes! {
     verdef_chain_per_candidate => "verdef-quadratic.so",
 }
 
-/// One `lookup_versioned` on verdef-quadratic.so: 12 million steps (~0.3 s
-/// optimized, seconds in debug) when it walked the version definitions for
-/// each same-named candidate; ~4000 + 3000 now.
+/// `lookup_versioned` on verdef-quadratic.so: 4000 symbols named `a`
+/// whose version index none of the 3000 definitions has. It walked the
+/// version definitions for each candidate (12 million steps, ~0.3 s); it
+/// now falls back to one bitmap after 4 candidates. No timing here (tests
+/// assert results, not times): the answer is checked, and the fuzz targets'
+/// per-input timeout (5 s in CI) is what catches a quadratic walk again.
 #[test]
-fn lookup_versioned_is_linear() {
+fn lookup_versioned_on_many_same_named_candidates() {
     let data = crash_input("verdef-quadratic.so");
     let file = elfin::ElfFile::parse(&data).unwrap();
     let ds = file.dynamic_symbols().unwrap().unwrap();
     assert_eq!(ds.symbols().len(), 4000);
-    let best = (0..3)
-        .map(|_| {
-            let t = std::time::Instant::now();
-            let r = ds.lookup_versioned(b"a", b"a");
-            assert!(matches!(r, Ok(None)));
-            t.elapsed()
-        })
-        .min()
-        .unwrap();
-    assert!(
-        best < std::time::Duration::from_millis(100),
-        "lookup_versioned took {best:?}: quadratic again?"
-    );
+    assert!(matches!(ds.lookup_versioned(b"a", b"a"), Ok(None)));
 }
 
 /// The walk asks every symbol's version through `VersionIndex` (asking
 /// `DynamicSymbols::version` for each was O(symbols x definitions): over 5 s
 /// on verdef-quadratic.so in the fuzzer); the index gives the same answers
-/// as `version` for every symbol of every file, in linear time.
+/// as `version` for every symbol of every file (linear by construction; no
+/// timing is asserted here).
 #[cfg(feature = "alloc")]
 #[test]
 fn version_index_agrees_and_is_linear() {
@@ -153,7 +145,6 @@ fn version_index_agrees_and_is_linear() {
             continue;
         };
         let index = elfin::read::VersionIndex::new(ds.versions());
-        let t = std::time::Instant::now();
         for i in 0..=ds.symbols().len() {
             let got = index.symbol_version(i);
             if ds.symbols().len() < 1000 {
@@ -161,12 +152,6 @@ fn version_index_agrees_and_is_linear() {
                 checked += 1;
             }
         }
-        let took = t.elapsed();
-        assert!(
-            took < std::time::Duration::from_millis(100),
-            "{}: every symbol's version took {took:?}",
-            p.display()
-        );
     }
     assert!(checked > 200, "only {checked} symbols compared");
 }
