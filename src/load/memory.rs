@@ -85,6 +85,14 @@ impl Reservation {
     ) -> Result<Self> {
         let page = page_size();
         let align = align.max(page);
+        if fixed.is_some_and(|a| a < page) {
+            // The null page: the kernel lets a privileged process map it,
+            // but no Rust pointer may point there.
+            return Err(Error::Unsupported {
+                what: "fixed load address in the null page",
+                value: fixed.unwrap_or(0) as u64,
+            });
+        }
         let (hint, flags, extra) = match fixed {
             Some(a) => (
                 a,

@@ -232,3 +232,30 @@ fn fixed_addresses_in_use() {
     let err = Image::from_bytes(&bytes, NoSymbols).unwrap_err();
     assert!(matches!(err, Error::AddressTaken { .. }), "{err}");
 }
+
+/// An `ET_EXEC` whose segments start at address 0: a privileged process
+/// may map the null page (the fuzzer, run as root, did), but loading there
+/// is refused, whoever runs it.
+#[test]
+fn fixed_addresses_in_the_null_page() {
+    let code = [0xb8, 42, 0, 0, 0, 0xc3];
+    let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]).align(16));
+    let s = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(6));
+    b.entry = Some(s);
+    let bytes = b
+        .to_vec(&LayoutOptions {
+            base: Some(0),
+            ..LayoutOptions::default()
+        })
+        .unwrap();
+    let err = Image::from_bytes(&bytes, NoSymbols).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { what, value: 0 } if what.contains("null page")),
+        "{err}"
+    );
+    let path = crate::tmp("null-page-exec");
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Image::load(&path, NoSymbols).unwrap_err();
+    assert!(matches!(&err, Error::Unsupported { value: 0, .. }), "{err}");
+}
