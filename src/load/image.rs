@@ -349,12 +349,13 @@ fn map_whole_file(
     let first_off = p.low.wrapping_sub(delta);
     let len = file_len.next_multiple_of(page).saturating_sub(first_off);
     let at = p.low.wrapping_add(bias) as usize;
-    mem.map_file(
+    mem.map_file_with(
         at,
         len as usize,
         file,
         first_off,
         Prot::R,
+        false,
         "mmap of the file",
     )?;
     p.segments
@@ -376,12 +377,13 @@ fn map_segments_from_file(
         let start = s.vaddr & !(page - 1);
         let file_end = (s.vaddr + s.filesz).next_multiple_of(page);
         if s.filesz > 0 {
-            mem.map_file(
+            mem.map_file_with(
                 start.wrapping_add(bias) as usize,
                 (file_end - start) as usize,
                 file,
                 s.offset & !(page - 1),
                 Prot::R,
+                false,
                 "mmap of a segment",
             )?;
         }

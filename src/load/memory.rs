@@ -142,7 +142,7 @@ impl Reservation {
 
     /// Maps `len` bytes of `file` from `offset` privately with `prot`,
     /// wherever the kernel puts them, as a reservation of its own: one
-    /// system call where `new` then `map_file` take two. For a file that
+    /// system call where `new` then `map_file_with` take two. For a file that
     /// needs no alignment beyond the page and no address of its own.
     ///
     /// (MAP_POPULATE here, to save the two or three page faults of a small
@@ -194,21 +194,8 @@ impl Reservation {
         Ok(addr as *mut c_void)
     }
 
-    /// Maps `len` bytes of `file` from `offset` at `addr`, privately.
-    pub(crate) fn map_file(
-        &self,
-        addr: usize,
-        len: usize,
-        file: impl AsFd,
-        offset: u64,
-        prot: Prot,
-        what: &'static str,
-    ) -> Result<()> {
-        self.map_file_with(addr, len, file, offset, prot, false, what)
-    }
-
-    /// [`map_file`](Self::map_file), with every page read in at once when
-    /// `populate`; with `prot` writable, that makes the private copy of
+    /// Maps `len` bytes of `file` from `offset` at `addr`, privately,
+    /// with every page read in at once when `populate`; with `prot` writable, that makes the private copy of
     /// each page at once too (in the kernel, from the page cache: for
     /// pages about to be patched throughout, cheaper than zeroed pages
     /// and a copy through a view of the file).
@@ -266,7 +253,7 @@ impl Reservation {
             return Ok(());
         }
         let p = self.check(addr, len)?;
-        // SAFETY: as in `map_file`: fixed pages inside the reservation.
+        // SAFETY: as in `map_file_with`: fixed pages inside the reservation.
         unsafe {
             rustix::mm::mmap_anonymous(
                 p,

@@ -207,23 +207,27 @@ fn undefined_symbol() {
     );
 }
 
+/// An x86-64 `ET_EXEC` at `base` whose entry is `mov eax, 42; ret`.
+fn exec_at(base: u64) -> Vec<u8> {
+    let code = [0xb8, 42, 0, 0, 0, 0xc3];
+    let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]).align(16));
+    let s = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(6));
+    b.entry = Some(s);
+    b.to_vec(&LayoutOptions {
+        base: Some(base),
+        ..LayoutOptions::default()
+    })
+    .unwrap()
+}
+
 #[test]
 fn fixed_addresses_in_use() {
     if !cfg!(target_arch = "x86_64") {
         eprintln!("SKIP: fixed_addresses_in_use: x86-64 code, not this machine");
         return;
     }
-    let code = [0xb8, 42, 0, 0, 0, 0xc3];
-    let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
-    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]).align(16));
-    let s = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(6));
-    b.entry = Some(s);
-    let bytes = b
-        .to_vec(&LayoutOptions {
-            base: Some(0x7e00_0000_0000),
-            ..LayoutOptions::default()
-        })
-        .unwrap();
+    let bytes = exec_at(0x7e00_0000_0000);
     let first = Image::from_bytes(&bytes, NoSymbols).unwrap();
     assert_eq!(first.bias(), 0, "ET_EXEC loads at its own addresses");
     // SAFETY: the entry is `mov eax, 42; ret`.
@@ -238,17 +242,7 @@ fn fixed_addresses_in_use() {
 /// is refused, whoever runs it.
 #[test]
 fn fixed_addresses_in_the_null_page() {
-    let code = [0xb8, 42, 0, 0, 0, 0xc3];
-    let mut b = Builder::new(FileKind::x86_64(ET_EXEC));
-    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), &code[..]).align(16));
-    let s = b.add_symbol(SymbolSpec::global(&b"_start"[..], t, 0).function(6));
-    b.entry = Some(s);
-    let bytes = b
-        .to_vec(&LayoutOptions {
-            base: Some(0),
-            ..LayoutOptions::default()
-        })
-        .unwrap();
+    let bytes = exec_at(0);
     let err = Image::from_bytes(&bytes, NoSymbols).unwrap_err();
     assert!(
         matches!(&err, Error::Unsupported { what, value: 0 } if what.contains("null page")),
