@@ -142,8 +142,8 @@ impl Reservation {
 
     /// Maps `len` bytes of `file` from `offset` privately with `prot`,
     /// wherever the kernel puts them, as a reservation of its own: one
-    /// system call where `new` then `map_file_with` take two. For a file that
-    /// needs no alignment beyond the page and no address of its own.
+    /// system call where `new` then `map_file_with` take two. For a file
+    /// that needs no alignment beyond the page and no address of its own.
     ///
     /// (MAP_POPULATE here, to save the two or three page faults of a small
     /// image, was measured: it cost more than the faults.)
@@ -195,10 +195,11 @@ impl Reservation {
     }
 
     /// Maps `len` bytes of `file` from `offset` at `addr`, privately,
-    /// with every page read in at once when `populate`; with `prot` writable, that makes the private copy of
-    /// each page at once too (in the kernel, from the page cache: for
-    /// pages about to be patched throughout, cheaper than zeroed pages
-    /// and a copy through a view of the file).
+    /// with every page read in at once when `populate`; with `prot`
+    /// writable, that makes the private copy of each page at once too (in
+    /// the kernel, from the page cache: for pages about to be patched
+    /// throughout, cheaper than zeroed pages and a copy through a view of
+    /// the file).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn map_file_with(
         &self,
