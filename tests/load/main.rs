@@ -7,6 +7,7 @@ mod built;
 mod bytes;
 mod c_code;
 mod fixes;
+mod heap;
 mod hostile;
 mod memory;
 mod objects;

@@ -11,31 +11,47 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Definition {
     /// Symbol `symbol` of the object the [`Global`] names; `weak` if it
-    /// is a weak definition.
-    Symbol { symbol: u32, weak: bool },
+    /// is a weak definition, `absolute` if its value is no image offset
+    /// (`SHN_ABS`).
+    Symbol {
+        symbol: u32,
+        weak: bool,
+        absolute: bool,
+    },
     /// A COMMON block (its offset is the global's value once placed).
     Common,
 }
 
-/// One global name and its definition.
+/// One global name and its definition: 24 bytes, no more than the
+/// symbol that defines it, so the table is never larger than the input
+/// (the fuzzer found a file of one-letter names where a 32-byte record
+/// made it 1.28 times the file). Hence no name length (the name ends at
+/// its NUL) and the placement folded into [`Definition`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Global {
     /// The object whose string table holds the name (and whose symbol
     /// defines it).
     pub object: u32,
-    /// The name: `st_name` and length in that string table.
+    /// The name: `st_name` in that string table.
     pub name_at: u32,
-    pub name_len: u32,
     pub def: Definition,
-    /// The value once resolved: an image offset if `in_image`, else an
-    /// absolute value.
+    /// The value once resolved: an image offset if [`Global::in_image`],
+    /// else an absolute value.
     pub value: u64,
-    pub in_image: bool,
 }
 
-/// Global names → definitions. The name of global `g` is
-/// `strtab(g.object)[g.name_at..][..g.name_len]`; every method that needs
-/// names takes `strtab`.
+const _: () = assert!(core::mem::size_of::<Global>() <= 24);
+
+impl Global {
+    /// Whether the value is an offset in the linked image.
+    pub(crate) fn in_image(&self) -> bool {
+        !matches!(self.def, Definition::Symbol { absolute: true, .. })
+    }
+}
+
+/// Global names → definitions. The name of global `g` is the
+/// NUL-terminated string at `g.name_at` in `strtab(g.object)`; every
+/// method that needs names takes `strtab`.
 #[derive(Default)]
 pub(crate) struct Globals {
     table: HashTable<u32>,
@@ -51,13 +67,23 @@ impl core::fmt::Debug for Globals {
     }
 }
 
-/// The name of `g` in `strtabs` (empty if out of range, which a name
-/// checked when inserted never is).
+/// The name of `g` in `strtabs`: up to its NUL (empty if out of range,
+/// which a name checked when inserted never is).
 fn name_of<'s>(strtabs: &impl Fn(u32) -> &'s [u8], g: &Global) -> &'s [u8] {
-    let start = g.name_at as usize;
-    strtabs(g.object)
-        .get(start..start + g.name_len as usize)
-        .unwrap_or_default()
+    let rest = strtabs(g.object)
+        .get(g.name_at as usize..)
+        .unwrap_or_default();
+    let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Whether the name of `g` is `name`: its bytes, then a NUL (or the end
+/// of the table), without first looking for the NUL.
+fn named<'s>(strtabs: &impl Fn(u32) -> &'s [u8], g: &Global, name: &[u8]) -> bool {
+    let rest = strtabs(g.object)
+        .get(g.name_at as usize..)
+        .unwrap_or_default();
+    rest.get(..name.len()) == Some(name) && rest.get(name.len()).is_none_or(|&b| b == 0)
 }
 
 impl Globals {
@@ -72,7 +98,7 @@ impl Globals {
     /// The index of `name` (hashed as `hash`), if it is defined.
     fn find<'s>(&self, hash: u64, name: &[u8], strtabs: &impl Fn(u32) -> &'s [u8]) -> Option<u32> {
         self.table
-            .find(hash, |&i| name_of(strtabs, &self.defs[i as usize]) == name)
+            .find(hash, |&i| named(strtabs, &self.defs[i as usize], name))
             .copied()
     }
 

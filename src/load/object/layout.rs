@@ -308,7 +308,6 @@ pub(crate) fn place<'a>(
         align = align.max(a);
         at = aligned(at, a)?;
         globals.defs[g].value = at;
-        globals.defs[g].in_image = true;
         at = at.checked_add(size).ok_or(Error::Unsupported {
             what: "COMMON size, st_size",
             value: size,
@@ -380,8 +379,13 @@ fn definitions(inputs: &[Input<'_>]) -> Result<Definitions> {
                 what: "symbol index past 2^32, symbol",
                 value: symbol as u64,
             })?;
-            let mut new = global(object, &sym, name, Definition::Symbol { symbol, weak });
-            (new.value, new.in_image) = (value, in_image);
+            let def = Definition::Symbol {
+                symbol,
+                weak,
+                absolute: !in_image,
+            };
+            let mut new = global(object, &sym, def);
+            new.value = value;
             // One hash of the name: the entry decides and replaces.
             let hash = globals.hash(name);
             let (i, added) = globals.get_or_insert(hash, name, new, strtabs);
@@ -419,15 +423,13 @@ struct Definitions {
     undefined: u64,
 }
 
-/// A global named `name`, symbol `sym` of `object`, defined by `def`.
-fn global(object: usize, sym: &crate::read::Symbol, name: &[u8], def: Definition) -> Global {
+/// The global named by symbol `sym` of `object`, defined by `def`.
+fn global(object: usize, sym: &crate::read::Symbol, def: Definition) -> Global {
     Global {
         object: object as u32,
         name_at: sym.st_name,
-        name_len: name.len() as u32,
         def,
         value: 0,
-        in_image: false,
     }
 }
 
@@ -445,7 +447,7 @@ fn common_blocks(
         let input = &inputs[object];
         let sym = input.symtab.get(symbol)?;
         let name = input.symtab.name(&sym)?;
-        let new = global(object, &sym, name, Definition::Common);
+        let new = global(object, &sym, Definition::Common);
         let (g, _) = globals.get_or_insert(globals.hash(name), name, new, strtabs);
         if globals.defs[g].def != Definition::Common {
             continue;

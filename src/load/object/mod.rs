@@ -176,7 +176,7 @@ impl Linked {
     }
 
     fn address_of(&self, g: &globals::Global) -> usize {
-        if g.in_image {
+        if g.in_image() {
             (self.mem.start() as u64).wrapping_add(g.value) as usize
         } else {
             g.value as usize
