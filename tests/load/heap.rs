@@ -79,14 +79,28 @@ fn short_name(mut n: usize) -> Vec<u8> {
     name
 }
 
-/// An x86-64 ET_REL of one `ret` and `count` global symbols on it, each
+/// An ET_REL for this process's machine (the loader links no other) of
+/// four code bytes, never run, and `count` global symbols on them, each
 /// with its own one- to four-letter name: the most symbols per byte a
 /// file can hold, so the per-symbol tables of the link weigh most.
 fn many_short_globals(count: usize) -> Vec<u8> {
-    let mut b = Builder::new(FileKind::x86_64(ET_REL));
-    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), vec![0xc3]).align(16));
+    use elfin::read::{Class, Encoding, Endian};
+    let machine = if cfg!(target_arch = "aarch64") {
+        EM_AARCH64
+    } else {
+        EM_X86_64
+    };
+    let mut b = Builder::new(FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        },
+        machine,
+        file_type: ET_REL,
+    });
+    let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), vec![0; 4]).align(16));
     for n in 0..count {
-        b.add_symbol(SymbolSpec::global(short_name(n), t, 0).function(1));
+        b.add_symbol(SymbolSpec::global(short_name(n), t, 0).function(4));
     }
     b.to_vec(&LayoutOptions::default()).unwrap()
 }
