@@ -112,6 +112,19 @@ pub enum Error {
         /// `r_offset`.
         offset: u64,
     },
+    /// A relocation names a symbol its symbol table does not have.
+    SymbolIndex {
+        /// Which table.
+        table: &'static str,
+        /// The entry's index in its table.
+        index: usize,
+        /// `r_offset`.
+        offset: u64,
+        /// The symbol index the entry gives.
+        symbol: u64,
+        /// How many symbols the table has.
+        count: usize,
+    },
     /// A relocation's result does not fit its field.
     Overflow {
         /// Which table or section.
@@ -252,6 +265,16 @@ impl fmt::Display for Error {
             Error::BadTarget { table, offset } => write!(
                 f,
                 "{table}: relocation at {offset:#x} patches memory outside every writable segment"
+            ),
+            Error::SymbolIndex {
+                table,
+                index,
+                offset,
+                symbol,
+                count,
+            } => write!(
+                f,
+                "{table} entry {index} (r_offset {offset:#x}): symbol index {symbol} is past the symbol table ({count} symbols)"
             ),
             Error::Overflow {
                 table,

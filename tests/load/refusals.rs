@@ -257,3 +257,65 @@ fn fixed_addresses_in_the_null_page() {
     let err = Image::load(&path, NoSymbols).unwrap_err();
     assert!(matches!(&err, Error::Unsupported { value: 0, .. }), "{err}");
 }
+
+/// An ET_REL for this process's machine: eight bytes of `.data` holding
+/// the address of `here`, a global at their start (one absolute 64-bit
+/// relocation, `.rela.data` entry 0).
+fn object_with_one_relocation() -> Vec<u8> {
+    use elfin::read::{Class, Encoding, Endian};
+    let (machine, abs64) = if cfg!(target_arch = "aarch64") {
+        (EM_AARCH64, R_AARCH64_ABS64)
+    } else {
+        (EM_X86_64, R_X86_64_64)
+    };
+    let mut b = Builder::new(FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        },
+        machine,
+        file_type: ET_REL,
+    });
+    let d = b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), vec![0u8; 8]).align(8));
+    let here = b.add_symbol(SymbolSpec::global(&b"here"[..], d, 0).object(8));
+    b.add_relocation(elfin::write::RelocationSpec {
+        section: d,
+        offset: 0,
+        kind: abs64,
+        symbol: Some(here),
+        addend: 0,
+    });
+    b.to_vec(&LayoutOptions::default()).unwrap()
+}
+
+#[test]
+fn relocation_symbol_past_the_symbol_table() {
+    let mut bytes = object_with_one_relocation();
+    // As built it links, and the relocation puts `here`'s address there.
+    let linked = elfin::load::Linked::link(&[&bytes[..]], resolver).unwrap();
+    let here = linked.address("here").unwrap();
+    // SAFETY: `here` is the linked `.data`'s first eight bytes, alive
+    // with `linked`.
+    assert_eq!(unsafe { (here as *const u64).read() }, here as u64);
+    drop(linked);
+
+    let e = ElfFile::parse(&bytes).unwrap();
+    let (rela, symbols) = {
+        let rela = e.sections().find(|s| s.header().sh_type == SHT_RELA);
+        let symtab = e.sections().find(|s| s.header().sh_type == SHT_SYMTAB);
+        let (rela, symtab) = (*rela.unwrap().header(), *symtab.unwrap().header());
+        (rela.sh_offset as usize, symtab.sh_size / symtab.sh_entsize)
+    };
+    // r_info's symbol (high word) of entry 0: one past the last symbol.
+    put32(&mut bytes, rela + 12, symbols as u32);
+    let err = elfin::load::Linked::link(&[&bytes[..]], resolver).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::SymbolIndex { index: 0, offset: 0, symbol, count, .. }
+                if symbol == symbols && count as u64 == symbols
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("entry 0"), "{err}");
+}

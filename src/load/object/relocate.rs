@@ -394,9 +394,12 @@ impl<'a> Pass<'_, 'a> {
             });
         };
         let Some(&t) = place.targets.get(r.symbol as usize) else {
-            return Err(Error::Unsupported {
-                what: "relocation symbol index past the symbol table, symbol",
-                value: r.symbol.into(),
+            return Err(Error::SymbolIndex {
+                table: "object relocation section",
+                index,
+                offset: r.offset,
+                symbol: r.symbol.into(),
+                count: place.targets.len(),
             });
         };
         let t = if t == Target::UNRESOLVED {
