@@ -191,16 +191,11 @@ impl Builder<'_> {
         // order: the records and, usually, the names then come from memory
         // front to back, where the sorted order made two dependent cache
         // misses per name (most of this pass's time on 100k names).
-        let mut stored = alloc::vec![false; self.symbols.len()];
-        for &i in &strtab.stored {
-            if let Some(flag) = stored.get_mut(i as usize) {
-                *flag = true;
-            }
-        }
+        let stored = &strtab.stored;
         let nul_somewhere = self
             .symbols
             .iter()
-            .zip(&stored)
+            .zip(stored)
             .any(|(s, &is_stored)| is_stored && has_nul(&s.name));
         for (i, s) in self.symbols.iter().enumerate() {
             let e = |what, value| Err(Error::invalid(self.symbol_subject(i), what, value));
