@@ -67,6 +67,36 @@ fn two_global_definitions_of_one_name_are_refused() {
     assert!(b.layout(&LayoutOptions::default()).is_ok());
 }
 
+/// The same among thousands of copies of the name (locals, weak ones),
+/// which the string table's sort finds as one run of equal names: the
+/// second global definition is named, with the first.
+#[test]
+fn two_global_definitions_among_many_copies_are_refused() {
+    let data = elfin::write::SectionId::from_index(1);
+    let many = |globals: &[usize]| {
+        let mut b = program();
+        for i in 1..6000 {
+            let spec = if globals.contains(&i) {
+                SymbolSpec::global(&b"dup"[..], data, 0)
+            } else if i % 2 == 0 {
+                SymbolSpec::global(&b"dup"[..], data, 0).weak()
+            } else {
+                SymbolSpec::local(&b"dup"[..], data, 0)
+            };
+            b.add_symbol(spec);
+        }
+        b
+    };
+    let e = refusal(&many(&[2001, 4001]), &LayoutOptions::default());
+    assert!(e.to_string().starts_with("symbol 4001 (dup): "), "{e}");
+    assert!(
+        matches!(e.kind(), ErrorKind::Invalid { value: 2001, .. }),
+        "names the first definition: {e}"
+    );
+    // One global definition among weak and local copies is accepted.
+    assert!(many(&[3001]).layout(&LayoutOptions::default()).is_ok());
+}
+
 #[test]
 fn an_executable_without_an_entry_point_is_refused() {
     let mut b = program();
