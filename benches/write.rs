@@ -452,8 +452,17 @@ fn count_mode(spec: &str) {
         _ => panic!("WRITE_BENCH_RUN: writer {who:?} is not elfin or object"),
     };
     let mut last = Vec::new();
+    let mut times = Vec::with_capacity(iters);
     for _ in 0..iters {
+        let start = std::time::Instant::now();
         last = black_box(write(black_box(&inp)));
+        times.push(start.elapsed());
+    }
+    // The fastest and the median iteration, setup excluded: on a noisy
+    // machine the fastest is the steadier figure for comparing builds.
+    times.sort();
+    if let (Some(min), Some(mid)) = (times.first(), times.get(times.len() / 2)) {
+        eprintln!("{label}/{who}: fastest {min:?}, median {mid:?} of {iters}");
     }
     // WRITE_BENCH_OUT=path: keep the last output (to compare its
     // `.strtab` with GNU ld's for the same symbols).
