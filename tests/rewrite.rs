@@ -11,6 +11,8 @@ mod added;
 mod common;
 #[path = "rewrite/dynamic.rs"]
 mod dynamic;
+#[path = "rewrite/edits.rs"]
+mod edits;
 #[path = "rewrite/tools.rs"]
 mod tools;
 

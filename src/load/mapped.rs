@@ -34,8 +34,8 @@ impl MappedFile {
     /// # Errors
     ///
     /// Fails as `mmap` does: `file` is not a regular file that can be
-    /// mapped (a pipe, a terminal), or was not opened for reading, or is
-    /// empty (an empty mapping is refused by the kernel).
+    /// mapped (a pipe, a terminal), or was not opened for reading. An
+    /// empty file is not an error: its mapping holds no bytes.
     pub fn map(file: &File) -> io::Result<MappedFile> {
         // SAFETY: the mapping is read-only and private (MAP_PRIVATE), so
         // nothing this process does can change the file through it, and

@@ -246,3 +246,47 @@ fn two_processes_share_read_only_pages() {
     );
     assert_eq!(text.get("Private_Dirty"), 0);
 }
+
+/// `page_size` is the page size `getconf` reports.
+#[test]
+fn page_size_is_what_getconf_says() {
+    if !crate::require(&["getconf"]) {
+        return;
+    }
+    let out = Command::new("getconf").arg("PAGESIZE").output().unwrap();
+    let want: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert_eq!(elfin::load::page_size(), want);
+}
+
+/// A `MappedFile` holds the file's bytes: what `std::fs::read` reads, and
+/// an ELF file parsed from it has the program headers `readelf` counts;
+/// an empty file maps as no bytes, not as an error.
+#[test]
+fn mapped_file_holds_the_files_bytes() {
+    if !crate::require(&["readelf"]) {
+        return;
+    }
+    let path = std::env::current_exe().unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    let mapped = elfin::load::MappedFile::map(&file).unwrap();
+    assert!(*mapped == *std::fs::read(&path).unwrap(), "mapped bytes");
+    let elf = elfin::ElfFile::parse(mapped.as_ref()).unwrap();
+    let out = Command::new("readelf")
+        .args(["-h", "-W"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let count: usize = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Number of program headers:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(elf.segment_count(), count);
+    let empty = crate::tmp("empty-file");
+    std::fs::write(&empty, b"").unwrap();
+    let file = std::fs::File::open(&empty).unwrap();
+    assert!(elfin::load::MappedFile::map(&file).unwrap().is_empty());
+}

@@ -198,3 +198,53 @@ fn an_unknown_outside_symbol_is_refused() {
     let err = Linked::link(&[&bytes[..]], |_: &[u8], _: Option<&[u8]>| None).unwrap_err();
     assert!(matches!(err, Error::UndefinedSymbol { .. }), "{err}");
 }
+
+/// `nm -g --defined-only`'s names of `obj` (the globals it defines).
+fn nm_globals(obj: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let out = std::process::Command::new("nm")
+        .args(["-g", "--defined-only"])
+        .arg(obj)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "nm {}", obj.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect()
+}
+
+/// `Linked::symbols` lists the globals nm says the object defines, each at
+/// the address `Linked::address` gives, inside `Linked::range`; the data
+/// there is what the relocated code uses (`elfin_counter_ptr` points at
+/// `elfin_counter`, and `elfin_bump` counts it up).
+#[test]
+fn symbols_and_range_are_the_objects_globals() {
+    if !require(c_code::tools()) || !require(&["nm"]) {
+        return;
+    }
+    let obj = c_code::build("gcc", &["-c", "-O2", "-fno-common"], "symbols.o");
+    let bytes = std::fs::read(&obj).unwrap();
+    let linked = Linked::link(&[&bytes[..]], dlsym_default).unwrap();
+    let range = linked.range();
+    assert!(range.start < range.end);
+    let listed: std::collections::BTreeMap<String, usize> = linked
+        .symbols()
+        .map(|(n, a)| (String::from_utf8(n.to_vec()).unwrap(), a))
+        .collect();
+    let names: std::collections::BTreeSet<String> = listed.keys().cloned().collect();
+    assert_eq!(names, nm_globals(&obj));
+    for (name, &at) in &listed {
+        assert_eq!(linked.address(name).unwrap(), at, "{name}");
+        assert!(range.contains(&at), "{name} at {at:#x} outside {range:x?}");
+    }
+    let counter = listed["elfin_counter"];
+    // SAFETY: `elfin_counter_ptr` is `int *` in lib.c, loaded and relocated.
+    let ptr = unsafe { *(listed["elfin_counter_ptr"] as *const usize) };
+    assert_eq!(ptr, counter, "elfin_counter_ptr = &elfin_counter");
+    // SAFETY: `elfin_bump` is `int elfin_bump(void)` in lib.c.
+    let bump = unsafe { linked.function::<extern "C" fn() -> i32>("elfin_bump") }.unwrap();
+    // SAFETY: `elfin_counter` is an `int` in lib.c; bump has returned.
+    let before = unsafe { *(counter as *const i32) };
+    bump();
+    assert_eq!(unsafe { *(counter as *const i32) }, before + 1);
+}

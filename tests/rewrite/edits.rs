@@ -1,0 +1,314 @@
+//! The rewriter's edits, each as a user calls it, judged by the kernel
+//! running the program and by readelf, objcopy, nm and eu-elflint reading
+//! the file: `set_entry`, `remove_section`, `replace_section_data`,
+//! `sections` (and what each `RewriteSection` says), and the plan's view of
+//! the output (`plan`, `output_of`, `RewritePlan`'s accessors, and the
+//! `RewriteOutput` it makes: pieces, bytes, `write_to`).
+
+use super::tools::{assert_tools_accept, can_run_programs, gcc, run, scratch, write_exec};
+use elfin::ElfFile;
+use elfin::raw::consts::*;
+use elfin::write::{Piece, Rewriter};
+use std::path::Path;
+use std::process::Command;
+
+const PROGRAM: &str = r#"
+#include <stdio.h>
+#include <unistd.h>
+static const char message[] = "hello from elfin";
+int main(void) { puts(message); return 0; }
+void other_start(void) { _exit(42); }
+"#;
+
+/// `PROGRAM` built by gcc in `dir`, as `dir/prog`.
+fn program(dir: &Path) -> Vec<u8> {
+    std::fs::write(dir.join("prog.c"), PROGRAM).unwrap();
+    gcc(dir, &["-O1", "-g", "-o", "prog", "prog.c"]);
+    std::fs::read(dir.join("prog")).unwrap()
+}
+
+/// `readelf -S -W`'s sections after the null one: (name, type, offset,
+/// size).
+fn readelf_sections(path: &Path) -> Vec<(String, String, u64, u64)> {
+    let out = run(Command::new("readelf").args(["-S", "-W"]).arg(path));
+    assert!(out.status.success(), "readelf -S {}", path.display());
+    let hex = |s: &str| u64::from_str_radix(s, 16).unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim_start().strip_prefix('[')?;
+            let (index, rest) = rest.split_once(']')?;
+            if index.trim().parse::<usize>().ok()? == 0 {
+                return None;
+            }
+            let t: Vec<&str> = rest.split_whitespace().collect();
+            Some((t[0].to_owned(), t[1].to_owned(), hex(t[3]), hex(t[4])))
+        })
+        .collect()
+}
+
+/// One `readelf -h` field's value, as text.
+fn readelf_header(path: &Path, field: &str) -> String {
+    let out = run(Command::new("readelf").arg("-h").arg(path));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(field).map(|v| v.trim().to_owned()))
+        .unwrap_or_else(|| panic!("readelf -h {}: no {field}", path.display()))
+}
+
+fn index_of(r: &Rewriter<'_>, name: &[u8]) -> usize {
+    r.sections()
+        .iter()
+        .position(|s| &*s.name == name)
+        .unwrap_or_else(|| panic!("no section {}", String::from_utf8_lossy(name)))
+}
+
+/// Runs `path`: (exit code, stdout).
+fn exec(path: &Path) -> (Option<i32>, String) {
+    let out = run(&mut Command::new(path));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The entry point `set_entry` writes is where the kernel starts the
+/// program: `other_start` (its address from nm) exits 42 before `main`
+/// prints anything.
+#[test]
+fn set_entry_is_where_the_program_starts() {
+    if !can_run_programs() || !crate::common::tools::require(&["nm"]) {
+        return;
+    }
+    let dir = scratch("set-entry");
+    let input = program(&dir);
+    assert_eq!(
+        exec(&dir.join("prog")),
+        (Some(0), "hello from elfin\n".into())
+    );
+    let nm = run(Command::new("nm").arg(dir.join("prog")));
+    let other = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .find_map(|l| l.strip_suffix(" T other_start").map(str::to_owned))
+        .expect("nm lists other_start");
+    let other = u64::from_str_radix(&other, 16).unwrap();
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    r.set_entry(other);
+    let out = dir.join("entry");
+    write_exec(&out, &r.write().unwrap());
+    assert_eq!(
+        readelf_header(&out, "Entry point address:"),
+        format!("{other:#x}")
+    );
+    assert_eq!(exec(&out), (Some(42), String::new()));
+    assert_tools_accept(&dir.join("prog"), &out);
+}
+
+/// Removed sections are gone from the section table readelf lists (the
+/// others kept in order), nm finds no symbols once `.symtab` and
+/// `.strtab` went, and the program still runs; a loaded section, the
+/// section-name table and the null section cannot be removed.
+#[test]
+fn removed_sections_are_gone_and_the_program_runs() {
+    if !can_run_programs() || !crate::common::tools::require(&["nm"]) {
+        return;
+    }
+    let dir = scratch("remove-section");
+    let input = program(&dir);
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    let gone = [&b".comment"[..], b".symtab", b".strtab", b".debug_info"];
+    for name in gone {
+        r.remove_section(index_of(&r, name)).unwrap();
+    }
+    assert!(r.remove_section(index_of(&r, b".text")).is_err());
+    assert!(r.remove_section(index_of(&r, b".shstrtab")).is_err());
+    assert!(r.remove_section(0).is_err());
+    assert!(r.remove_section(r.sections().len()).is_err());
+    let out = dir.join("removed");
+    write_exec(&out, &r.write().unwrap());
+    let before: Vec<String> = readelf_sections(&dir.join("prog"))
+        .into_iter()
+        .map(|s| s.0)
+        .filter(|n| !gone.contains(&n.as_bytes()))
+        .collect();
+    let after: Vec<String> = readelf_sections(&out).into_iter().map(|s| s.0).collect();
+    assert_eq!(after, before);
+    let nm = run(Command::new("nm").arg(&out));
+    assert!(
+        String::from_utf8_lossy(&nm.stderr).contains("no symbols"),
+        "nm: {}",
+        String::from_utf8_lossy(&nm.stderr)
+    );
+    assert_eq!(exec(&out), (Some(0), "hello from elfin\n".into()));
+    assert_tools_accept(&dir.join("prog"), &out);
+}
+
+/// Replaced data is what runs and what the tools read: the message in
+/// `.rodata` (loaded, same size) is what the program prints, a longer
+/// `.comment` is what objcopy dumps; a loaded section cannot change size
+/// and `.bss` has no data to replace.
+#[test]
+fn replaced_section_data_is_what_runs_and_what_tools_read() {
+    if !can_run_programs() || !crate::common::tools::require(&["objcopy"]) {
+        return;
+    }
+    let dir = scratch("replace-section");
+    let input = program(&dir);
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    let rodata = index_of(&r, b".rodata");
+    let mut bytes = r.sections()[rodata].data().to_vec();
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"hello")
+        .expect("the message is in .rodata");
+    bytes[at..at + 5].copy_from_slice(b"HOWDY");
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(r.replace_section_data(rodata, longer).is_err());
+    r.replace_section_data(rodata, bytes).unwrap();
+    let comment = index_of(&r, b".comment");
+    let text = b"a comment much longer than the one gcc wrote, from elfin's test\0".to_vec();
+    r.replace_section_data(comment, text.clone()).unwrap();
+    assert!(
+        r.replace_section_data(index_of(&r, b".bss"), vec![])
+            .is_err()
+    );
+    assert!(r.replace_section_data(0, vec![]).is_err());
+    let out = dir.join("replaced");
+    write_exec(&out, &r.write().unwrap());
+    assert_eq!(exec(&out), (Some(0), "HOWDY from elfin\n".into()));
+    let dumped = dir.join("comment.bin");
+    let o = run(Command::new("objcopy")
+        .arg(format!("--dump-section=.comment={}", dumped.display()))
+        .arg(&out)
+        .arg(dir.join("scratch")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&dumped).unwrap(), text);
+    assert_tools_accept(&dir.join("prog"), &out);
+}
+
+/// `Rewriter::sections` describes the input as readelf and objcopy see
+/// it: each section's name, type, size and (for `.comment`) bytes, with
+/// its input index; an added section has none.
+#[test]
+fn sections_describe_the_input() {
+    if !can_run_programs() || !crate::common::tools::require(&["objcopy"]) {
+        return;
+    }
+    let dir = scratch("rewrite-sections");
+    let input = program(&dir);
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    let listed = readelf_sections(&dir.join("prog"));
+    assert_eq!(r.sections().len(), listed.len() + 1);
+    for (i, (s, (name, kind, offset, size))) in r.sections().iter().skip(1).zip(&listed).enumerate()
+    {
+        assert_eq!(s.original_index, Some(i + 1));
+        assert_eq!(String::from_utf8_lossy(&s.name), *name);
+        assert_eq!(s.header.sh_offset, *offset, "{name}");
+        assert_eq!(s.header.sh_size, *size, "{name}");
+        let nobits = s.header.sh_type == SHT_NOBITS;
+        assert_eq!(nobits, kind == "NOBITS", "{name}");
+        if !nobits {
+            assert_eq!(s.data().len() as u64, *size, "{name}");
+        }
+    }
+    let dumped = dir.join("comment.bin");
+    let o = run(Command::new("objcopy")
+        .arg(format!("--dump-section=.comment={}", dumped.display()))
+        .arg(dir.join("prog"))
+        .arg(dir.join("scratch")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let comment = index_of(&r, b".comment");
+    assert_eq!(
+        r.sections()[comment].data(),
+        &std::fs::read(&dumped).unwrap()[..]
+    );
+    let added = r
+        .add_section(&b".elfin.note"[..], SHT_PROGBITS, &b"x"[..], 1)
+        .unwrap();
+    assert_eq!(r.sections()[added].original_index, None);
+    assert_eq!(&*r.sections()[added].name, b".elfin.note");
+}
+
+/// What the plan says is what `output_of` writes, as readelf reads it: the
+/// section headers (names from `origins`, offsets and sizes), the section
+/// header table's offset, the program headers, the file size; a plan of
+/// another rewriter is refused.
+#[test]
+fn the_plan_is_the_file_output_of_writes() {
+    if !can_run_programs() {
+        return;
+    }
+    let dir = scratch("rewrite-plan");
+    let input = program(&dir);
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    r.remove_section(index_of(&r, b".comment")).unwrap();
+    r.add_section(&b".elfin.added"[..], SHT_PROGBITS, vec![7u8; 100], 4)
+        .unwrap();
+    let other = Rewriter::new(&file).unwrap();
+    assert!(r.output_of(other.plan().unwrap()).is_err());
+    let plan = r.plan().unwrap();
+    let (sections, origins) = (plan.sections().to_vec(), plan.origins().to_vec());
+    let (shoff, size, segments) = (plan.shoff(), plan.file_size(), plan.segments().to_vec());
+    let output = r.output_of(plan).unwrap();
+    assert_eq!(output.len(), size);
+    assert!(!output.is_empty());
+    let bytes = output.to_vec();
+    assert_eq!(bytes.len() as u64, size);
+    // The pieces, put together, and `write_to`, are those bytes.
+    let mut assembled = Vec::new();
+    for piece in output.pieces() {
+        assert!(!piece.is_empty());
+        match piece {
+            Piece::Zeros(n) => assembled.resize(assembled.len() + n as usize, 0),
+            _ => assembled.extend_from_slice(output.bytes(&piece)),
+        }
+    }
+    assert!(assembled == bytes, "pieces differ from to_vec");
+    let streamed = dir.join("streamed");
+    output
+        .write_to(std::fs::File::create(&streamed).unwrap())
+        .unwrap();
+    assert!(
+        std::fs::read(&streamed).unwrap() == bytes,
+        "write_to differs"
+    );
+    let out = dir.join("planned");
+    write_exec(&out, &bytes);
+    assert_eq!(
+        readelf_header(&out, "Start of section headers:"),
+        format!("{shoff} (bytes into file)")
+    );
+    let listed = readelf_sections(&out);
+    assert_eq!(listed.len(), sections.len());
+    assert_eq!(origins.len(), sections.len());
+    let input_names = readelf_sections(&dir.join("prog"));
+    for ((header, origin), (name, _, offset, len)) in sections.iter().zip(&origins).zip(&listed) {
+        let want = match origin {
+            Some(i) => input_names[i - 1].0.clone(),
+            None => ".elfin.added".to_owned(),
+        };
+        assert_eq!(*name, want);
+        assert_eq!(header.sh_offset, *offset, "{name}");
+        assert_eq!(header.sh_size, *len, "{name}");
+    }
+    let read = ElfFile::parse(&bytes).unwrap();
+    let written: Vec<_> = read.segments().collect();
+    assert_eq!(written, segments);
+    let out_ph = run(Command::new("readelf").args(["-l", "-W"]).arg(&out));
+    let loads = String::from_utf8_lossy(&out_ph.stdout)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("LOAD "))
+        .count();
+    assert_eq!(
+        loads,
+        segments.iter().filter(|p| p.p_type == PT_LOAD).count()
+    );
+    assert_eq!(exec(&out), (Some(0), "hello from elfin\n".into()));
+    assert_tools_accept(&dir.join("prog"), &out);
+}
