@@ -72,7 +72,27 @@ fn writable_and_executable_segment() {
         allow_write_exec: true,
         ..LoadOptions::default()
     };
-    Image::from_bytes_with(&b, &opts, resolver).expect("allowed by the caller");
+    let image = Image::from_bytes_with(&b, &opts, resolver).expect("allowed by the caller");
+    let s = image.segments().iter().find(|s| s.index == w).unwrap();
+    assert_eq!(s.prot, elfin::load::Prot::RWX);
+    // The kernel maps its pages readable, writable and executable.
+    assert_eq!(maps_perms(s.address), "rwxp");
+}
+
+/// The permissions `/proc/self/maps` shows for the mapping holding `at`.
+fn maps_perms(at: usize) -> String {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    maps.lines()
+        .find_map(|l| {
+            let mut t = l.split_whitespace();
+            let (lo, hi) = t.next()?.split_once('-')?;
+            let (lo, hi) = (
+                usize::from_str_radix(lo, 16).ok()?,
+                usize::from_str_radix(hi, 16).ok()?,
+            );
+            (lo <= at && at < hi).then(|| t.next().unwrap().to_owned())
+        })
+        .unwrap_or_else(|| panic!("{at:#x} is not mapped"))
 }
 
 #[test]

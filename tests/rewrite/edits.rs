@@ -312,3 +312,92 @@ fn the_plan_is_the_file_output_of_writes() {
     assert_eq!(exec(&out), (Some(0), "hello from elfin\n".into()));
     assert_tools_accept(&dir.join("prog"), &out);
 }
+
+/// Prints `argv[2]` bytes at `argv[1]` past the ELF header's run-time
+/// address, after copying `argv[3]` there if given.
+const PEEK: &str = r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+extern const char __ehdr_start[];
+int main(int argc, char **argv) {
+    char *p = (char *)__ehdr_start + strtoul(argv[1], 0, 0);
+    size_t n = strtoul(argv[2], 0, 0);
+    if (argc > 3) memcpy(p, argv[3], strlen(argv[3]));
+    fwrite(p, 1, n, stdout);
+    return 0;
+}
+"#;
+
+/// Segments `add_segment` adds are mapped by the kernel with their data
+/// and permissions: the program reads the read-only one, writes and reads
+/// the writable one, and dies writing the read-only one. Their addresses
+/// are the ones readelf lists for the sections describing them, in `LOAD`s
+/// readelf lists with those flags.
+#[test]
+fn added_segments_are_mapped_with_their_data_and_permissions() {
+    if !can_run_programs() {
+        return;
+    }
+    let dir = scratch("add-segment");
+    std::fs::write(dir.join("peek.c"), PEEK).unwrap();
+    gcc(&dir, &["-O1", "-o", "peek", "peek.c"]);
+    let input = std::fs::read(dir.join("peek")).unwrap();
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    let ro = b"read-only bytes elfin added".to_vec();
+    r.add_segment(b".elfin.ro", ro.clone(), PF_R).unwrap();
+    r.add_segment(b".elfin.rw", vec![b'.'; 64], PF_R | PF_W)
+        .unwrap();
+    assert!(
+        r.add_segment(b".elfin.wx", vec![0; 4], PF_W | PF_X)
+            .is_err()
+    );
+    let out = dir.join("grown");
+    write_exec(&out, &r.write().unwrap());
+    assert_tools_accept(&dir.join("peek"), &out);
+
+    let text = run(Command::new("readelf").args(["-S", "-l", "-W"]).arg(&out));
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
+    let section_addr = |name: &str| {
+        text.lines()
+            .find_map(|l| {
+                let t: Vec<&str> = l.split(']').nth(1)?.split_whitespace().collect();
+                (t.first() == Some(&name)).then(|| hex(t[2]))
+            })
+            .unwrap_or_else(|| panic!("readelf lists no {name}:\n{text}"))
+    };
+    // (vaddr, memsz, flags) of each LOAD.
+    let loads: Vec<(u64, u64, String)> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|t| t.first() == Some(&"LOAD"))
+        .map(|t| (hex(t[2]), hex(t[5]), t[6..t.len() - 1].join(" ")))
+        .collect();
+    let flags_at = |addr: u64| {
+        loads
+            .iter()
+            .find(|(v, m, _)| *v <= addr && addr < v + m)
+            .map(|l| l.2.clone())
+            .unwrap_or_else(|| panic!("no LOAD holds {addr:#x}:\n{text}"))
+    };
+    let base = loads.iter().map(|l| l.0).min().unwrap();
+    let (ro_at, rw_at) = (section_addr(".elfin.ro"), section_addr(".elfin.rw"));
+    assert_eq!(flags_at(ro_at), "R");
+    assert_eq!(flags_at(rw_at), "RW");
+
+    let peek = |at: u64, n: usize, write: Option<&str>| {
+        let mut cmd = Command::new(&out);
+        cmd.arg(format!("{:#x}", at - base)).arg(n.to_string());
+        cmd.args(write);
+        let o = run(&mut cmd);
+        (o.status.code(), o.stdout)
+    };
+    assert_eq!(peek(ro_at, ro.len(), None), (Some(0), ro));
+    let mut want = b"written".to_vec();
+    want.extend_from_slice(&[b'.'; 57]);
+    assert_eq!(peek(rw_at, 64, Some("written")), (Some(0), want));
+    // Writing the read-only segment: SIGSEGV, no exit code.
+    assert_eq!(peek(ro_at, 4, Some("x")).0, None);
+}
