@@ -401,3 +401,79 @@ fn added_segments_are_mapped_with_their_data_and_permissions() {
     // Writing the read-only segment: SIGSEGV, no exit code.
     assert_eq!(peek(ro_at, 4, Some("x")).0, None);
 }
+
+/// Sections that go leave the groups that listed them, and a group left
+/// empty goes too: stripping a `gcc -g3` object (whose `.debug_macro`
+/// pieces are in COMDAT groups) gives one readelf reads without an error,
+/// eu-elflint has nothing new to say about, and GNU ld links into a
+/// program that runs; removing one member of a group by hand keeps the
+/// group with the others.
+#[test]
+fn groups_lose_the_sections_that_went() {
+    if !can_run_programs() {
+        return;
+    }
+    let dir = scratch("strip-groups");
+    std::fs::write(
+        dir.join("f.c"),
+        "#define ANSWER 42\nint f(void) { return ANSWER; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.c"),
+        "int f(void);\nint main(void) { return f() - 42; }\n",
+    )
+    .unwrap();
+    gcc(&dir, &["-c", "-g3", "-O1", "-o", "f.o", "f.c"]);
+    let input = std::fs::read(dir.join("f.o")).unwrap();
+    let file = ElfFile::parse(&input).unwrap();
+    let groups = |path: &Path| {
+        let out = run(Command::new("readelf").args(["-g", "-W"]).arg(path));
+        assert!(
+            out.stderr.is_empty(),
+            "readelf -g {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("COMDAT group section"))
+            .count()
+    };
+    assert!(
+        groups(&dir.join("f.o")) > 0,
+        "gcc -g3 makes .debug_macro groups"
+    );
+
+    let mut r = Rewriter::new(&file).unwrap();
+    assert!(r.strip() > 0);
+    let stripped = dir.join("stripped.o");
+    std::fs::write(&stripped, r.write().unwrap()).unwrap();
+    assert_eq!(groups(&stripped), 0, "every group lost all its members");
+    assert_tools_accept(&dir.join("f.o"), &stripped);
+    gcc(&dir, &["-o", "prog", "main.c", "stripped.o"]);
+    assert_eq!(exec(&dir.join("prog")).0, Some(0));
+
+    // One member removed: the group keeps the other, renumbered.
+    let mut r = Rewriter::new(&file).unwrap();
+    let member = r
+        .sections()
+        .iter()
+        .position(|s| s.header.sh_type == SHT_RELA && s.header.sh_flags & SHF_GROUP != 0)
+        .unwrap();
+    let kept_member = r.sections()[member].header.sh_info as usize;
+    let before = groups(&dir.join("f.o"));
+    r.remove_section(member).unwrap();
+    let out = dir.join("one-less.o");
+    std::fs::write(&out, r.write().unwrap()).unwrap();
+    assert_eq!(groups(&out), before);
+    let text = run(Command::new("readelf").args(["-g", "-W"]).arg(&out));
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let name = String::from_utf8_lossy(&r.sections()[kept_member].name).into_owned();
+    let new_index = kept_member - usize::from(member < kept_member);
+    assert!(
+        text.contains(&format!("[{new_index:>5}]   {name}")),
+        "{name} at {new_index} in:\n{text}"
+    );
+    assert_tools_accept(&dir.join("f.o"), &out);
+}

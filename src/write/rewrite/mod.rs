@@ -21,6 +21,7 @@
 mod dynamic;
 mod extend;
 mod extend_plan;
+mod groups;
 mod place;
 pub use place::REPLACED_ALIGN_MAX;
 mod renumber;
@@ -263,7 +264,9 @@ impl<'a> Rewriter<'a> {
         self.header.e_entry = addr;
     }
 
-    /// Removes section `index` (not a loaded one, nor the section-name table).
+    /// Removes section `index` (not a loaded one, nor the section-name
+    /// table), taking it out of any section group that lists it; a group
+    /// left with no member goes too.
     pub fn remove_section(&mut self, index: usize) -> Result<()> {
         if index == 0
             || index >= self.sections.len()
@@ -276,7 +279,12 @@ impl<'a> Rewriter<'a> {
                 index as u64,
             ));
         }
-        self.sections[index].removed = true;
+        let mut gone: Vec<bool> = self.sections.iter().map(|s| s.removed).collect();
+        gone[index] = true;
+        self.leave_groups(&mut gone)?;
+        for (s, g) in self.sections.iter_mut().zip(gone) {
+            s.removed |= g;
+        }
         Ok(())
     }
 

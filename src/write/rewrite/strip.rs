@@ -7,7 +7,8 @@ use alloc::vec::Vec;
 impl Rewriter<'_> {
     /// Removes what is not needed at run time: debug sections (and their
     /// relocation sections) and, except in relocatable objects, `.symtab`
-    /// with its string table. Returns how many sections went.
+    /// with its string table; and section groups left with no member (the
+    /// `.debug_macro` groups of `gcc -g3`). Returns how many sections went.
     pub fn strip(&mut self) -> usize {
         let rel = self.header.e_type == ET_REL;
         let n = self.sections.len();
@@ -44,6 +45,15 @@ impl Rewriter<'_> {
                 if l < n && l != self.shstrndx && !used && !self.is_loaded(l) {
                     gone[l] = true;
                 }
+            }
+        }
+        // A group cannot lose members only when it lies in the kept part
+        // of a file with segments, which no linker makes: keep them all.
+        let before = gone.clone();
+        if self.leave_groups(&mut gone).is_err() {
+            gone = before;
+            for (g, s) in gone.iter_mut().zip(&self.sections) {
+                *g &= s.header.sh_flags & SHF_GROUP == 0;
             }
         }
         let mut count = 0;
