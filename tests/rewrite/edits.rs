@@ -477,3 +477,49 @@ fn groups_lose_the_sections_that_went() {
     );
     assert_tools_accept(&dir.join("f.o"), &out);
 }
+
+/// In an object with more sections than `st_shndx` can number (GNU as,
+/// 66,000 sections, a global symbol in each), removing a section before
+/// them keeps every symbol in its section as objdump reads it: the
+/// extended indices (`SHT_SYMTAB_SHNDX`) are renumbered too, and a symbol
+/// whose index now fits in `st_shndx` takes it there (eu-elflint checks).
+#[test]
+fn extended_section_indices_follow_a_removal() {
+    if !can_run_programs() || !crate::common::tools::require(&["as", "objdump"]) {
+        return;
+    }
+    const COUNT: usize = 66_000;
+    let dir = scratch("extended-indices");
+    let mut asm = String::from(".section .debug_junk,\"\"\n.byte 1\n");
+    for i in 0..COUNT {
+        asm.push_str(&format!(
+            ".section .s{i},\"a\"\n.globl sym_{i}\nsym_{i}: .byte 1\n"
+        ));
+    }
+    std::fs::write(dir.join("many.s"), asm).unwrap();
+    let o = run(Command::new("as")
+        .arg("-o")
+        .arg(dir.join("many.o"))
+        .arg(dir.join("many.s")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let input = std::fs::read(dir.join("many.o")).unwrap();
+    let file = ElfFile::parse(&input).unwrap();
+    let mut r = Rewriter::new(&file).unwrap();
+    r.remove_section(index_of(&r, b".debug_junk")).unwrap();
+    let out = dir.join("fewer.o");
+    std::fs::write(&out, r.write().unwrap()).unwrap();
+    let dump = run(Command::new("objdump").arg("-t").arg(&out));
+    let text = String::from_utf8_lossy(&dump.stdout);
+    let mut seen = 0;
+    for line in text.lines() {
+        // "0000000000000000 g       .s65999	0000000000000000 sym_65999"
+        let t: Vec<&str> = line.split_whitespace().collect();
+        let Some(i) = t.last().and_then(|n| n.strip_prefix("sym_")) else {
+            continue;
+        };
+        assert_eq!(t[t.len() - 3], format!(".s{i}"), "{line}");
+        seen += 1;
+    }
+    assert_eq!(seen, COUNT);
+    assert_tools_accept(&dir.join("many.o"), &out);
+}

@@ -98,7 +98,14 @@ impl<'a> Rewriter<'a> {
             let s = &self.sections[i];
             let mut data: Cow<'_, [u8]> = Cow::Borrowed(&s.data);
             if renumbered {
-                data = renumber(enc, s.header.sh_type, data, &new_index);
+                // The symbol table's extended indices, renumbered alike.
+                let extended = self.sections.iter().find(|x| {
+                    x.header.sh_type == SHT_SYMTAB_SHNDX
+                        && !x.removed
+                        && x.header.sh_link as usize == i
+                });
+                let extended = extended.map(|x| x.data());
+                data = renumber(enc, s.header.sh_type, data, &new_index, extended);
             }
             if let Some(moved) = moved_dynamic {
                 let strings = self.sections.get(s.header.sh_link as usize);
