@@ -5,7 +5,7 @@
 
 use elfin::load::Linked;
 use elfin::raw::consts::*;
-use elfin::write::{Builder, FileKind, LayoutOptions, Perms, SectionSpec, SymbolSpec};
+use elfin::write::{Builder, LayoutOptions, Perms, SectionSpec, SymbolSpec};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -84,20 +84,7 @@ fn short_name(mut n: usize) -> Vec<u8> {
 /// with its own one- to four-letter name: the most symbols per byte a
 /// file can hold, so the per-symbol tables of the link weigh most.
 fn many_short_globals(count: usize) -> Vec<u8> {
-    use elfin::read::{Class, Encoding, Endian};
-    let machine = if cfg!(target_arch = "aarch64") {
-        EM_AARCH64
-    } else {
-        EM_X86_64
-    };
-    let mut b = Builder::new(FileKind {
-        encoding: Encoding {
-            class: Class::Elf64,
-            endian: Endian::Little,
-        },
-        machine,
-        file_type: ET_REL,
-    });
+    let mut b = Builder::new(crate::host_kind(ET_REL));
     let t = b.add_section(SectionSpec::new(&b".text"[..], Some(Perms::RX), vec![0; 4]).align(16));
     for n in 0..count {
         b.add_symbol(SymbolSpec::global(short_name(n), t, 0).function(4));

@@ -21,6 +21,26 @@ pub use tools::require;
 
 use std::path::PathBuf;
 
+/// A 64-bit little-endian file of `file_type` for this process's machine
+/// (the loader links and loads no other): x86-64, or AArch64 when the
+/// tests run there (under qemu in CI).
+pub fn host_kind(file_type: u16) -> elfin::write::FileKind {
+    use elfin::read::{Class, Encoding, Endian};
+    let machine = if cfg!(target_arch = "aarch64") {
+        elfin::raw::consts::EM_AARCH64
+    } else {
+        elfin::raw::consts::EM_X86_64
+    };
+    elfin::write::FileKind {
+        encoding: Encoding {
+            class: Class::Elf64,
+            endian: Endian::Little,
+        },
+        machine,
+        file_type,
+    }
+}
+
 pub fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("elfin-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -282,20 +282,12 @@ fn fixed_addresses_in_the_null_page() {
 /// the address of `here`, a global at their start (one absolute 64-bit
 /// relocation, `.rela.data` entry 0).
 fn object_with_one_relocation() -> Vec<u8> {
-    use elfin::read::{Class, Encoding, Endian};
-    let (machine, abs64) = if cfg!(target_arch = "aarch64") {
-        (EM_AARCH64, R_AARCH64_ABS64)
+    let abs64 = if cfg!(target_arch = "aarch64") {
+        R_AARCH64_ABS64
     } else {
-        (EM_X86_64, R_X86_64_64)
+        R_X86_64_64
     };
-    let mut b = Builder::new(FileKind {
-        encoding: Encoding {
-            class: Class::Elf64,
-            endian: Endian::Little,
-        },
-        machine,
-        file_type: ET_REL,
-    });
+    let mut b = Builder::new(crate::host_kind(ET_REL));
     let d = b.add_section(SectionSpec::new(&b".data"[..], Some(Perms::RW), vec![0u8; 8]).align(8));
     let here = b.add_symbol(SymbolSpec::global(&b"here"[..], d, 0).object(8));
     b.add_relocation(elfin::write::RelocationSpec {
