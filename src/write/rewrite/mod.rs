@@ -47,6 +47,9 @@ pub struct RewriteSection<'a> {
     /// Its index in the input, `None` for an added section.
     pub original_index: Option<usize>,
     removed: bool,
+    /// Whether `data` is the caller's (replaced or added), whatever the
+    /// `Cow` variant: a caller may lend bytes that are not the input's.
+    changed: bool,
 }
 
 impl<'a> RewriteSection<'a> {
@@ -55,9 +58,10 @@ impl<'a> RewriteSection<'a> {
         &self.data
     }
 
-    /// Whether the bytes are the caller's (new or replaced), not the input's.
+    /// Whether the bytes are the caller's (new or replaced) or made here,
+    /// not the input's.
     fn is_owned(&self) -> bool {
-        matches!(self.data, Cow::Owned(_))
+        self.changed || matches!(self.data, Cow::Owned(_))
     }
 }
 
@@ -192,6 +196,7 @@ impl<'a> Rewriter<'a> {
                 data: Cow::Borrowed(data),
                 original_index: Some(s.index()),
                 removed: false,
+                changed: false,
             });
         }
         loaded_end = loaded_end.min(input.len() as u64);
@@ -321,6 +326,7 @@ impl<'a> Rewriter<'a> {
         }
         s.header.sh_size = data.len() as u64;
         s.data = data;
+        s.changed = true;
         Ok(())
     }
 
@@ -372,6 +378,7 @@ impl<'a> Rewriter<'a> {
             data,
             original_index: None,
             removed: false,
+            changed: true,
         });
         Ok(self.sections.len() - 1)
     }

@@ -114,10 +114,7 @@ impl<'a> Rewriter<'a> {
             }
             // Loaded sections already sit in the copied prefix; only
             // changed ones are written again.
-            if self.is_loaded(i)
-                && matches!(s.data, Cow::Borrowed(_))
-                && matches!(data, Cow::Borrowed(_))
-            {
+            if self.is_loaded(i) && !s.is_owned() && matches!(data, Cow::Borrowed(_)) {
                 continue;
             }
             patches.push((h.sh_offset, data));
